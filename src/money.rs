@@ -1,0 +1,263 @@
+//! Currencies, the one rounding rule, and how amounts are written.
+//!
+//! Every amount in ctbill is an exact [`Decimal`]. Amounts are computed at
+//! full precision and rounded exactly once per bill line, by
+//! [`round_line`], to the currency's ISO 4217 minor unit, half away from
+//! zero. Nothing else in the crate rounds money.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// The rounding rule of the product contract: ties go away from zero
+/// (`0.105 → 0.11`, `-0.105 → -0.11`), never to even.
+pub const LINE_ROUNDING: RoundingStrategy = RoundingStrategy::MidpointAwayFromZero;
+
+/// An ISO 4217 currency: its alphabetic code and minor-unit exponent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Currency {
+    code: &'static str,
+    minor_units: u32,
+}
+
+impl Currency {
+    /// The three-letter code, e.g. `USD`.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        self.code
+    }
+
+    /// Decimal places of the minor unit: 2 for USD, 0 for JPY, 3 for KWD.
+    #[must_use]
+    pub fn minor_units(self) -> u32 {
+        self.minor_units
+    }
+
+    /// Looks a code up, case-insensitively.
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Self> {
+        CURRENCIES
+            .iter()
+            .find(|(c, _)| c.eq_ignore_ascii_case(code))
+            .map(|&(code, minor_units)| Self { code, minor_units })
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code)
+    }
+}
+
+/// An unknown currency code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not an ISO 4217 currency code (e.g. USD, EUR, INR, JPY)")]
+pub struct UnknownCurrency(pub String);
+
+impl FromStr for Currency {
+    type Err = UnknownCurrency;
+
+    fn from_str(code: &str) -> Result<Self, Self::Err> {
+        Self::from_code(code).ok_or_else(|| UnknownCurrency(code.to_owned()))
+    }
+}
+
+/// Rounds one bill line's exact amount to the currency's minor unit with
+/// [`LINE_ROUNDING`]. This is the only place money is rounded.
+///
+/// # Example
+///
+/// ```
+/// use ctbill::money::{round_line, Currency};
+/// use rust_decimal::Decimal;
+/// let usd = Currency::from_code("USD").unwrap();
+/// assert_eq!(round_line(Decimal::new(105, 3), usd).to_string(), "0.11");
+/// ```
+#[must_use]
+pub fn round_line(exact: Decimal, currency: Currency) -> Decimal {
+    let mut rounded = exact.round_dp_with_strategy(currency.minor_units, LINE_ROUNDING);
+    // Show every minor-unit digit: 35 USD is written 35.00.
+    rounded.rescale(currency.minor_units);
+    rounded
+}
+
+/// Writes an amount with thousands separators, e.g. `1,234,567.89`.
+/// The amount is written at the scale it carries; rounded line amounts
+/// carry the currency's minor unit.
+#[must_use]
+pub fn group_thousands(amount: Decimal) -> String {
+    let text = amount.to_string();
+    let (sign, digits) = text
+        .strip_prefix('-')
+        .map_or(("", text.as_str()), |rest| ("-", rest));
+    let (int, frac) = digits
+        .split_once('.')
+        .map_or((digits, None), |(i, f)| (i, Some(f)));
+    let mut out = String::with_capacity(text.len() + int.len() / 3);
+    out.push_str(sign);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(frac) = frac {
+        out.push('.');
+        out.push_str(frac);
+    }
+    out
+}
+
+/// Writes a count with thousands separators, e.g. `15,000`.
+#[must_use]
+pub fn group_count(count: u64) -> String {
+    group_thousands(Decimal::from(count))
+}
+
+/// Parses a decimal exactly as written: `"0.0070"` keeps its four places.
+/// Accepts an optional sign, digits, one point, `_` or `,` digit separators
+/// nowhere but between digits are rejected; exponents (`7e-3`) are accepted.
+///
+/// # Errors
+///
+/// Returns a message saying what a valid amount looks like when `text` is
+/// not a plain decimal number or has more than 28 fractional digits.
+pub fn parse_exact(text: &str) -> Result<Decimal, String> {
+    let trimmed = text.trim();
+    let plain = trimmed
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+'));
+    let parsed = if plain {
+        Decimal::from_str_exact(trimmed)
+    } else if trimmed.bytes().any(|b| b == b'e' || b == b'E')
+        && trimmed
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+    {
+        Decimal::from_scientific(trimmed)
+    } else {
+        return Err(format!(
+            "`{text}` is not a decimal number; write digits with an optional point, e.g. 0.0070"
+        ));
+    };
+    parsed.map_err(|_| {
+        format!("`{text}` is not an exact decimal number (at most 28 digits after the point), e.g. 0.0070")
+    })
+}
+
+/// ISO 4217 active codes and their minor units (2024 list; funds codes
+/// and precious metals left out).
+#[rustfmt::skip]
+const CURRENCIES: &[(&str, u32)] = &[
+    ("AED", 2), ("AFN", 2), ("ALL", 2), ("AMD", 2), ("ANG", 2), ("AOA", 2), ("ARS", 2),
+    ("AUD", 2), ("AWG", 2), ("AZN", 2), ("BAM", 2), ("BBD", 2), ("BDT", 2), ("BGN", 2),
+    ("BHD", 3), ("BIF", 0), ("BMD", 2), ("BND", 2), ("BOB", 2), ("BRL", 2), ("BSD", 2),
+    ("BTN", 2), ("BWP", 2), ("BYN", 2), ("BZD", 2), ("CAD", 2), ("CDF", 2), ("CHF", 2),
+    ("CLF", 4), ("CLP", 0), ("CNY", 2), ("COP", 2), ("CRC", 2), ("CUP", 2), ("CVE", 2),
+    ("CZK", 2), ("DJF", 0), ("DKK", 2), ("DOP", 2), ("DZD", 2), ("EGP", 2), ("ERN", 2),
+    ("ETB", 2), ("EUR", 2), ("FJD", 2), ("FKP", 2), ("GBP", 2), ("GEL", 2), ("GHS", 2),
+    ("GIP", 2), ("GMD", 2), ("GNF", 0), ("GTQ", 2), ("GYD", 2), ("HKD", 2), ("HNL", 2),
+    ("HTG", 2), ("HUF", 2), ("IDR", 2), ("ILS", 2), ("INR", 2), ("IQD", 3), ("IRR", 2),
+    ("ISK", 0), ("JMD", 2), ("JOD", 3), ("JPY", 0), ("KES", 2), ("KGS", 2), ("KHR", 2),
+    ("KMF", 0), ("KPW", 2), ("KRW", 0), ("KWD", 3), ("KYD", 2), ("KZT", 2), ("LAK", 2),
+    ("LBP", 2), ("LKR", 2), ("LRD", 2), ("LSL", 2), ("LYD", 3), ("MAD", 2), ("MDL", 2),
+    ("MGA", 2), ("MKD", 2), ("MMK", 2), ("MNT", 2), ("MOP", 2), ("MRU", 2), ("MUR", 2),
+    ("MVR", 2), ("MWK", 2), ("MXN", 2), ("MYR", 2), ("MZN", 2), ("NAD", 2), ("NGN", 2),
+    ("NIO", 2), ("NOK", 2), ("NPR", 2), ("NZD", 2), ("OMR", 3), ("PAB", 2), ("PEN", 2),
+    ("PGK", 2), ("PHP", 2), ("PKR", 2), ("PLN", 2), ("PYG", 0), ("QAR", 2), ("RON", 2),
+    ("RSD", 2), ("RUB", 2), ("RWF", 0), ("SAR", 2), ("SBD", 2), ("SCR", 2), ("SDG", 2),
+    ("SEK", 2), ("SGD", 2), ("SHP", 2), ("SLE", 2), ("SOS", 2), ("SRD", 2), ("SSP", 2),
+    ("STN", 2), ("SVC", 2), ("SYP", 2), ("SZL", 2), ("THB", 2), ("TJS", 2), ("TMT", 2),
+    ("TND", 3), ("TOP", 2), ("TRY", 2), ("TTD", 2), ("TWD", 2), ("TZS", 2), ("UAH", 2),
+    ("UGX", 0), ("USD", 2), ("UYU", 2), ("UYW", 4), ("UZS", 2), ("VED", 2), ("VES", 2),
+    ("VND", 0), ("VUV", 0), ("WST", 2), ("XAF", 0), ("XCD", 2), ("XCG", 2), ("XOF", 0),
+    ("XPF", 0), ("YER", 2), ("ZAR", 2), ("ZMW", 2), ("ZWG", 2),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(text: &str) -> Decimal {
+        Decimal::from_str_exact(text).unwrap()
+    }
+
+    fn cur(code: &str) -> Currency {
+        Currency::from_code(code).unwrap()
+    }
+
+    /// (exact amount, currency, expected line amount), worked by hand:
+    /// ties go away from zero, never to the even neighbour.
+    #[test]
+    fn rounds_each_line_half_away_from_zero_to_the_minor_unit() {
+        let cases = [
+            ("0.105", "USD", "0.11"), // banker's rounding would give 0.10
+            ("0.115", "USD", "0.12"),
+            ("0.125", "USD", "0.13"), // banker's would give 0.12
+            ("0.1049999", "USD", "0.10"),
+            ("-0.105", "USD", "-0.11"),
+            ("35", "USD", "35.00"),
+            ("35.0000", "USD", "35.00"),
+            ("2.5", "JPY", "3"), // banker's would give 2
+            ("3.5", "JPY", "4"),
+            ("1234.4999", "KRW", "1234"),
+            ("0.0005", "KWD", "0.001"),
+            ("1.23456", "INR", "1.23"),
+        ];
+        for (exact, code, expected) in cases {
+            assert_eq!(
+                round_line(dec(exact), cur(code)).to_string(),
+                expected,
+                "{exact} {code}"
+            );
+        }
+    }
+
+    #[test]
+    fn rounding_twice_changes_nothing() {
+        let usd = cur("USD");
+        let once = round_line(dec("12.345"), usd);
+        assert_eq!(round_line(once, usd), once);
+    }
+
+    #[test]
+    fn knows_minor_units() {
+        assert_eq!(cur("usd").minor_units(), 2);
+        assert_eq!(cur("JPY").minor_units(), 0);
+        assert_eq!(cur("CLP").minor_units(), 0);
+        assert_eq!(cur("KRW").minor_units(), 0);
+        assert_eq!(cur("BHD").minor_units(), 3);
+        assert!(Currency::from_code("XYZ").is_none());
+        assert!("usd".parse::<Currency>().is_ok());
+    }
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(group_thousands(dec("1234567.89")), "1,234,567.89");
+        assert_eq!(group_thousands(dec("65.00")), "65.00");
+        assert_eq!(group_thousands(dec("-1000")), "-1,000");
+        assert_eq!(group_thousands(dec("100")), "100");
+        assert_eq!(group_count(15_000), "15,000");
+        assert_eq!(group_count(0), "0");
+    }
+
+    #[test]
+    fn parses_exactly_as_written() {
+        assert_eq!(parse_exact("0.0070").unwrap().to_string(), "0.0070");
+        assert_eq!(parse_exact("30").unwrap().to_string(), "30");
+        assert_eq!(parse_exact("7e-3").unwrap().to_string(), "0.007");
+        for bad in [
+            "",
+            "abc",
+            "1,000",
+            "0x10",
+            "1.2.3",
+            "NaN",
+            "inf",
+            "0.00000000000000000000000000001",
+        ] {
+            assert!(parse_exact(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+}
