@@ -1,0 +1,185 @@
+//! The command line: clap derive definitions (doc comments are the help
+//! text), and their conversion into validated settings. Only this module
+//! sees clap types beyond the output-format enum.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use rust_decimal::Decimal;
+
+use crate::calendar::Month;
+use crate::render::Format;
+use crate::usage::{self, MetaCount};
+
+/// Exact invoices and quotes for CleverTap's WhatsApp add-ons.
+///
+/// Plans come from `--plans DIR`, else $CTBILL_PLANS, else ./plans when it
+/// exists, else the plans built into ctbill.
+#[derive(Debug, Parser)]
+#[command(name = "ctbill", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Directory of plan files (`*.toml`) and Meta rate cards (`meta/*.csv`).
+    #[arg(long, global = true, env = "CTBILL_PLANS", value_name = "DIR")]
+    pub plans: Option<PathBuf>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Itemized bill for one plan and one month's usage.
+    #[command(
+        after_help = "Examples:\n  ctbill estimate --plan connect-10k --sent 15000\n  \
+        echo 15000 | ctbill estimate --plan connect-10k --format json\n  \
+        ctbill estimate --plan direct-25k --conversations 30000 --meta-amount 1250.40 --explain"
+    )]
+    Estimate(EstimateArgs),
+    /// List the plans, or show one.
+    Plans(PlansArgs),
+    /// Validate plan files and rate cards; report every problem.
+    Check {
+        /// Directory to check (default: the plans source in use).
+        dir: Option<PathBuf>,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// A count of units: `--sent` for Connect, `--conversations` for Direct.
+#[derive(Debug, Args, Clone, Default)]
+#[group(multiple = false)]
+pub struct CountArgs {
+    /// Notifications sent this month (WhatsApp Connect plans).
+    #[arg(long, value_name = "N", value_parser = parse_count, allow_hyphen_values = true)]
+    pub sent: Option<u64>,
+    /// Conversations this month (WhatsApp Direct plans).
+    #[arg(long, value_name = "N", value_parser = parse_count, allow_hyphen_values = true)]
+    pub conversations: Option<u64>,
+}
+
+/// Meta's charges (WhatsApp Direct plans): an amount, or message counts.
+#[derive(Debug, Args, Clone, Default)]
+pub struct MetaArgs {
+    /// Meta's charges as shown in WhatsApp Manager, passed through as is.
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_hyphen_values = true,
+          conflicts_with = "meta", help_heading = "Meta charges")]
+    pub meta_amount: Option<Decimal>,
+    /// Delivered messages, priced on Meta's rate card; repeatable.
+    /// CATEGORY is marketing, utility, authentication,
+    /// authentication-international or service; MARKET is a market on the
+    /// card, a country name or an ISO code (e.g. marketing:IN=20000).
+    #[arg(long, value_name = "CATEGORY:MARKET=COUNT", value_parser = parse_meta, help_heading = "Meta charges")]
+    pub meta: Vec<MetaCount>,
+    /// Service markup in percent over Meta's charges (default: the plan's).
+    #[arg(long, value_name = "PCT", value_parser = parse_amount, allow_hyphen_values = true, help_heading = "Meta charges")]
+    pub markup: Option<Decimal>,
+    /// Billing month, which picks the Meta rate card (default: this month).
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, help_heading = "Meta charges")]
+    pub month: Option<Month>,
+}
+
+/// `ctbill estimate`.
+#[derive(Debug, Args)]
+pub struct EstimateArgs {
+    /// Plan id, e.g. connect-10k (see `ctbill plans`).
+    #[arg(long, value_name = "ID")]
+    pub plan: String,
+    /// The count of units.
+    #[command(flatten)]
+    pub count: CountArgs,
+    /// Meta charges, markup and month.
+    #[command(flatten)]
+    pub meta: MetaArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t, help_heading = "Output")]
+    pub format: Format,
+    /// Show each line's formula, exact value and rounding.
+    #[arg(long, help_heading = "Output")]
+    pub explain: bool,
+}
+
+/// `ctbill plans [show ID]`.
+#[derive(Debug, Args)]
+pub struct PlansArgs {
+    /// `show` to show one plan.
+    #[command(subcommand)]
+    pub show: Option<PlansCommand>,
+    /// Output format.
+    #[arg(
+        long,
+        value_enum,
+        default_value_t,
+        global = true,
+        help_heading = "Output"
+    )]
+    pub format: Format,
+}
+
+/// `ctbill plans show ID`.
+#[derive(Debug, Subcommand)]
+pub enum PlansCommand {
+    /// Show one plan's prices and where it is defined.
+    Show {
+        /// Plan id.
+        id: String,
+    },
+}
+
+fn parse_count(text: &str) -> Result<u64, String> {
+    usage::parse_count(text)
+}
+
+fn parse_amount(text: &str) -> Result<Decimal, String> {
+    usage::parse_amount(text)
+}
+
+fn parse_meta(text: &str) -> Result<MetaCount, String> {
+    usage::parse_meta_spec(text)
+}
+
+fn parse_month(text: &str) -> Result<Month, String> {
+    text.parse::<Month>().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn plans_flag_is_global() {
+        let cli = Cli::try_parse_from([
+            "ctbill", "estimate", "--plan", "x", "--sent", "1", "--plans", "d",
+        ])
+        .unwrap();
+        assert_eq!(cli.plans, Some(PathBuf::from("d")));
+        let cli = Cli::try_parse_from(["ctbill", "--plans", "d", "plans"]).unwrap();
+        assert_eq!(cli.plans, Some(PathBuf::from("d")));
+    }
+
+    #[test]
+    fn sent_and_conversations_exclude_each_other() {
+        let parsed = Cli::try_parse_from([
+            "ctbill",
+            "estimate",
+            "--plan",
+            "x",
+            "--sent",
+            "1",
+            "--conversations",
+            "2",
+        ]);
+        assert!(parsed.is_err());
+    }
+}

@@ -1,0 +1,744 @@
+//! Loading plan files: where they come from (a directory or the copy
+//! embedded in the binary) and how strict TOML becomes validated [`Plan`]s.
+//!
+//! Amounts keep exactly the digits written. The TOML is read through
+//! `toml`'s span-keeping document layer ([`toml::de::DeTable`]), which hands
+//! over the raw text of every number, so `overage_rate = 0.0070` is the
+//! decimal `0.0070`, never the float `0.007`. Every problem is reported with
+//! `file:line:column`; loading collects all of them rather than stopping at
+//! the first.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::money::{self, Currency};
+use crate::plan::{self, FairUse, Plan, Product};
+
+/// One problem in an input file, located by line and column (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file as the user knows it, e.g. `plans/connect.toml`.
+    pub file: String,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column; 0 when unknown.
+    pub column: usize,
+    /// What is wrong and what would be right.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at a byte offset of `text`.
+    #[must_use]
+    pub fn at(file: &str, text: &str, offset: usize, message: impl Into<String>) -> Self {
+        let (line, column) = line_column(text, offset);
+        Self {
+            file: file.to_owned(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    /// A problem with the file as a whole.
+    #[must_use]
+    pub fn file(file: &str, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (0, _) => write!(f, "{}: {}", self.file, self.message),
+            (line, 0) => write!(f, "{}:{line}: {}", self.file, self.message),
+            (line, column) => write!(f, "{}:{line}:{column}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
+}
+
+/// Where plans and rate cards come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A directory: `*.toml` plan files, and rate cards under `meta/`.
+    Dir(PathBuf),
+    /// The copy of the shipped `plans/` compiled into the binary.
+    Embedded,
+}
+
+impl Source {
+    /// Picks the source: `--plans DIR` or `CTBILL_PLANS` (already folded
+    /// into `explicit` by the command line), else `./plans` when it exists,
+    /// else the embedded plans.
+    #[must_use]
+    pub fn resolve(explicit: Option<PathBuf>) -> Self {
+        match explicit {
+            Some(dir) => Source::Dir(dir),
+            None if Path::new("plans").is_dir() => Source::Dir(PathBuf::from("plans")),
+            None => Source::Embedded,
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Dir(dir) => write!(f, "{}", dir.display()),
+            Source::Embedded => f.write_str("the plans built into ctbill"),
+        }
+    }
+}
+
+/// The text of one input file and the name it is reported under.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path as shown to the user (`plans/connect.toml`, or `<built-in>/...`).
+    pub label: String,
+    /// The file's contents.
+    pub text: Cow<'static, str>,
+}
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_plans.rs"));
+}
+
+/// Plan files and rate-card files read from a source, not yet parsed.
+#[derive(Debug, Clone, Default)]
+pub struct SourceFiles {
+    /// `*.toml` plan files, sorted by name.
+    pub plans: Vec<SourceFile>,
+    /// `meta/*.csv` rate cards and market mappings, sorted by name.
+    pub cards: Vec<SourceFile>,
+}
+
+impl SourceFiles {
+    /// Reads every plan and rate-card file of `source`.
+    ///
+    /// # Errors
+    ///
+    /// A directory that cannot be read, or a file in it that is not UTF-8.
+    pub fn read(source: &Source) -> Result<Self, Vec<Problem>> {
+        match source {
+            Source::Embedded => Ok(Self::embedded()),
+            Source::Dir(dir) => Self::read_dir(dir),
+        }
+    }
+
+    /// The files compiled into the binary.
+    #[must_use]
+    pub fn embedded() -> Self {
+        let file = |&(name, text): &(&str, &'static str)| SourceFile {
+            label: format!("<built-in>/{name}"),
+            text: Cow::Borrowed(text),
+        };
+        Self {
+            plans: embedded::PLANS.iter().map(file).collect(),
+            cards: embedded::CARDS.iter().map(file).collect(),
+        }
+    }
+
+    fn read_dir(dir: &Path) -> Result<Self, Vec<Problem>> {
+        let plans = read_matching(dir, "toml")?;
+        if plans.is_empty() {
+            return Err(vec![Problem::file(
+                &dir.display().to_string(),
+                "no plan files here; a plans directory holds one or more `*.toml` files with [[plan]] tables",
+            )]);
+        }
+        let meta = dir.join("meta");
+        let cards = if meta.is_dir() {
+            read_matching(&meta, "csv")?
+        } else {
+            Vec::new()
+        };
+        Ok(Self { plans, cards })
+    }
+}
+
+fn read_matching(dir: &Path, extension: &str) -> Result<Vec<SourceFile>, Vec<Problem>> {
+    let label = dir.display().to_string();
+    let entries = std::fs::read_dir(dir).map_err(|err| {
+        vec![Problem::file(
+            &label,
+            format!("cannot read the plans directory: {err}"),
+        )]
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == extension))
+        .collect();
+    paths.sort();
+    let mut files = Vec::with_capacity(paths.len());
+    let mut problems = Vec::new();
+    for path in paths {
+        let label = path.display().to_string();
+        match std::fs::read(&path).map(String::from_utf8) {
+            Ok(Ok(text)) => files.push(SourceFile {
+                label,
+                text: Cow::Owned(text),
+            }),
+            Ok(Err(_)) => problems.push(Problem::file(&label, "is not UTF-8 text")),
+            Err(err) => problems.push(Problem::file(&label, format!("cannot read: {err}"))),
+        }
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Parses and checks every plan file; duplicate ids across files are
+/// reported naming both places.
+///
+/// # Errors
+///
+/// Every problem found in every file.
+pub fn parse_plans(files: &[SourceFile]) -> Result<Vec<Plan>, Vec<Problem>> {
+    let mut plans: Vec<Plan> = Vec::new();
+    let mut problems = Vec::new();
+    for file in files {
+        let (found, mut bad) = parse_plan_file(&file.label, &file.text);
+        problems.append(&mut bad);
+        plans.extend(found);
+    }
+    let mut first_seen: HashMap<&str, &Plan> = HashMap::new();
+    for plan in &plans {
+        if let Some(first) = first_seen.insert(&plan.id, plan) {
+            let (file, rest) = plan.origin.split_once(':').unwrap_or((&plan.origin, "0:0"));
+            let (line, column) = rest.split_once(':').unwrap_or((rest, "0"));
+            problems.push(Problem {
+                file: file.to_owned(),
+                line: line.parse().unwrap_or(0),
+                column: column.parse().unwrap_or(0),
+                message: format!(
+                    "duplicate plan id `{}`: already defined at {}; plan ids must be unique across all plan files",
+                    plan.id, first.origin
+                ),
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(plans)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Parses one plan file: its plans and its problems (both may be non-empty).
+#[must_use]
+pub fn parse_plan_file(label: &str, text: &str) -> (Vec<Plan>, Vec<Problem>) {
+    let document = match DeTable::parse(text) {
+        Ok(document) => document,
+        Err(err) => {
+            let offset = err.span().map_or(0, |s| s.start);
+            let message = format!("invalid TOML: {}", err.message().trim_end());
+            return (Vec::new(), vec![Problem::at(label, text, offset, message)]);
+        }
+    };
+    let mut reader = Reader {
+        label,
+        text,
+        problems: Vec::new(),
+    };
+    let mut plans = Vec::new();
+    let root = document.get_ref();
+    for key in root.keys() {
+        if key.get_ref() != "plan" {
+            reader.problem(
+                key.span(),
+                format!(
+                    "unknown key `{}`; a plan file holds only [[plan]] tables",
+                    key.get_ref()
+                ),
+            );
+        }
+    }
+    match root.get("plan").map(|v| (v.span(), v.get_ref())) {
+        None => reader.problem(
+            0..0,
+            "no [[plan]] tables; each plan file defines one or more plans",
+        ),
+        Some((_, DeValue::Array(tables))) => {
+            for table in &**tables {
+                match table.get_ref() {
+                    DeValue::Table(fields) => {
+                        if let Some(plan) = reader.plan(fields, table.span()) {
+                            plans.push(plan);
+                        }
+                    }
+                    _ => reader.problem(
+                        table.span(),
+                        "each `plan` entry must be a table: write [[plan]]",
+                    ),
+                }
+            }
+        }
+        Some((span, _)) => reader.problem(
+            span,
+            "`plan` must be an array of tables: write [[plan]] before each plan",
+        ),
+    }
+    (plans, reader.problems)
+}
+
+const KEYS: [&str; 10] = [
+    "id",
+    "name",
+    "product",
+    "currency",
+    "base_fee",
+    "included",
+    "overage_rate",
+    "fair_use_limit",
+    "fair_use_rate",
+    "markup_percent",
+];
+
+/// Walks one file's TOML tree, collecting problems with their spans.
+struct Reader<'a> {
+    label: &'a str,
+    text: &'a str,
+    problems: Vec<Problem>,
+}
+
+type Field<'v, 'i> = Option<&'v Spanned<DeValue<'i>>>;
+
+impl Reader<'_> {
+    fn problem(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.problems
+            .push(Problem::at(self.label, self.text, span.start, message));
+    }
+
+    fn plan(&mut self, fields: &DeTable<'_>, span: Range<usize>) -> Option<Plan> {
+        let before = self.problems.len();
+        self.unknown_keys(fields);
+        let get = |key: &str| fields.get(key);
+        let id = self.string(get("id"), "id", &span, true);
+        if let Some((id, id_span)) = &id {
+            if let Err(message) = plan::validate_id(id) {
+                self.problem(id_span.clone(), message);
+            }
+        }
+        let product = self
+            .string(get("product"), "product", &span, true)
+            .and_then(|(text, s)| text.parse::<Product>().map_err(|m| self.problem(s, m)).ok());
+        let name = self
+            .string(get("name"), "name", &span, false)
+            .map(|(n, _)| n);
+        let currency = self.string(
+            get("currency"),
+            "currency",
+            &span,
+            product != Some(Product::Free),
+        );
+        let currency = currency.and_then(|(code, s)| {
+            Currency::from_code(&code)
+                .ok_or_else(|| format!("unknown currency `{code}`; use an ISO 4217 code such as USD, EUR, INR or JPY"))
+                .map_err(|m| self.problem(s, m))
+                .ok()
+        });
+        let product = product?;
+        let paid = product != Product::Free;
+        let not_for =
+            |key: &str, only: &str| format!("`{key}` does not apply to a {product} plan; {only}");
+        if !paid {
+            for key in [
+                "base_fee",
+                "included",
+                "overage_rate",
+                "fair_use_limit",
+                "fair_use_rate",
+                "markup_percent",
+            ] {
+                if let Some(v) = get(key) {
+                    self.problem(v.span(), not_for(key, "a free plan has no prices"));
+                }
+            }
+        }
+        if product == Product::Connect {
+            for key in ["fair_use_limit", "fair_use_rate", "markup_percent"] {
+                if let Some(v) = get(key) {
+                    self.problem(v.span(), not_for(key, "it is only for direct plans"));
+                }
+            }
+        }
+        let base_fee = if paid {
+            self.amount(get("base_fee"), "base_fee", &span)
+        } else {
+            Some(Decimal::ZERO)
+        };
+        let included = if paid {
+            self.count(get("included"), "included", &span, true)
+        } else {
+            Some(0)
+        };
+        let overage_rate = if paid {
+            self.amount(get("overage_rate"), "overage_rate", &span)
+        } else {
+            Some(Decimal::ZERO)
+        };
+        let (fair_use, markup_percent) = if product == Product::Direct {
+            self.direct_fields(fields, &span, included)
+        } else {
+            (None, None)
+        };
+        if self.problems.len() > before {
+            return None;
+        }
+        let (id, _) = id?;
+        let (line, column) = line_column(self.text, span.start);
+        Some(Plan {
+            name: name.unwrap_or_else(|| id.clone()),
+            id,
+            product,
+            currency: currency.or_else(|| Currency::from_code("USD"))?,
+            base_fee: base_fee?,
+            included: included?,
+            overage_rate: overage_rate?,
+            fair_use,
+            markup_percent,
+            origin: format!("{}:{line}:{column}", self.label),
+        })
+    }
+
+    /// Reports keys that are not in [`KEYS`], suggesting the closest.
+    fn unknown_keys(&mut self, fields: &DeTable<'_>) {
+        for key in fields.keys() {
+            let name = key.get_ref().as_ref();
+            if !KEYS.contains(&name) {
+                let hint = crate::suggest::closest(name, KEYS.iter().copied())
+                    .map(|k| format!("did you mean `{k}`? "))
+                    .unwrap_or_default();
+                self.problem(
+                    key.span(),
+                    format!(
+                        "unknown key `{name}`; {hint}known keys: {}",
+                        KEYS.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The fair-use band and the markup of a Direct plan.
+    fn direct_fields(
+        &mut self,
+        fields: &DeTable<'_>,
+        span: &Range<usize>,
+        included: Option<u64>,
+    ) -> (Option<FairUse>, Option<Decimal>) {
+        let get = |key: &str| fields.get(key);
+        let markup_percent = self.amount(get("markup_percent"), "markup_percent", span);
+        let limit = self.count(get("fair_use_limit"), "fair_use_limit", span, false);
+        let rate = get("fair_use_rate")
+            .and_then(|_| self.amount(get("fair_use_rate"), "fair_use_rate", span));
+        match (get("fair_use_limit"), get("fair_use_rate")) {
+            (Some(_), None) => self.problem(
+                span.clone(),
+                "`fair_use_limit` is set but `fair_use_rate` is missing; set both or neither",
+            ),
+            (None, Some(v)) => self.problem(
+                v.span(),
+                "`fair_use_rate` is set but `fair_use_limit` is missing; set both or neither",
+            ),
+            _ => {}
+        }
+        if let (Some(limit), Some(included), Some(v)) = (limit, included, get("fair_use_limit")) {
+            if limit < included {
+                self.problem(
+                    v.span(),
+                    format!(
+                        "`fair_use_limit` ({limit}) is below `included` ({included}); the fair-use band starts above the included units"
+                    ),
+                );
+            }
+        }
+        let fair_use = limit.zip(rate).map(|(limit, rate)| FairUse { limit, rate });
+        (fair_use, markup_percent)
+    }
+
+    fn missing(&mut self, key: &str, table: &Range<usize>, example: &str) {
+        self.problem(
+            table.clone(),
+            format!("missing `{key}` in this [[plan]]; add e.g. `{key} = {example}`"),
+        );
+    }
+
+    fn string(
+        &mut self,
+        value: Field<'_, '_>,
+        key: &str,
+        table: &Range<usize>,
+        required: bool,
+    ) -> Option<(String, Range<usize>)> {
+        match value.map(|v| (v.get_ref(), v.span())) {
+            None => {
+                if required {
+                    let example = match key {
+                        "id" => "\"connect-10k\"",
+                        "product" => "\"connect\"",
+                        "currency" => "\"USD\"",
+                        _ => "\"...\"",
+                    };
+                    self.missing(key, table, example);
+                }
+                None
+            }
+            Some((DeValue::String(s), span)) => Some((s.to_string(), span)),
+            Some((_, span)) => {
+                self.problem(span, format!("`{key}` must be a string in quotes"));
+                None
+            }
+        }
+    }
+
+    /// A money amount or percentage: a quoted or bare number, exactly as
+    /// written, not negative.
+    fn amount(&mut self, value: Field<'_, '_>, key: &str, table: &Range<usize>) -> Option<Decimal> {
+        let Some(value) = value else {
+            self.missing(key, table, "\"0.0070\"");
+            return None;
+        };
+        let raw: &str = match value.get_ref() {
+            DeValue::String(s) => s,
+            DeValue::Float(f) => f.as_str(),
+            DeValue::Integer(i) if i.radix() == 10 => i.as_str(),
+            _ => {
+                self.problem(
+                    value.span(),
+                    format!("`{key}` must be a decimal amount, e.g. \"0.0070\" or 30.00"),
+                );
+                return None;
+            }
+        };
+        match money::parse_exact(raw) {
+            Ok(amount) if amount.is_sign_negative() && !amount.is_zero() => {
+                self.problem(
+                    value.span(),
+                    format!("`{key}` is negative ({raw}); amounts are zero or more"),
+                );
+                None
+            }
+            Ok(amount) => Some(amount),
+            Err(message) => {
+                self.problem(value.span(), format!("`{key}`: {message}"));
+                None
+            }
+        }
+    }
+
+    /// A whole, non-negative count of units.
+    fn count(
+        &mut self,
+        value: Field<'_, '_>,
+        key: &str,
+        table: &Range<usize>,
+        required: bool,
+    ) -> Option<u64> {
+        let Some(value) = value else {
+            if required {
+                self.missing(key, table, "10000");
+            }
+            return None;
+        };
+        let raw: &str = match value.get_ref() {
+            DeValue::Integer(i) if i.radix() == 10 => i.as_str(),
+            DeValue::String(s) => s,
+            _ => {
+                self.problem(
+                    value.span(),
+                    format!("`{key}` must be a whole number of units, e.g. 10000"),
+                );
+                return None;
+            }
+        };
+        match crate::usage::parse_count(raw) {
+            Ok(n) => Some(n),
+            Err(message) => {
+                self.problem(value.span(), format!("`{key}`: {message}"));
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_one(text: &str) -> Result<Vec<Plan>, Vec<String>> {
+        let (plans, problems) = parse_plan_file("t.toml", text);
+        if problems.is_empty() {
+            Ok(plans)
+        } else {
+            Err(problems.iter().map(ToString::to_string).collect())
+        }
+    }
+
+    const CONNECT: &str = r#"[[plan]]
+id = "connect-10k"
+name = "WhatsApp Connect 10K"
+product = "connect"
+currency = "USD"
+base_fee = 30.00
+included = 10_000
+overage_rate = 0.0070
+"#;
+
+    #[test]
+    fn bare_numbers_keep_the_digits_written() {
+        let plans = load_one(CONNECT).unwrap();
+        let plan = &plans[0];
+        assert_eq!(plan.overage_rate.to_string(), "0.0070");
+        assert_eq!(plan.base_fee.to_string(), "30.00");
+        assert_eq!(plan.included, 10_000);
+        assert_eq!(plan.origin, "t.toml:1:1");
+    }
+
+    #[test]
+    fn quoted_amounts_are_exact_too() {
+        let text = CONNECT.replace("0.0070", "\"0.00700000000000000000000001\"");
+        let plans = load_one(&text).unwrap();
+        assert_eq!(
+            plans[0].overage_rate.to_string(),
+            "0.00700000000000000000000001"
+        );
+    }
+
+    #[test]
+    fn long_bare_floats_are_not_cut_to_f64_precision() {
+        // f64 keeps about 17 significant digits; this has 20.
+        let text = CONNECT.replace("0.0070", "0.12345678901234567891");
+        let plans = load_one(&text).unwrap();
+        assert_eq!(plans[0].overage_rate.to_string(), "0.12345678901234567891");
+    }
+
+    #[test]
+    fn problems_carry_line_and_column() {
+        let text = CONNECT.replace("overage_rate = 0.0070", "overage_rte = 0.0070");
+        let errors = load_one(&text).unwrap_err();
+        assert!(
+            errors.iter().any(|e| e.starts_with(
+                "t.toml:8:1: unknown key `overage_rte`; did you mean `overage_rate`?"
+            )),
+            "{errors:?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("t.toml:1:1: missing `overage_rate`")),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn rejects_negative_amounts_bad_currency_and_bad_ids() {
+        let text = CONNECT
+            .replace("30.00", "-30.00")
+            .replace("\"USD\"", "\"XYZ\"")
+            .replace("connect-10k", "Connect 10k");
+        let errors = load_one(&text).unwrap_err();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(
+            errors[0].starts_with("t.toml:2:6: plan id `Connect 10k` must be lowercase"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[1].starts_with("t.toml:5:12: unknown currency `XYZ`"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[2].starts_with("t.toml:6:12: `base_fee` is negative (-30.00)"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn direct_fair_use_limit_must_not_be_below_included() {
+        let text = r#"[[plan]]
+id = "direct-25k"
+product = "direct"
+currency = "USD"
+base_fee = "500"
+included = 25000
+overage_rate = "0.02"
+fair_use_limit = 20000
+fair_use_rate = "0.05"
+markup_percent = "10"
+"#;
+        let errors = load_one(text).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0]
+                .starts_with("t.toml:8:18: `fair_use_limit` (20000) is below `included` (25000)"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn connect_plans_cannot_carry_direct_fields() {
+        let text = format!("{CONNECT}markup_percent = \"10\"\n");
+        let errors = load_one(&text).unwrap_err();
+        assert!(
+            errors[0].contains("`markup_percent` does not apply to a connect plan"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let errors = load_one("[[plan]]\nid = \"x\n").unwrap_err();
+        assert!(errors[0].starts_with("t.toml:2:"), "{errors:?}");
+        assert!(errors[0].contains("invalid TOML"), "{errors:?}");
+    }
+
+    #[test]
+    fn duplicate_ids_name_both_files() {
+        let files = vec![
+            SourceFile {
+                label: "a.toml".into(),
+                text: CONNECT.into(),
+            },
+            SourceFile {
+                label: "b.toml".into(),
+                text: format!("\n{CONNECT}").into(),
+            },
+        ];
+        let errors = parse_plans(&files).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            errors[0].to_string(),
+            "b.toml:2:1: duplicate plan id `connect-10k`: already defined at a.toml:1:1; plan ids must be unique across all plan files"
+        );
+    }
+
+    #[test]
+    fn line_column_counts_characters() {
+        assert_eq!(line_column("ab\ncé x", 7), (2, 4));
+        assert_eq!(line_column("", 5), (1, 1));
+    }
+}

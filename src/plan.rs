@@ -1,0 +1,196 @@
+//! Plans: what a customer buys. A [`Plan`] is validated data; it is built by
+//! the loader (`load.rs`) and priced by the engine (`bill.rs`).
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::money::Currency;
+
+/// The three offerings of the vendor's pricing page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Product {
+    /// No add-on: campaigns and journeys cannot be sent.
+    Free,
+    /// WhatsApp Connect: base fee with included notifications, plus overage.
+    Connect,
+    /// WhatsApp Direct: platform fee per conversation tier, plus Meta's
+    /// charges passed through with a service markup.
+    Direct,
+}
+
+impl Product {
+    /// Every product, in the order the pricing page lists them.
+    pub const ALL: [Product; 3] = [Product::Free, Product::Connect, Product::Direct];
+
+    /// The name used in plan files and on the command line.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Product::Free => "free",
+            Product::Connect => "connect",
+            Product::Direct => "direct",
+        }
+    }
+
+    /// What the product counts, or `None` for the free plan.
+    #[must_use]
+    pub fn unit(self) -> Option<Unit> {
+        match self {
+            Product::Free => None,
+            Product::Connect => Some(Unit::Notifications),
+            Product::Direct => Some(Unit::Conversations),
+        }
+    }
+}
+
+impl fmt::Display for Product {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Product {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Product::ALL
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| {
+                format!("`{text}` is not a product; expected one of: free, connect, direct")
+            })
+    }
+}
+
+/// What a plan counts: Connect bills notifications sent, Direct bills
+/// conversations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Unit {
+    /// Notifications sent through an external provider (`--sent`).
+    Notifications,
+    /// Conversations through CleverTap's own WhatsApp API (`--conversations`).
+    Conversations,
+}
+
+impl Unit {
+    /// Plural noun for bills and tables.
+    #[must_use]
+    pub fn plural(self) -> &'static str {
+        match self {
+            Unit::Notifications => "notifications",
+            Unit::Conversations => "conversations",
+        }
+    }
+
+    /// The command-line flag that gives this count.
+    #[must_use]
+    pub fn flag(self) -> &'static str {
+        match self {
+            Unit::Notifications => "--sent",
+            Unit::Conversations => "--conversations",
+        }
+    }
+
+    /// The batch column that gives this count.
+    #[must_use]
+    pub fn column(self) -> &'static str {
+        match self {
+            Unit::Notifications => "sent",
+            Unit::Conversations => "conversations",
+        }
+    }
+}
+
+/// Units above `limit` are billed at `rate` instead of the overage rate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FairUse {
+    /// The last unit billed at the consumption overage rate.
+    pub limit: u64,
+    /// Price per unit above `limit`.
+    pub rate: Decimal,
+}
+
+/// One priced tier, as validated from a plan file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Unique id: lowercase letters, digits and `-`.
+    pub id: String,
+    /// Human name for bills.
+    pub name: String,
+    /// Which offering this is.
+    pub product: Product,
+    /// Currency of every amount in the plan.
+    pub currency: Currency,
+    /// Monthly fee, covering `included` units.
+    pub base_fee: Decimal,
+    /// Units covered by the base fee.
+    pub included: u64,
+    /// Price per unit above `included` (the consumption overage for Direct).
+    pub overage_rate: Decimal,
+    /// Direct only: the fair-usage band above the consumption overage.
+    pub fair_use: Option<FairUse>,
+    /// Direct only: the service markup over Meta's charges, in percent.
+    pub markup_percent: Option<Decimal>,
+    /// Where the plan was defined, `file:line`, for messages.
+    pub origin: String,
+}
+
+impl Plan {
+    /// What the plan counts, or `None` for a free plan.
+    #[must_use]
+    pub fn unit(&self) -> Option<Unit> {
+        self.product.unit()
+    }
+}
+
+/// Checks a plan id: lowercase ASCII letters, digits and single `-` between
+/// them, starting with a letter or digit.
+///
+/// # Errors
+///
+/// Returns what is wrong with the id, in words.
+pub fn validate_id(id: &str) -> Result<(), String> {
+    let ok_chars = id
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if id.is_empty() || !ok_chars || id.starts_with('-') || id.ends_with('-') || id.contains("--") {
+        return Err(format!(
+            "plan id `{id}` must be lowercase letters, digits and single '-' between them, e.g. connect-10k"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_ids_are_lowercase_words_joined_by_dashes() {
+        for good in ["connect-10k", "direct-25k", "free", "a1"] {
+            assert!(validate_id(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "Connect-10k",
+            "connect_10k",
+            "-x",
+            "x-",
+            "a--b",
+            "ün",
+            "a b",
+        ] {
+            assert!(validate_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn products_parse_case_insensitively() {
+        assert_eq!("Direct".parse::<Product>(), Ok(Product::Direct));
+        assert!("premium".parse::<Product>().is_err());
+        assert_eq!(Product::Connect.unit(), Some(Unit::Notifications));
+        assert_eq!(Product::Free.unit(), None);
+    }
+}

@@ -1,0 +1,182 @@
+//! JSON output. The shape of one bill is part of the contract
+//! (PRODUCT.md): `{"plan", "currency", "lines": [{"kind", "description",
+//! "quantity", "unit_price", "amount"}], "total"}`, amounts and rates as
+//! strings holding exact decimals so no reader turns them into floats.
+//! Fields may be added, never removed: `name`, `product`, `usage`, each
+//! line's `exact` value (and `tiers` for tiered Meta lines, `formula` with
+//! `--explain`), `meta_subtotal`, `meta_card` and `notes`.
+
+use serde::Serialize;
+
+use crate::bill::{Bill, Detail};
+use crate::plan::Plan;
+
+/// One bill, as serialized.
+#[derive(Debug, Serialize)]
+pub struct BillJson<'a> {
+    plan: &'a str,
+    name: &'a str,
+    product: &'static str,
+    currency: &'static str,
+    usage: UsageJson,
+    lines: Vec<LineJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta_subtotal: Option<String>,
+    total: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta_card: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
+}
+
+#[derive(Debug, Serialize)]
+struct UsageJson {
+    unit: &'static str,
+    count: String,
+}
+
+#[derive(Debug, Serialize)]
+struct LineJson {
+    kind: &'static str,
+    description: String,
+    quantity: String,
+    unit_price: String,
+    amount: String,
+    exact: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tiers: Option<Vec<TierJson>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    formula: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct TierJson {
+    quantity: String,
+    unit_price: String,
+    exact: String,
+}
+
+impl<'a> BillJson<'a> {
+    /// The serializable view of a bill; `explain` adds each line's formula.
+    #[must_use]
+    pub fn new(bill: &'a Bill<'a>, explain: bool) -> Self {
+        let formulas = explain.then(|| super::explain(bill));
+        let lines = bill
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, line)| LineJson {
+                kind: line.kind.as_str(),
+                description: super::describe(line, bill.plan),
+                quantity: line.quantity.to_string(),
+                unit_price: line.unit_price.to_string(),
+                amount: line.amount.to_string(),
+                exact: line.exact.to_string(),
+                tiers: match &line.detail {
+                    Detail::MetaMessages(m) => Some(
+                        m.parts
+                            .iter()
+                            .map(|p| TierJson {
+                                quantity: p.count.to_string(),
+                                unit_price: p.rate.to_string(),
+                                exact: p.exact.to_string(),
+                            })
+                            .collect(),
+                    ),
+                    _ => None,
+                },
+                formula: formulas
+                    .as_ref()
+                    .and_then(|f| f.get(i))
+                    .map(|(_, text)| text.clone()),
+            })
+            .collect();
+        Self {
+            plan: &bill.plan.id,
+            name: &bill.plan.name,
+            product: bill.plan.product.as_str(),
+            currency: bill.currency().code(),
+            usage: UsageJson {
+                unit: bill.plan.unit().map_or("units", |u| u.plural()),
+                count: bill.count.to_string(),
+            },
+            lines,
+            meta_subtotal: bill.meta_subtotal.map(|s| s.to_string()),
+            total: bill.total.to_string(),
+            meta_card: bill.meta_card.as_deref(),
+            notes: &bill.notes,
+        }
+    }
+}
+
+/// The bill as pretty JSON with a final newline.
+#[must_use]
+pub fn bill(bill: &Bill<'_>, explain: bool) -> String {
+    pretty(&BillJson::new(bill, explain))
+}
+
+/// One plan, as serialized by `plans --format json`.
+#[derive(Debug, Serialize)]
+pub struct PlanJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    product: &'static str,
+    currency: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    base_fee: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    included: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    overage_rate: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fair_use_limit: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fair_use_rate: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    markup_percent: Option<String>,
+    source: &'a str,
+}
+
+impl<'a> PlanJson<'a> {
+    /// The serializable view of a plan.
+    #[must_use]
+    pub fn new(plan: &'a Plan) -> Self {
+        let paid = plan.unit().is_some();
+        Self {
+            id: &plan.id,
+            name: &plan.name,
+            product: plan.product.as_str(),
+            currency: plan.currency.code(),
+            base_fee: paid.then(|| plan.base_fee.to_string()),
+            included: paid.then_some(plan.included),
+            overage_rate: paid.then(|| plan.overage_rate.to_string()),
+            fair_use_limit: plan.fair_use.as_ref().map(|f| f.limit),
+            fair_use_rate: plan.fair_use.as_ref().map(|f| f.rate.to_string()),
+            markup_percent: plan.markup_percent.map(|p| p.to_string()),
+            source: &plan.origin,
+        }
+    }
+}
+
+/// Plans wrapped in an object, `{"plans": [...]}`, so fields can be added.
+#[must_use]
+pub fn plans(plans: &[Plan]) -> String {
+    #[derive(Serialize)]
+    struct Plans<'a> {
+        plans: Vec<PlanJson<'a>>,
+    }
+    pretty(&Plans {
+        plans: plans.iter().map(PlanJson::new).collect(),
+    })
+}
+
+/// Pretty JSON with a final newline. Serializing these plain structs
+/// cannot fail; were it to, the error text is returned as a JSON string
+/// rather than a panic.
+#[must_use]
+pub fn pretty<T: Serialize>(value: &T) -> String {
+    let mut text =
+        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}

@@ -1,0 +1,180 @@
+//! Renderers: bills, plan lists and comparisons as terminal tables, JSON,
+//! CSV and Markdown. Renderers only format what the engine computed; they
+//! return text and never write it themselves.
+
+pub mod csv;
+pub mod json;
+pub mod markdown;
+pub mod table;
+
+use rust_decimal::Decimal;
+
+use crate::bill::{Bill, Detail, Line, LineKind};
+use crate::money::{group_count, group_thousands};
+use crate::plan::{Plan, Product};
+
+/// Output format of `estimate`, `plans` and the like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for reading in a terminal.
+    #[default]
+    Table,
+    /// One JSON object; amounts are strings holding exact decimals.
+    Json,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// A GitHub-flavoured Markdown table, ready to paste into an email.
+    Markdown,
+}
+
+/// The words on a bill line, e.g. "Overage: notifications above 10,000".
+#[must_use]
+pub fn describe(line: &Line, plan: &Plan) -> String {
+    let unit = plan.unit().map_or("units", |u| u.plural());
+    match (&line.detail, line.kind) {
+        (_, LineKind::Base) => format!("Base fee (includes {} {unit})", group_count(plan.included)),
+        (_, LineKind::Overage) if plan.product == Product::Direct => match &plan.fair_use {
+            Some(f) => format!(
+                "Consumption overage: {unit} {}–{}",
+                group_count(plan.included.saturating_add(1)),
+                group_count(f.limit)
+            ),
+            None => format!(
+                "Consumption overage: {unit} above {}",
+                group_count(plan.included)
+            ),
+        },
+        (_, LineKind::Overage) => format!("Overage: {unit} above {}", group_count(plan.included)),
+        (_, LineKind::FairUseOverage) => format!(
+            "Fair-usage overage: {unit} above {}",
+            group_count(plan.fair_use.as_ref().map_or(0, |f| f.limit))
+        ),
+        (Detail::MetaMessages(m), _) => {
+            let tiered = if m.parts.len() > 1 {
+                ", volume tiers"
+            } else {
+                ""
+            };
+            format!("Meta {} messages, {}{tiered}", m.category, m.market)
+        }
+        (Detail::Markup { percent }, _) => {
+            format!("Service markup {}% on Meta charges", percent.normalize())
+        }
+        _ => "Meta WhatsApp charges (from WhatsApp Manager)".to_owned(),
+    }
+}
+
+/// A quantity as shown: counts grouped (`5,000`), the markup's base as money.
+#[must_use]
+pub fn quantity_text(line: &Line) -> String {
+    group_thousands(line.quantity)
+}
+
+/// A unit price as written (`0.0070`); the markup as a percentage.
+#[must_use]
+pub fn unit_price_text(line: &Line) -> String {
+    match &line.detail {
+        Detail::Markup { percent } => format!("{}%", percent.normalize()),
+        Detail::MetaMessages(m) if m.parts.len() > 1 => "tiered".to_owned(),
+        _ => line.unit_price.to_string(),
+    }
+}
+
+/// The usage line under a bill's title, e.g. "15,000 notifications".
+#[must_use]
+pub fn usage_text(bill: &Bill<'_>) -> String {
+    let unit = bill.plan.unit().map_or("units", |u| u.plural());
+    format!("{} {unit}", group_count(bill.count))
+}
+
+/// `--explain`: each line's formula, its exact value and the rounding.
+#[must_use]
+pub fn explain(bill: &Bill<'_>) -> Vec<(String, String)> {
+    let currency = bill.currency();
+    let mut rows: Vec<(String, String)> = bill
+        .lines
+        .iter()
+        .map(|line| {
+            let formula = match &line.detail {
+                Detail::Platform => {
+                    format!("{} × {}", group_thousands(line.quantity), line.unit_price)
+                }
+                Detail::MetaAmount => format!("{} as given", group_thousands(line.unit_price)),
+                Detail::MetaMessages(m) => {
+                    let parts: Vec<String> = m
+                        .parts
+                        .iter()
+                        .map(|p| format!("{} × {}", group_count(p.count), p.rate))
+                        .collect();
+                    if parts.is_empty() {
+                        "0".to_owned()
+                    } else {
+                        parts.join(" + ")
+                    }
+                }
+                Detail::Markup { percent } => {
+                    format!(
+                        "{} × {}%",
+                        group_thousands(line.quantity),
+                        percent.normalize()
+                    )
+                }
+            };
+            let text = format!(
+                "{formula} = {} → {}",
+                group_thousands(line.exact),
+                group_thousands(line.amount)
+            );
+            (line.kind.as_str().to_owned(), text)
+        })
+        .collect();
+    let sum: Vec<String> = bill
+        .lines
+        .iter()
+        .map(|l| group_thousands(l.amount))
+        .collect();
+    rows.push((
+        "total".to_owned(),
+        format!("{} = {}", sum.join(" + "), group_thousands(bill.total)),
+    ));
+    rows.push((
+        "rounding".to_owned(),
+        format!(
+            "each line once, to {} decimal place{} ({} minor unit), half away from zero; the total adds the rounded lines",
+            currency.minor_units(),
+            if currency.minor_units() == 1 { "" } else { "s" },
+            currency.code()
+        ),
+    ));
+    rows
+}
+
+/// An optional amount as text (empty when absent).
+#[must_use]
+pub fn optional(amount: Option<Decimal>) -> String {
+    amount.map(|a| a.to_string()).unwrap_or_default()
+}
+
+/// Plan prices for listings: fair use as "100,000 @ 0.0200".
+#[must_use]
+pub fn fair_use_text(plan: &Plan) -> String {
+    plan.fair_use
+        .as_ref()
+        .map(|f| format!("{} @ {}", group_count(f.limit), f.rate))
+        .unwrap_or_default()
+}
+
+/// The markup as "10%".
+#[must_use]
+pub fn markup_text(plan: &Plan) -> String {
+    plan.markup_percent
+        .map(|p| format!("{}%", p.normalize()))
+        .unwrap_or_default()
+}
+
+/// The rounded amount in a currency's minor unit (used for totals of
+/// sums, which are already on the minor unit).
+#[must_use]
+pub fn amount_text(amount: Decimal) -> String {
+    group_thousands(amount)
+}
