@@ -222,6 +222,6 @@ fn check(source: Source, out: &mut Output<'_>) -> Result<u8, Error> {
         },
         catalog.source
     );
-    write(out.stderr, &text)?;
+    write(out.stdout, &text)?;
     Ok(exit::SUCCESS)
 }

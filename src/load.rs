@@ -302,7 +302,9 @@ pub fn parse_plan_file(label: &str, text: &str) -> (Vec<Plan>, Vec<Problem>) {
             "`plan` must be an array of tables: write [[plan]] before each plan",
         ),
     }
-    (plans, reader.problems)
+    let mut problems = reader.problems;
+    problems.sort_by_key(|p| (p.line, p.column));
+    (plans, problems)
 }
 
 const KEYS: [&str; 10] = [
@@ -520,7 +522,12 @@ impl Reader<'_> {
     /// written, not negative.
     fn amount(&mut self, value: Field<'_, '_>, key: &str, table: &Range<usize>) -> Option<Decimal> {
         let Some(value) = value else {
-            self.missing(key, table, "\"0.0070\"");
+            let example = match key {
+                "base_fee" => "\"30.00\"",
+                "markup_percent" => "\"10\"",
+                _ => "\"0.0070\"",
+            };
+            self.missing(key, table, example);
             return None;
         };
         let raw: &str = match value.get_ref() {
