@@ -8,6 +8,7 @@ use ctbill::money::{Currency, round_line};
 use ctbill::plan::{FairUse, Plan, Product};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+use std::fmt::Write as _;
 
 /// A decimal with up to `scale` places from a mantissa.
 fn decimal(max: i64, scale: u32) -> impl Strategy<Value = Decimal> {
@@ -90,10 +91,10 @@ proptest! {
             plan.product, plan.currency, amount(plan.base_fee), plan.included, amount(plan.overage_rate)
         );
         if let Some(f) = &plan.fair_use {
-            text.push_str(&format!("fair_use_limit = {}\nfair_use_rate = {}\n", f.limit, amount(f.rate)));
+            let _ = write!(text, "fair_use_limit = {}\nfair_use_rate = {}\n", f.limit, amount(f.rate));
         }
         if let Some(m) = plan.markup_percent {
-            text.push_str(&format!("markup_percent = {}\n", amount(m)));
+            let _ = write!(text, "markup_percent = {}\n", amount(m));
         }
         let (plans, problems) = parse_plan_file("p.toml", &text);
         prop_assert!(problems.is_empty(), "{problems:?}\n{text}");
