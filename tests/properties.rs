@@ -94,7 +94,7 @@ proptest! {
             let _ = write!(text, "fair_use_limit = {}\nfair_use_rate = {}\n", f.limit, amount(f.rate));
         }
         if let Some(m) = plan.markup_percent {
-            let _ = write!(text, "markup_percent = {}\n", amount(m));
+            let _ = writeln!(text, "markup_percent = {}", amount(m));
         }
         let (plans, problems) = parse_plan_file("p.toml", &text);
         prop_assert!(problems.is_empty(), "{problems:?}\n{text}");
