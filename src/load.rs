@@ -220,25 +220,31 @@ fn read_matching(dir: &Path, extension: &str) -> Result<Vec<SourceFile>, Vec<Pro
 pub fn parse_plans(files: &[SourceFile]) -> Result<Vec<Plan>, Vec<Problem>> {
     let mut plans: Vec<Plan> = Vec::new();
     let mut problems = Vec::new();
+    let mut first_seen: HashMap<String, String> = HashMap::new();
     for file in files {
         let (found, mut bad) = parse_plan_file(&file.label, &file.text);
         problems.append(&mut bad);
-        plans.extend(found);
-    }
-    let mut first_seen: HashMap<&str, &Plan> = HashMap::new();
-    for plan in &plans {
-        if let Some(first) = first_seen.insert(&plan.id, plan) {
-            let (file, rest) = plan.origin.split_once(':').unwrap_or((&plan.origin, "0:0"));
-            let (line, column) = rest.split_once(':').unwrap_or((rest, "0"));
-            problems.push(Problem {
-                file: file.to_owned(),
-                line: line.parse().unwrap_or(0),
-                column: column.parse().unwrap_or(0),
-                message: format!(
-                    "duplicate plan id `{}`: already defined at {}; plan ids must be unique across all plan files",
-                    plan.id, first.origin
-                ),
-            });
+        for plan in found {
+            if let Some(first) = first_seen.get(&plan.id) {
+                // `origin` is `{label}:{line}:{column}`; the label may itself hold ':'.
+                let position = plan
+                    .origin
+                    .strip_prefix(file.label.as_str())
+                    .unwrap_or_default();
+                let mut numbers = position.split(':').filter_map(|n| n.parse().ok());
+                problems.push(Problem {
+                    file: file.label.clone(),
+                    line: numbers.next().unwrap_or(0),
+                    column: numbers.next().unwrap_or(0),
+                    message: format!(
+                        "duplicate plan id `{}`: already defined at {first}; plan ids must be unique across all plan files",
+                        plan.id
+                    ),
+                });
+            } else {
+                first_seen.insert(plan.id.clone(), plan.origin.clone());
+                plans.push(plan);
+            }
         }
     }
     if problems.is_empty() {
