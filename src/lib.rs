@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod calendar;
+pub mod meta;
 pub mod money;
 
 use std::ffi::OsString;
