@@ -538,6 +538,26 @@ impl RateBook {
     ///
     /// Rates and tiers files pair up by currency and effective date.
     ///
+    /// # Example
+    ///
+    /// ```
+    /// use ctbill::meta::{Category, RateBook};
+    /// use ctbill::money::{round_line, Currency};
+    ///
+    /// let book = RateBook::from_files([
+    ///     ("USD_rates.csv", include_str!("../../plans/meta/USD_rates_2026-04-01.csv")),
+    ///     ("USD_tiers.csv", include_str!("../../plans/meta/USD_volume_tiers_2026-04-01.csv")),
+    ///     ("mapping.csv", include_str!("../../plans/meta/market-mapping.csv")),
+    /// ])
+    /// .expect("cards load");
+    /// let usd = Currency::from_code("USD").unwrap();
+    /// let charge = book
+    ///     .price(usd, "2026-05".parse().unwrap(), Category::Utility, "AR", 150_000)
+    ///     .unwrap();
+    /// assert_eq!(charge.exact_total.to_string(), "3835.0000");
+    /// assert_eq!(round_line(charge.exact_total, usd).to_string(), "3835.00");
+    /// ```
+    ///
     /// # Errors
     ///
     /// Every problem found, in every file: unreadable files, two rates (or

@@ -856,3 +856,59 @@ fn overflow_is_an_error_not_a_panic() {
         .unwrap();
     assert_eq!(fits.exact_total, Decimal::from(u64::MAX));
 }
+
+#[test]
+fn reads_any_of_metas_billing_currencies() {
+    // The same file as Meta would publish it in EUR: title and every row.
+    let eur = USD_RATES_2026_04.replace("USD", "EUR");
+    let CardFile::Rates(file) = parse_card_file("EUR_rates.csv", &eur).unwrap() else {
+        panic!();
+    };
+    assert_eq!(file.currency.code(), "EUR");
+    // IDR rates run into the thousands and carry separators in quoted cells.
+    let idr = USD_RATES_2026_04.replace("USD", "IDR").replacen(
+        "Argentina,IDR,0.0618",
+        "Argentina,IDR,\"1,012.3456\"",
+        1,
+    );
+    let CardFile::Rates(file) = parse_card_file("IDR_rates.csv", &idr).unwrap() else {
+        panic!();
+    };
+    assert_eq!(
+        file.markets[0]
+            .rate(Category::Marketing)
+            .unwrap()
+            .to_string(),
+        "1012.3456"
+    );
+    // A title currency that is not ISO 4217 is refused; so is a row in
+    // another currency than the title's.
+    assert!(parse_card_file("x.csv", &USD_RATES_2026_04.replace("USD", "XXY")).is_err());
+}
+
+#[test]
+fn a_mapped_market_missing_from_the_card_is_an_error() {
+    // A card with no "Rest of Asia Pacific" row: Japan maps there.
+    let small = "# Effective date: 2026-04-01\n\
+                 market,currency,marketing,utility,authentication,authentication_international,service\n\
+                 India,USD,0.0118,0.0014,0.0014,0.0304,\n\
+                 Other,USD,0.0604,0.0077,0.0077,,\n";
+    let book = RateBook::from_files([("small.csv", small), ("map.csv", MAPPING)]).unwrap();
+    let card = &book.cards()[0];
+    let err = book.resolve_market(card, "JP").unwrap_err();
+    assert!(matches!(err, MetaError::MarketNotOnCard { .. }), "{err}");
+    assert!(err.to_string().contains("Rest of Asia Pacific"), "{err}");
+    // Unlisted countries still fall to Other.
+    assert_eq!(book.resolve_market(card, "EE").unwrap().market, "Other");
+}
+
+#[test]
+fn two_mapping_files_are_an_error() {
+    let errors = errors_of(vec![("a.csv", MAPPING), ("b.csv", MAPPING)]);
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].starts_with("b.csv: ") && errors[0].contains("a.csv"),
+        "{}",
+        errors[0]
+    );
+}
