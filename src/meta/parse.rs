@@ -543,31 +543,14 @@ fn parse_original_tiers(
             errors.push(e);
             continue;
         }
-        for &(category, from_col, to_col, rate_col, discount_col) in &blocks {
-            let (from, to, rate) = (row.cell(from_col), row.cell(to_col), row.cell(rate_col));
-            if is_na(from) && is_na(to) && is_na(rate) {
+        for &(category, cols) in &blocks {
+            let cells = [cols.from, cols.to, cols.rate].map(|i| row.cell(i));
+            if cells.iter().all(|c| is_na(c)) {
                 continue;
             }
             let what = format!("{market} {category}");
-            match tier_from_cells(label, row.line, &what, from, to, rate) {
-                Ok((from, to, rate)) => {
-                    let discount = discount_col
-                        .map(|i| row.cell(i))
-                        .filter(|d| !is_na(d))
-                        .map(str::to_owned);
-                    collector.push(
-                        market,
-                        category,
-                        row.line,
-                        None,
-                        Tier {
-                            from,
-                            to,
-                            rate,
-                            discount_vs_list: discount,
-                        },
-                    );
-                }
+            match tier_from_row(label, row, &what, cols) {
+                Ok(tier) => collector.push(market, category, row.line, None, tier),
                 Err(e) => errors.push(e),
             }
         }
@@ -577,7 +560,7 @@ fn parse_original_tiers(
 
 /// One side-by-side block of Meta's tiers file: its category and the
 /// columns of From, To, Rate and (optionally) "vs. List rate".
-type Block = (Category, usize, usize, usize, Option<usize>);
+type Block = (Category, TierColumns);
 
 /// Finds the blocks of the header: each `From` column starts one, whose
 /// category is the nearest category cell at or left of it.
@@ -625,7 +608,15 @@ fn tier_blocks(
             continue;
         }
         let discount = find(&|k| k.starts_with("vslist"));
-        blocks.push((category, from_col, to, rate, discount));
+        blocks.push((
+            category,
+            TierColumns {
+                from: from_col,
+                to,
+                rate,
+                discount,
+            },
+        ));
     }
     if errors.is_empty() {
         Ok(blocks)
@@ -634,29 +625,44 @@ fn tier_blocks(
     }
 }
 
-/// Parses one tier's From, To and Rate cells.
-fn tier_from_cells(
-    label: &str,
-    line: u64,
-    what: &str,
-    from: &str,
-    to: &str,
-    rate: &str,
-) -> Result<(u64, Option<u64>, Decimal), CardError> {
-    let from = parse_count(label, line, &format!("{what} From"), from)?;
-    let to = if to.is_empty() || to == "--" {
-        None
-    } else {
-        Some(parse_count(label, line, &format!("{what} To"), to)?)
+/// Where one tier's cells are: From, To, Rate and, optionally, Meta's
+/// "vs. List rate".
+#[derive(Clone, Copy)]
+struct TierColumns {
+    from: usize,
+    to: usize,
+    rate: usize,
+    discount: Option<usize>,
+}
+
+/// Parses one tier from its cells; `what` names the market and category.
+fn tier_from_row(label: &str, row: &Row, what: &str, cols: TierColumns) -> Result<Tier, CardError> {
+    let line = row.line;
+    let from = parse_count(label, line, &format!("{what} From"), row.cell(cols.from))?;
+    let to = match row.cell(cols.to) {
+        "" | "--" => None,
+        to => Some(parse_count(label, line, &format!("{what} To"), to)?),
     };
-    let rate = parse_rate(label, line, &format!("{what} Rate"), rate)?.ok_or_else(|| {
-        CardError::at(
-            label,
-            line,
-            format!("{what}: the tier has bounds but its rate is n/a"),
-        )
-    })?;
-    Ok((from, to, rate))
+    let rate = parse_rate(label, line, &format!("{what} Rate"), row.cell(cols.rate))?.ok_or_else(
+        || {
+            CardError::at(
+                label,
+                line,
+                format!("{what}: the tier has bounds but its rate is n/a"),
+            )
+        },
+    )?;
+    let discount_vs_list = cols
+        .discount
+        .map(|i| row.cell(i))
+        .filter(|d| !is_na(d))
+        .map(str::to_owned);
+    Ok(Tier {
+        from,
+        to,
+        rate,
+        discount_vs_list,
+    })
 }
 
 /// Where a tier came from: its line and, in normalized files, its `tier`
@@ -1107,20 +1113,18 @@ fn parse_normalized_tiers(
     data: &[&Row],
 ) -> Result<CardFile, Vec<CardError>> {
     let label = ctx.label;
-    let [
-        market_col,
-        currency_col,
-        category_col,
-        from_col,
-        to_col,
-        rate_col,
-    ] = required_columns(
+    let [market_col, currency_col, category_col, from, to, rate] = required_columns(
         label,
         header,
         ["market", "currency", "category", "from", "to", "rate"],
     )?;
     let tier_col = column(header, "tier");
-    let discount_col = column(header, "discountvslist");
+    let cols = TierColumns {
+        from,
+        to,
+        rate,
+        discount: column(header, "discountvslist"),
+    };
     let mut currency = None;
     let mut errors = Vec::new();
     let mut collector = TierCollector::default();
@@ -1142,24 +1146,7 @@ fn parse_normalized_tiers(
             let ordinal = tier_col
                 .map(|c| parse_count(label, row.line, &format!("{what} tier number"), row.cell(c)))
                 .transpose()?;
-            let (from, to, rate) = tier_from_cells(
-                label,
-                row.line,
-                &what,
-                row.cell(from_col),
-                row.cell(to_col),
-                row.cell(rate_col),
-            )?;
-            let discount_vs_list = discount_col
-                .map(|i| row.cell(i))
-                .filter(|d| !is_na(d))
-                .map(str::to_owned);
-            let tier = Tier {
-                from,
-                to,
-                rate,
-                discount_vs_list,
-            };
+            let tier = tier_from_row(label, row, &what, cols)?;
             Ok((category, ordinal, tier))
         })();
         match parsed {
