@@ -292,6 +292,8 @@ pub struct Tier {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Market {
     name: String,
+    /// `name` normalized for lookups (see `market::normalize`).
+    key: String,
     rates: [Option<Decimal>; 5],
     tiers: BTreeMap<Category, Vec<Tier>>,
 }
@@ -358,9 +360,7 @@ impl RateCard {
     #[must_use]
     pub fn market(&self, name: &str) -> Option<&Market> {
         let wanted = market::normalize(name);
-        self.markets
-            .iter()
-            .find(|m| market::normalize(&m.name) == wanted)
+        self.markets.iter().find(|m| m.key == wanted)
     }
 
     /// Whether a volume-tiers file was loaded for this card. When not,
@@ -722,6 +722,7 @@ fn build_card(rates: &RatesFile, tiers: Option<&TiersFile>) -> Result<RateCard, 
         .iter()
         .map(|m| Market {
             name: m.name.clone(),
+            key: market::normalize(&m.name),
             rates: Category::ALL.map(|c| m.rate(c)),
             tiers: BTreeMap::new(),
         })
@@ -733,10 +734,7 @@ fn build_card(rates: &RatesFile, tiers: Option<&TiersFile>) -> Result<RateCard, 
     if let Some(tiers) = tiers {
         for set in &tiers.sets {
             let wanted = market::normalize(&set.market);
-            let Some(row) = markets
-                .iter_mut()
-                .find(|m| market::normalize(&m.name) == wanted)
-            else {
+            let Some(row) = markets.iter_mut().find(|m| m.key == wanted) else {
                 errors.push(CardError::at(
                     &tiers.label,
                     set.first_line,

@@ -112,7 +112,12 @@ pub struct TierSet {
 /// The first problem found, with the file label and line. Use
 /// [`super::RateBook::from_files`] to get all of them.
 pub fn parse_card_file(label: &str, text: &str) -> Result<CardFile, CardError> {
-    parse_all(label, text).map_err(|mut errors| errors.swap_remove(0))
+    parse_all(label, text).map_err(|errors| {
+        errors
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| CardError::file(label, "the file could not be read as a rate card"))
+    })
 }
 
 /// A CSV record and the line it starts on.
@@ -396,8 +401,11 @@ fn parse_original(label: &str, rows: &[Row]) -> Result<CardFile, Vec<CardError>>
         )]);
     };
     let header = &rows[header_at];
+    // The title and Meta's notes (first cell filled); the tiers file's
+    // category and sub-header rows start with an empty cell and are left out.
     let provenance: Vec<String> = rows[..header_at]
         .iter()
+        .filter(|r| !r.cell(0).is_empty())
         .map(|r| {
             r.cells
                 .iter()
@@ -406,7 +414,6 @@ fn parse_original(label: &str, rows: &[Row]) -> Result<CardFile, Vec<CardError>>
                 .collect::<Vec<_>>()
                 .join(" ")
         })
-        .filter(|t| !t.is_empty())
         .collect();
     let data: Vec<&Row> = rows[header_at + 1..]
         .iter()
@@ -852,39 +859,30 @@ fn validate_tiers(label: &str, set: &TierSet, lines: &[u64]) -> Result<(), CardE
 type RateColumns = (usize, usize, [Option<usize>; 5]);
 
 fn rate_columns(label: &str, header: &Row) -> Result<RateColumns, Vec<CardError>> {
-    let keys: Vec<String> = header.cells.iter().map(|c| key(c)).collect();
-    let market_col = keys.iter().position(|k| is_market_key(k));
-    let currency_col = keys.iter().position(|k| k == "currency");
-    let wanted = [
-        "marketing",
-        "utility",
-        "authentication",
-        "authenticationinternational",
-        "service",
-    ];
-    let cols = wanted.map(|name| keys.iter().position(|k| k == name));
-    let (Some(market_col), Some(currency_col)) = (market_col, currency_col) else {
+    let Some(market) = header.cells.iter().position(|c| is_market_key(&key(c))) else {
         return Err(vec![CardError::at(
             label,
             header.line,
-            "the header needs Market and Currency columns",
+            "the header has no Market column",
         )]);
     };
-    let missing: Vec<&str> = wanted[..3]
-        .iter()
-        .zip(&cols)
-        .filter(|(_, c)| c.is_none())
-        .map(|(n, _)| *n)
-        .collect();
-    if missing.is_empty() {
-        Ok((market_col, currency_col, cols))
-    } else {
-        Err(vec![CardError::at(
-            label,
-            header.line,
-            format!("the header has no {} column", missing.join(", ")),
-        )])
-    }
+    let [currency, marketing, utility, authentication] = required_columns(
+        label,
+        header,
+        ["currency", "marketing", "utility", "authentication"],
+    )?;
+    let optional = |name| column(header, name);
+    Ok((
+        market,
+        currency,
+        [
+            Some(marketing),
+            Some(utility),
+            Some(authentication),
+            optional("authenticationinternational"),
+            optional("service"),
+        ],
+    ))
 }
 
 /// The rate cells of one market row; bad cells go to `errors`.
