@@ -912,3 +912,19 @@ fn two_mapping_files_are_an_error() {
         errors[0]
     );
 }
+
+/// Any cut of the real files parses or fails with an error; never a panic.
+#[test]
+fn every_truncation_is_an_error_or_a_card_never_a_panic() {
+    for text in [USD_RATES_2026_04, USD_RATES_2026_10, MAPPING] {
+        for end in (0..=text.len())
+            .step_by(7)
+            .filter(|&i| text.is_char_boundary(i))
+        {
+            let _ = parse_card_file("cut.csv", &text[..end]);
+        }
+    }
+    for end in (0..=USD_TIERS_2026_04.len()).step_by(401) {
+        let _ = parse_card_file("cut.csv", &USD_TIERS_2026_04[..end]);
+    }
+}
