@@ -15,6 +15,8 @@ use crate::usage::{self, MetaCount};
 ///
 /// Plans come from `--plans DIR`, else $CTBILL_PLANS, else ./plans when it
 /// exists, else the plans built into ctbill.
+// The doc comment is the help text, where backticks would show literally.
+#[allow(clippy::doc_markdown)]
 #[derive(Debug, Parser)]
 #[command(name = "ctbill", version, about, max_term_width = 100)]
 pub struct Cli {

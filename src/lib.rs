@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod cli;
 pub mod error;
 pub mod load;
+pub mod meta;
 pub mod money;
 pub mod plan;
 pub mod render;

@@ -1,0 +1,786 @@
+//! Meta's WhatsApp rate cards: loading them, choosing the one in force, and
+//! pricing message counts against it.
+//!
+//! This module owns everything between "the text of Meta's CSV files" and
+//! "the exact, unrounded Meta charge for N messages of one category to one
+//! market":
+//!
+//! - [`parse_card_file`] reads one file and tells what it is: Meta's own
+//!   rates or volume-tiers CSV *as downloaded* (title row with currency and
+//!   effective date, note rows, multi-line header cells, `n/a`, `--`,
+//!   thousands separators, blank market cells continuing the row above), the
+//!   same data normalized to one row per market (or tier) with `#` comment
+//!   lines on top, or the country-to-market mapping. File names do not
+//!   matter, so next quarter's pair of files can be dropped in as they are.
+//! - [`RateBook::from_files`] pairs rates and tiers files into [`RateCard`]s
+//!   by currency and effective date and reports *every* problem it finds.
+//! - [`RateBook::card_for`] picks the newest card effective on or before the
+//!   first day of a billing month; [`RateBook::resolve_market`] turns a
+//!   market name, an ISO country code or a country name into a market of
+//!   that card.
+//! - [`RateCard::price`] prices a count, marginally across volume tiers
+//!   (each tier's rate applies only to the messages inside it), and returns
+//!   the exact amount with its breakdown. Rounding is the caller's job
+//!   ([`crate::money::round_line`], once per line).
+//!
+//! Nothing here reads files or prints: callers pass `(label, text)` pairs,
+//! and the label (usually the path) appears in every error, with the line.
+
+mod market;
+mod parse;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::calendar::{Date, Month};
+use crate::money::Currency;
+
+pub use market::{MappingRow, MarketMapping, ResolvedMarket};
+pub use parse::{
+    CardFile, MarketRates, RatesFile, SourceFormat, TierSet, TiersFile, parse_card_file,
+};
+
+/// A pricing category of Meta's per-message model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    /// Marketing templates.
+    Marketing,
+    /// Utility templates (volume tiers apply).
+    Utility,
+    /// Authentication templates (volume tiers apply).
+    Authentication,
+    /// Authentication templates at the authentication-international rate
+    /// (volume tiers apply where Meta publishes them).
+    AuthenticationInternational,
+    /// Service (non-template) messages, charged only on cards that price them.
+    Service,
+}
+
+impl Category {
+    /// Every category, in the column order of Meta's rates file.
+    pub const ALL: [Self; 5] = [
+        Self::Marketing,
+        Self::Utility,
+        Self::Authentication,
+        Self::AuthenticationInternational,
+        Self::Service,
+    ];
+
+    /// The kebab-case name used on the command line and in output.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Marketing => "marketing",
+            Self::Utility => "utility",
+            Self::Authentication => "authentication",
+            Self::AuthenticationInternational => "authentication-international",
+            Self::Service => "service",
+        }
+    }
+
+    /// Whether Meta publishes volume tiers for this category: utility and
+    /// authentication, and authentication-international (Meta's tiers file
+    /// has a block for it). Marketing and service are never tiered.
+    #[must_use]
+    pub fn has_volume_tiers(self) -> bool {
+        matches!(
+            self,
+            Self::Utility | Self::Authentication | Self::AuthenticationInternational
+        )
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Self::Marketing => 0,
+            Self::Utility => 1,
+            Self::Authentication => 2,
+            Self::AuthenticationInternational => 3,
+            Self::Service => 4,
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An unknown category name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{0}` is not a Meta pricing category; use one of marketing, utility, authentication, authentication-international, service"
+)]
+pub struct UnknownCategory(pub String);
+
+impl FromStr for Category {
+    type Err = UnknownCategory;
+
+    /// Case-insensitive; `-`, `_` and spaces are interchangeable, and
+    /// `auth`, `auth-intl` and `authentication-intl` are accepted as short
+    /// forms.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let key: String = text
+            .trim()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        match key.as_str() {
+            "marketing" => Ok(Self::Marketing),
+            "utility" => Ok(Self::Utility),
+            "authentication" | "auth" => Ok(Self::Authentication),
+            "authenticationinternational"
+            | "authintl"
+            | "authinternational"
+            | "authenticationintl" => Ok(Self::AuthenticationInternational),
+            "service" => Ok(Self::Service),
+            _ => Err(UnknownCategory(text.to_owned())),
+        }
+    }
+}
+
+/// A problem in one rate-card or mapping file, with where it is: the
+/// caller's label for the file and, when it concerns one record, the
+/// 1-based line the record starts on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct CardError {
+    /// The caller's label for the file, usually its path.
+    pub file: String,
+    /// 1-based physical line where the offending CSV record starts.
+    pub line: Option<u64>,
+    /// What is wrong and, where possible, what would be right.
+    pub message: String,
+}
+
+impl CardError {
+    fn at(file: &str, line: u64, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_owned(),
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+
+    fn file(file: &str, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_owned(),
+            line: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for CardError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// A problem choosing a card, resolving a market or pricing a count.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MetaError {
+    /// No card in the currency is effective for the month.
+    #[error(
+        "no {currency} Meta rate card is in force in {month}; {}",
+        list_cards(available)
+    )]
+    NoCard {
+        /// The currency asked for.
+        currency: Currency,
+        /// The billing month asked for.
+        month: Month,
+        /// The cards that are loaded, as `(currency, effective date)`.
+        available: Vec<(Currency, Date)>,
+    },
+    /// The text names no market of the card and no known country.
+    #[error(
+        "`{input}` is not a market on the {card} card, a country in Meta's country table, or a two-letter ISO country code{}",
+        did_you_mean(suggestions)
+    )]
+    UnknownMarket {
+        /// What the user wrote.
+        input: String,
+        /// The card's name, e.g. `2026-04-01 USD`.
+        card: String,
+        /// Close market or country names.
+        suggestions: Vec<String>,
+    },
+    /// The mapping sends a country to a market this card does not have.
+    #[error(
+        "`{input}` is billed as market {market} (Meta's country table), but the {card} card has no {market} row; the card and the mapping do not match"
+    )]
+    MarketNotOnCard {
+        /// What the user wrote.
+        input: String,
+        /// The market the mapping gives.
+        market: String,
+        /// The card's name.
+        card: String,
+    },
+    /// A country was named but no country-to-market mapping is loaded.
+    #[error(
+        "`{input}` is not a market on the {card} card, and no country-to-market mapping is loaded to look it up; name a market of the card (e.g. India, Rest of Africa, Other) or add meta-market-mapping.csv"
+    )]
+    NoMapping {
+        /// What the user wrote.
+        input: String,
+        /// The card's name.
+        card: String,
+    },
+    /// The card has no rate for this market and category.
+    #[error("the {card} card has no {category} rate for {market}")]
+    NoRate {
+        /// The card's name.
+        card: String,
+        /// The category asked for.
+        category: Category,
+        /// The market asked for.
+        market: String,
+    },
+    /// The amount does not fit in a decimal.
+    #[error(
+        "{count} {category} messages to {market} overflow the largest amount ctbill can compute"
+    )]
+    Overflow {
+        /// The category asked for.
+        category: Category,
+        /// The market asked for.
+        market: String,
+        /// The count asked for.
+        count: u64,
+    },
+}
+
+fn list_cards(cards: &[(Currency, Date)]) -> String {
+    if cards.is_empty() {
+        return "no Meta rate cards are loaded".to_owned();
+    }
+    let names: Vec<String> = cards.iter().map(|(c, d)| format!("{c} {d}")).collect();
+    format!("cards loaded: {}", names.join(", "))
+}
+
+fn did_you_mean(suggestions: &[String]) -> String {
+    match suggestions {
+        [] => "; countries Meta does not list are billed as Other: give the ISO code (e.g. EE) or write Other".to_owned(),
+        [one] => format!("; did you mean {one}?"),
+        many => format!("; did you mean one of {}?", many.join(", ")),
+    }
+}
+
+/// One volume tier: the messages numbered `from..=to` in a calendar month
+/// (Meta writes the first tier as `From 0`), priced at `rate`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tier {
+    /// First message count of the tier as Meta writes it (0 for the first).
+    pub from: u64,
+    /// Last message count of the tier, inclusive; `None` = open (`--`).
+    pub to: Option<u64>,
+    /// Price per message, at the scale Meta wrote it (`0.0247`).
+    pub rate: Decimal,
+    /// Meta's "vs. List rate" column as printed (`-5%`), if given.
+    pub discount_vs_list: Option<String>,
+}
+
+/// One market row of a card: its name and a rate per category.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Market {
+    name: String,
+    /// `name` normalized for lookups (see `market::normalize`).
+    key: String,
+    rates: [Option<Decimal>; 5],
+    tiers: BTreeMap<Category, Vec<Tier>>,
+}
+
+impl Market {
+    /// The market's name as the card writes it (`Rest of Latin America`).
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The list rate for a category, `None` when the card has none (`n/a`).
+    #[must_use]
+    pub fn rate(&self, category: Category) -> Option<Decimal> {
+        self.rates[category.index()]
+    }
+
+    /// The volume tiers for a category, empty when none are published.
+    #[must_use]
+    pub fn tiers(&self, category: Category) -> &[Tier] {
+        self.tiers.get(&category).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// One dated Meta rate card in one currency, with its volume tiers if a
+/// tiers file was loaded for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateCard {
+    currency: Currency,
+    effective: Date,
+    markets: Vec<Market>,
+    has_volume_tiers: bool,
+    service_free: bool,
+    sources: Vec<String>,
+    provenance: Vec<String>,
+}
+
+impl RateCard {
+    /// The billing currency.
+    #[must_use]
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// The date the card took effect.
+    #[must_use]
+    pub fn effective(&self) -> Date {
+        self.effective
+    }
+
+    /// A short name for messages: `2026-04-01 USD`.
+    #[must_use]
+    pub fn name(&self) -> String {
+        format!("{} {}", self.effective, self.currency)
+    }
+
+    /// The markets, in the card's order.
+    #[must_use]
+    pub fn markets(&self) -> &[Market] {
+        &self.markets
+    }
+
+    /// Looks a market up by its exact name, ignoring case and spacing.
+    #[must_use]
+    pub fn market(&self, name: &str) -> Option<&Market> {
+        let wanted = market::normalize(name);
+        self.markets.iter().find(|m| m.key == wanted)
+    }
+
+    /// Whether a volume-tiers file was loaded for this card. When not,
+    /// every category is priced at list rates.
+    #[must_use]
+    pub fn has_volume_tiers(&self) -> bool {
+        self.has_volume_tiers
+    }
+
+    /// Whether service messages are free on this card (no market has a
+    /// service rate).
+    #[must_use]
+    pub fn service_free(&self) -> bool {
+        self.service_free
+    }
+
+    /// Labels of the files the card was built from (rates first).
+    #[must_use]
+    pub fn sources(&self) -> &[String] {
+        &self.sources
+    }
+
+    /// Where the data came from: the `#` comment lines of a normalized file,
+    /// or the title and note rows of Meta's own file.
+    #[must_use]
+    pub fn provenance(&self) -> &[String] {
+        &self.provenance
+    }
+
+    /// Prices `count` messages of `category` to `market` (a market name on
+    /// this card; see [`RateBook::resolve_market`] for countries).
+    ///
+    /// Volume tiers are marginal: with tiers `0..=100,000 @ 0.0260` and
+    /// `100,001.. @ 0.0247`, 150,000 messages cost
+    /// `100,000 × 0.0260 + 50,000 × 0.0247 = 3835.0000`. The amount is exact
+    /// and unrounded.
+    ///
+    /// # Errors
+    ///
+    /// [`MetaError::UnknownMarket`] when the market is not on the card,
+    /// [`MetaError::NoRate`] when the card has no rate for the category
+    /// there (service on a card that prices service elsewhere, say), and
+    /// [`MetaError::Overflow`] when the amount does not fit.
+    pub fn price(
+        &self,
+        category: Category,
+        market: &str,
+        count: u64,
+    ) -> Result<MetaCharge, MetaError> {
+        let Some(row) = self.market(market) else {
+            return Err(MetaError::UnknownMarket {
+                input: market.to_owned(),
+                card: self.name(),
+                suggestions: market::suggest(market, self.markets.iter().map(|m| m.name.as_str())),
+            });
+        };
+        let mut charge = MetaCharge {
+            category,
+            market: row.name.clone(),
+            count,
+            parts: Vec::new(),
+            exact_total: Decimal::ZERO,
+            note: None,
+        };
+        if category == Category::Service && self.service_free {
+            charge.note = Some(format!(
+                "service messages are free on the {} card",
+                self.effective
+            ));
+            return Ok(charge);
+        }
+        let Some(list_rate) = row.rate(category) else {
+            return Err(MetaError::NoRate {
+                card: self.name(),
+                category,
+                market: row.name.clone(),
+            });
+        };
+        let overflow = || MetaError::Overflow {
+            category,
+            market: row.name.clone(),
+            count,
+        };
+        let tiers = row.tiers(category);
+        if tiers.is_empty() {
+            if category.has_volume_tiers() && !self.has_volume_tiers {
+                charge.note =
+                    Some("list rates; no volume tiers published for this card".to_owned());
+            }
+            if count > 0 {
+                let exact = list_rate
+                    .checked_mul(Decimal::from(count))
+                    .ok_or_else(overflow)?;
+                charge.parts.push(TierPart {
+                    count,
+                    rate: list_rate,
+                    exact,
+                });
+                charge.exact_total = exact;
+            }
+            return Ok(charge);
+        }
+        // Tier i holds the messages numbered (previous tier's `to`, own `to`];
+        // the first tier starts after message 0.
+        let mut below = 0_u64;
+        for tier in tiers {
+            if count <= below {
+                break;
+            }
+            let top = tier.to.map_or(count, |to| to.min(count));
+            let inside = top.saturating_sub(below);
+            if inside > 0 {
+                let exact = tier
+                    .rate
+                    .checked_mul(Decimal::from(inside))
+                    .ok_or_else(overflow)?;
+                charge.exact_total = charge.exact_total.checked_add(exact).ok_or_else(overflow)?;
+                charge.parts.push(TierPart {
+                    count: inside,
+                    rate: tier.rate,
+                    exact,
+                });
+            }
+            match tier.to {
+                Some(to) => below = to,
+                None => break,
+            }
+        }
+        Ok(charge)
+    }
+}
+
+/// The Meta charge for one market × category: exact, unrounded, with one
+/// part per volume tier the count reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetaCharge {
+    /// The category priced.
+    pub category: Category,
+    /// The market, as the card writes it.
+    pub market: String,
+    /// Messages priced.
+    pub count: u64,
+    /// One part per tier reached (one part at list rate when untiered;
+    /// none for a count of 0 or a free category).
+    pub parts: Vec<TierPart>,
+    /// Sum of the parts' exact amounts, unrounded.
+    pub exact_total: Decimal,
+    /// A remark for the bill, e.g. "service messages are free on the
+    /// 2026-04-01 card" or "list rates; no volume tiers published for this
+    /// card".
+    pub note: Option<String>,
+}
+
+/// The messages of one charge that fall inside one tier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TierPart {
+    /// Messages inside this tier.
+    pub count: u64,
+    /// The tier's rate, at the scale Meta wrote it (`0.0260`).
+    pub rate: Decimal,
+    /// `count × rate`, exact.
+    pub exact: Decimal,
+}
+
+/// Every loaded rate card, plus the country-to-market mapping.
+#[derive(Debug, Clone, Default)]
+pub struct RateBook {
+    cards: Vec<RateCard>,
+    mapping: Option<MarketMapping>,
+}
+
+impl RateBook {
+    /// Builds the book from `(label, text)` pairs: rates files, tiers files
+    /// and at most one market mapping, in any order and with any names.
+    ///
+    /// Rates and tiers files pair up by currency and effective date.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use ctbill::meta::{Category, RateBook};
+    /// use ctbill::money::{round_line, Currency};
+    ///
+    /// let book = RateBook::from_files([
+    ///     ("USD_rates.csv", include_str!("../../plans/meta/USD_rates_2026-04-01.csv")),
+    ///     ("USD_tiers.csv", include_str!("../../plans/meta/USD_volume_tiers_2026-04-01.csv")),
+    ///     ("mapping.csv", include_str!("../../plans/meta/market-mapping.csv")),
+    /// ])
+    /// .expect("cards load");
+    /// let usd = Currency::from_code("USD").unwrap();
+    /// let charge = book
+    ///     .price(usd, "2026-05".parse().unwrap(), Category::Utility, "AR", 150_000)
+    ///     .unwrap();
+    /// assert_eq!(charge.exact_total.to_string(), "3835.0000");
+    /// assert_eq!(round_line(charge.exact_total, usd).to_string(), "3835.00");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Every problem found, in every file: unreadable files, two rates (or
+    /// two tiers) files for one currency and date, a tiers file without a
+    /// rates file, tiers for a market the rates file does not have, a first
+    /// tier whose rate is not the list rate, two mapping files.
+    pub fn from_files<'a, I>(files: I) -> Result<Self, Vec<CardError>>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        let mut errors = Vec::new();
+        let mut rates: BTreeMap<(Currency, Date), RatesFile> = BTreeMap::new();
+        let mut tiers: BTreeMap<(Currency, Date), TiersFile> = BTreeMap::new();
+        let mut mapping: Option<MarketMapping> = None;
+        for (label, text) in files {
+            match parse::parse_all(label, text) {
+                Err(mut errs) => errors.append(&mut errs),
+                Ok(CardFile::Rates(file)) => {
+                    let key = (file.currency, file.effective);
+                    if let Some(other) = rates.get(&key) {
+                        errors.push(CardError::file(
+                            label,
+                            format!(
+                                "a second {} rates file for the card effective {}; {} has it already: keep one",
+                                key.0, key.1, other.label
+                            ),
+                        ));
+                    } else {
+                        rates.insert(key, file);
+                    }
+                }
+                Ok(CardFile::Tiers(file)) => {
+                    let key = (file.currency, file.effective);
+                    if let Some(other) = tiers.get(&key) {
+                        errors.push(CardError::file(
+                            label,
+                            format!(
+                                "a second {} volume-tiers file for the card effective {}; {} has it already: keep one",
+                                key.0, key.1, other.label
+                            ),
+                        ));
+                    } else {
+                        tiers.insert(key, file);
+                    }
+                }
+                Ok(CardFile::Mapping(file)) => {
+                    if let Some(other) = &mapping {
+                        errors.push(CardError::file(
+                            label,
+                            format!(
+                                "a second country-to-market mapping; {} is one already: keep one",
+                                other.label
+                            ),
+                        ));
+                    } else {
+                        mapping = Some(file);
+                    }
+                }
+            }
+        }
+        for ((currency, effective), file) in &tiers {
+            if !rates.contains_key(&(*currency, *effective)) {
+                errors.push(CardError::file(
+                    &file.label,
+                    format!(
+                        "volume tiers for a {currency} card effective {effective}, but no rates file for that card is loaded; add Meta's {currency} rates CSV of the same date"
+                    ),
+                ));
+            }
+        }
+        let mut cards = Vec::new();
+        for (key, file) in rates {
+            match build_card(&file, tiers.get(&key)) {
+                Ok(card) => cards.push(card),
+                Err(mut errs) => errors.append(&mut errs),
+            }
+        }
+        if errors.is_empty() {
+            Ok(Self { cards, mapping })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The cards, ordered by currency, then effective date.
+    #[must_use]
+    pub fn cards(&self) -> &[RateCard] {
+        &self.cards
+    }
+
+    /// The country-to-market mapping, if one was loaded.
+    #[must_use]
+    pub fn mapping(&self) -> Option<&MarketMapping> {
+        self.mapping.as_ref()
+    }
+
+    /// The card in force for a billing month: the newest card in `currency`
+    /// effective on or before the month's first day.
+    ///
+    /// # Errors
+    ///
+    /// [`MetaError::NoCard`], listing the cards that are loaded.
+    pub fn card_for(&self, currency: Currency, month: Month) -> Result<&RateCard, MetaError> {
+        let day = month.first_day();
+        self.cards
+            .iter()
+            .filter(|c| c.currency == currency && c.effective <= day)
+            .max_by_key(|c| c.effective)
+            .ok_or_else(|| MetaError::NoCard {
+                currency,
+                month,
+                available: self
+                    .cards
+                    .iter()
+                    .map(|c| (c.currency, c.effective))
+                    .collect(),
+            })
+    }
+
+    /// Turns what a user wrote into a market of `card`: a market name
+    /// (`India`, `rest of latin america`, `Other`), an ISO alpha-2 code
+    /// (`IN`) or a country name (`Argentina`), case-insensitively. Countries
+    /// go through the mapping as of the card's effective date; a two-letter
+    /// code the mapping does not list is billed as `Other`, as Meta does.
+    ///
+    /// # Errors
+    ///
+    /// [`MetaError::UnknownMarket`] with close names, [`MetaError::NoMapping`]
+    /// when a country is named but no mapping is loaded, and
+    /// [`MetaError::MarketNotOnCard`] when the mapping and card disagree.
+    pub fn resolve_market(&self, card: &RateCard, text: &str) -> Result<ResolvedMarket, MetaError> {
+        market::resolve(self.mapping.as_ref(), card, text)
+    }
+
+    /// Resolves `market` on the card in force for `month` and prices it:
+    /// [`RateBook::card_for`], [`RateBook::resolve_market`] and
+    /// [`RateCard::price`] in one call.
+    ///
+    /// # Errors
+    ///
+    /// Any error of those three.
+    pub fn price(
+        &self,
+        currency: Currency,
+        month: Month,
+        category: Category,
+        market: &str,
+        count: u64,
+    ) -> Result<MetaCharge, MetaError> {
+        let card = self.card_for(currency, month)?;
+        let resolved = self.resolve_market(card, market)?;
+        card.price(category, &resolved.market, count)
+    }
+}
+
+/// Joins a rates file and its (optional) tiers file into a card, checking
+/// that the tiers belong to the card.
+fn build_card(rates: &RatesFile, tiers: Option<&TiersFile>) -> Result<RateCard, Vec<CardError>> {
+    let mut errors = Vec::new();
+    let mut markets: Vec<Market> = rates
+        .markets
+        .iter()
+        .map(|m| Market {
+            name: m.name.clone(),
+            key: market::normalize(&m.name),
+            rates: Category::ALL.map(|c| m.rate(c)),
+            tiers: BTreeMap::new(),
+        })
+        .collect();
+    let service_free = markets.iter().all(|m| m.rate(Category::Service).is_none());
+    let mut sources = vec![rates.label.clone()];
+    let mut provenance = rates.provenance.clone();
+    let has_volume_tiers = tiers.is_some();
+    if let Some(tiers) = tiers {
+        for set in &tiers.sets {
+            let wanted = market::normalize(&set.market);
+            let Some(row) = markets.iter_mut().find(|m| m.key == wanted) else {
+                errors.push(CardError::at(
+                    &tiers.label,
+                    set.first_line,
+                    format!(
+                        "volume tiers for market `{}`, which the rates file {} does not have",
+                        set.market, rates.label
+                    ),
+                ));
+                continue;
+            };
+            let list = row.rate(set.category);
+            let first = set.tiers.first().map(|t| t.rate);
+            if list != first {
+                errors.push(CardError::at(
+                    &tiers.label,
+                    set.first_line,
+                    format!(
+                        "{} {} first tier rate is {}, but the list rate in {} is {}; the first tier must be the list rate",
+                        row.name,
+                        set.category,
+                        first.map_or_else(|| "missing".to_owned(), |r| r.to_string()),
+                        rates.label,
+                        list.map_or_else(|| "n/a".to_owned(), |r| r.to_string()),
+                    ),
+                ));
+                continue;
+            }
+            row.tiers.insert(set.category, set.tiers.clone());
+        }
+        sources.push(tiers.label.clone());
+        provenance.extend(tiers.provenance.iter().cloned());
+    }
+    if errors.is_empty() {
+        Ok(RateCard {
+            currency: rates.currency,
+            effective: rates.effective,
+            markets,
+            has_volume_tiers,
+            service_free,
+            sources,
+            provenance,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests;
