@@ -7,22 +7,32 @@ use std::io::{self, IsTerminal, Read, Write};
 use clap::CommandFactory;
 
 use crate::bill::{self, Bill, MetaCharges};
-use crate::calendar::Date;
+use std::cell::OnceCell;
+
+use rust_decimal::Decimal;
+
+use crate::calendar::{Date, Month};
 use crate::cli::{Cli, Command, CountArgs, EstimateArgs, MetaArgs, PlansArgs, PlansCommand};
 use crate::error::{Error, exit};
+use crate::load::Problem;
 use crate::load::{self, Source, SourceFiles};
+use crate::meta::{Category, RateBook};
+use crate::plan::Product;
 use crate::plan::{Plan, Unit};
 use crate::render::{self, Format};
+use crate::usage::MetaCount;
 use crate::usage::{self, MetaUsage, Usage};
 
-/// Plans loaded from one source.
+/// Plans loaded from one source, and its Meta rate cards (parsed only when
+/// a command needs them, so a quote without Meta usage costs nothing more).
 pub struct Catalog {
     /// Where they came from.
     pub source: Source,
-    /// The raw files (rate cards are parsed only when needed).
+    /// The raw files.
     pub files: SourceFiles,
     /// Every plan, in file order.
     pub plans: Vec<Plan>,
+    rate_book: OnceCell<Result<RateBook, Vec<Problem>>>,
 }
 
 impl Catalog {
@@ -38,7 +48,38 @@ impl Catalog {
             source,
             files,
             plans,
+            rate_book: OnceCell::new(),
         })
+    }
+
+    /// The Meta rate cards and market mapping of the source, parsed on
+    /// first use.
+    ///
+    /// # Errors
+    ///
+    /// Every problem in every rate-card file.
+    pub fn rate_book(&self) -> Result<&RateBook, Error> {
+        self.rate_book
+            .get_or_init(|| {
+                let files = self
+                    .files
+                    .cards
+                    .iter()
+                    .map(|f| (f.label.as_str(), f.text.as_ref()));
+                RateBook::from_files(files).map_err(|errors| {
+                    errors
+                        .into_iter()
+                        .map(|e| Problem {
+                            file: e.file,
+                            line: e.line.and_then(|l| usize::try_from(l).ok()).unwrap_or(0),
+                            column: 0,
+                            message: e.message,
+                        })
+                        .collect()
+                })
+            })
+            .as_ref()
+            .map_err(|problems| Error::Problems(problems.clone()))
     }
 
     /// The plan with this id, or an error suggesting the closest one.
@@ -155,24 +196,93 @@ fn usage_from(args: &MetaArgs, unit: Option<Unit>, count: u64) -> Usage {
 }
 
 /// Prices one usage on one plan, resolving Meta message counts against the
-/// rate cards of the catalog.
+/// rate card in force for the usage's month in the plan's currency.
 ///
 /// # Errors
 ///
-/// Wrong unit, free plan, Meta usage that cannot be priced, overflow.
-pub fn price<'p>(_catalog: &Catalog, plan: &'p Plan, usage: &Usage) -> Result<Bill<'p>, Error> {
+/// Wrong unit, free plan, Meta usage that cannot be priced ([`Error::Meta`]
+/// names the usage as written), overflow.
+pub fn price<'p>(catalog: &Catalog, plan: &'p Plan, usage: &Usage) -> Result<Bill<'p>, Error> {
     bill::check_unit(plan, usage.unit)?;
     let meta = match &usage.meta {
         MetaUsage::None => MetaCharges::None,
         MetaUsage::Amount(amount) => MetaCharges::Amount(*amount),
-        MetaUsage::Messages(_) => {
-            return Err(Error::Input(
-                "pricing Meta message counts needs the rate cards, which this build does not load yet; use --meta-amount"
-                    .to_owned(),
-            ));
+        MetaUsage::Messages(counts) if plan.product == Product::Direct => {
+            price_messages(catalog.rate_book()?, plan, usage.month, counts)?
         }
+        // Not Direct: let the engine refuse Meta charges with its own message.
+        MetaUsage::Messages(_) => MetaCharges::Amount(Decimal::ZERO),
     };
     Ok(bill::bill(plan, usage.count, usage.markup_percent, meta)?)
+}
+
+/// Prices Meta message counts on the card in force: counts of the same
+/// category and market are added up first (volume tiers count the whole
+/// month), then each market × category is priced once.
+fn price_messages(
+    book: &RateBook,
+    plan: &Plan,
+    month: Month,
+    counts: &[MetaCount],
+) -> Result<MetaCharges, Error> {
+    let spec = |c: &MetaCount| format!("{}:{}={}", c.category, c.market, c.count);
+    let card = book.card_for(plan.currency, month).map_err(|source| {
+        Error::Input(format!(
+            "{source}; the billing month is set with --month YYYY-MM"
+        ))
+    })?;
+    let mut merged: Vec<(Category, String, u64, String)> = Vec::with_capacity(counts.len());
+    for count in counts {
+        let category = count
+            .category
+            .parse::<Category>()
+            .map_err(|e| Error::Input(format!("{}: {e}", spec(count))))?;
+        let market = book
+            .resolve_market(card, &count.market)
+            .map_err(|source| Error::Meta {
+                spec: spec(count),
+                source,
+            })?
+            .market;
+        match merged
+            .iter_mut()
+            .find(|(c, m, _, _)| *c == category && *m == market)
+        {
+            Some((_, _, total, _)) => {
+                *total = total.checked_add(count.count).ok_or_else(|| {
+                    Error::Input(format!(
+                        "{}: the message counts for {market} add up past {}",
+                        spec(count),
+                        u64::MAX
+                    ))
+                })?;
+            }
+            None => merged.push((category, market, count.count, spec(count))),
+        }
+    }
+    let lines = merged
+        .into_iter()
+        .map(|(category, market, count, written)| {
+            card.price(category, &market, count)
+                .map_err(|source| Error::Meta {
+                    spec: written,
+                    source,
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let tiers = if card.has_volume_tiers() {
+        "with volume tiers"
+    } else {
+        "list rates, no volume tiers published"
+    };
+    Ok(MetaCharges::Priced {
+        card: format!(
+            "Meta {} rate card effective {} ({tiers})",
+            card.currency(),
+            card.effective()
+        ),
+        lines,
+    })
 }
 
 fn estimate(catalog: &Catalog, args: &EstimateArgs, out: &mut Output<'_>) -> Result<u8, Error> {
@@ -180,7 +290,10 @@ fn estimate(catalog: &Catalog, args: &EstimateArgs, out: &mut Output<'_>) -> Res
     bill::check_unit(plan, None)?;
     let (unit, count) = read_count(&args.count, plan)?;
     let usage = usage_from(&args.meta, unit, count);
-    let bill = price(catalog, plan, &usage)?;
+    let bill = price(catalog, plan, &usage).map_err(|err| match err {
+        Error::Meta { spec, source } => Error::Input(format!("--meta {spec}: {source}")),
+        other => other,
+    })?;
     let text = match args.format {
         Format::Table => render::table::bill(&bill, args.explain),
         Format::Json => render::json::bill(&bill, args.explain),

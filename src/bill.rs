@@ -17,6 +17,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::meta::MetaCharge;
 use crate::money::{self, Currency};
 use crate::plan::{Plan, Product, Unit};
 
@@ -49,35 +50,6 @@ impl LineKind {
     }
 }
 
-/// Messages priced at one rate: a whole Meta line, or one volume tier of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TierPart {
-    /// Messages at this rate.
-    pub count: u64,
-    /// Price per message, at the precision Meta wrote it.
-    pub rate: Decimal,
-    /// `count × rate`, exact.
-    pub exact: Decimal,
-}
-
-/// One market × category of Meta messages, priced exactly (not rounded).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MetaPriced {
-    /// Pricing category, e.g. `utility`.
-    pub category: String,
-    /// Market as it stands on the card, e.g. `Argentina`.
-    pub market: String,
-    /// Messages delivered.
-    pub count: u64,
-    /// One part per volume tier touched (one part when untiered).
-    pub parts: Vec<TierPart>,
-    /// Sum of the parts, exact.
-    pub exact: Decimal,
-    /// Why the price is what it is, when that needs saying (e.g. free
-    /// service messages on this card).
-    pub note: Option<String>,
-}
-
 /// Meta's charges for the month, as the engine receives them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum MetaCharges {
@@ -91,7 +63,7 @@ pub enum MetaCharges {
         /// The card used, e.g. `USD card effective 2026-04-01`.
         card: String,
         /// One entry per market × category.
-        lines: Vec<MetaPriced>,
+        lines: Vec<MetaCharge>,
     },
 }
 
@@ -103,7 +75,7 @@ pub enum Detail {
     /// A Meta amount passed through.
     MetaAmount,
     /// Meta messages of one market × category.
-    MetaMessages(MetaPriced),
+    MetaMessages(MetaCharge),
     /// The markup: `subtotal × percent / 100`.
     Markup {
         /// The markup percentage applied.
@@ -305,13 +277,13 @@ pub fn platform_lines(plan: &Plan, count: u64) -> Result<Vec<Line>, BillError> {
 
 /// One market × category of Meta messages as a bill line, rounded once
 /// after summing its tiers. The unit price shown is the first tier's.
-fn meta_line(priced: MetaPriced, currency: Currency) -> Line {
+fn meta_line(priced: MetaCharge, currency: Currency) -> Line {
     let unit_price = priced.parts.first().map_or(Decimal::ZERO, |p| p.rate);
     Line::new(
         LineKind::Meta,
         Decimal::from(priced.count),
         unit_price,
-        priced.exact,
+        priced.exact_total,
         currency,
         Detail::MetaMessages(priced),
     )
@@ -391,7 +363,11 @@ pub fn bill(
         }
         MetaCharges::Priced { card, lines } => {
             meta_card = Some(card);
-            notes.extend(lines.iter().filter_map(|l| l.note.clone()));
+            for note in lines.iter().filter_map(|l| l.note.as_ref()) {
+                if !notes.contains(note) {
+                    notes.push(note.clone());
+                }
+            }
             lines
                 .into_iter()
                 .map(|priced| meta_line(priced, currency))
@@ -438,6 +414,7 @@ pub fn bill(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::meta::{Category, TierPart};
     use crate::plan::FairUse;
 
     pub(crate) fn dec(text: &str) -> Decimal {
@@ -613,8 +590,8 @@ pub(crate) mod tests {
         // 50% markup is on 0.02 (= 0.01), not on the exact 0.010 (= 0.005 → 0.01 too),
         // so use 150%: 0.02 × 1.5 = 0.03 (exact sum would give 0.015 → 0.02).
         let plan = direct();
-        let part = |market: &str| MetaPriced {
-            category: "marketing".into(),
+        let part = |market: &str| MetaCharge {
+            category: Category::Marketing,
             market: market.into(),
             count: 1,
             parts: vec![TierPart {
@@ -622,7 +599,7 @@ pub(crate) mod tests {
                 rate: dec("0.005"),
                 exact: dec("0.005"),
             }],
-            exact: dec("0.005"),
+            exact_total: dec("0.005"),
             note: None,
         };
         let meta = MetaCharges::Priced {

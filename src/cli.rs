@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use rust_decimal::Decimal;
 
 use crate::calendar::Month;
+use crate::meta::Category;
 use crate::render::Format;
 use crate::usage::{self, MetaCount};
 
@@ -142,7 +143,15 @@ fn parse_amount(text: &str) -> Result<Decimal, String> {
 }
 
 fn parse_meta(text: &str) -> Result<MetaCount, String> {
-    usage::parse_meta_spec(text)
+    let spec = usage::parse_meta_spec(text)?;
+    spec.category.parse::<Category>().map_err(|e| {
+        let names = Category::ALL.map(Category::name);
+        let hint = crate::suggest::closest(&spec.category, names)
+            .map(|c| format!(" (did you mean {c}?)"))
+            .unwrap_or_default();
+        format!("{e}{hint}")
+    })?;
+    Ok(spec)
 }
 
 fn parse_month(text: &str) -> Result<Month, String> {

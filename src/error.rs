@@ -4,6 +4,7 @@ use std::fmt;
 
 use crate::bill::BillError;
 use crate::load::Problem;
+use crate::meta::MetaError;
 
 /// Exit codes (PRODUCT.md): 0 success, 1 a batch finished with bad rows,
 /// 2 the command line, an input value, a plan file or a rate card is wrong.
@@ -36,6 +37,15 @@ pub enum Error {
     /// Problems in plan files or rate cards.
     #[error("{}", Problems(.0))]
     Problems(Vec<Problem>),
+    /// Meta usage that cannot be priced: `spec` is the usage as written
+    /// (`marketing:IN=20000`), for the caller to say where it came from.
+    #[error("{spec}: {source}")]
+    Meta {
+        /// The Meta usage as written.
+        spec: String,
+        /// Why it cannot be priced.
+        source: MetaError,
+    },
     /// The engine refused the bill.
     #[error(transparent)]
     Bill(#[from] BillError),
@@ -69,11 +79,7 @@ struct Problems<'a>(&'a [Problem]);
 impl fmt::Display for Problems<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0.len();
-        write!(
-            f,
-            "{n} problem{} in the plan files:",
-            if n == 1 { "" } else { "s" }
-        )?;
+        write!(f, "{n} problem{} found:", if n == 1 { "" } else { "s" })?;
         for problem in self.0 {
             write!(f, "\n  {problem}")?;
         }

@@ -84,6 +84,26 @@ impl Unit {
         }
     }
 
+    /// Singular noun, for a count of one.
+    #[must_use]
+    pub fn singular(self) -> &'static str {
+        match self {
+            Unit::Notifications => "notification",
+            Unit::Conversations => "conversation",
+        }
+    }
+
+    /// `15,000 notifications`, `1 conversation`.
+    #[must_use]
+    pub fn count_text(self, count: u64) -> String {
+        let noun = if count == 1 {
+            self.singular()
+        } else {
+            self.plural()
+        };
+        format!("{} {noun}", crate::money::group_count(count))
+    }
+
     /// The command-line flag that gives this count.
     #[must_use]
     pub fn flag(self) -> &'static str {

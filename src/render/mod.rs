@@ -83,8 +83,9 @@ pub fn unit_price_text(line: &Line) -> String {
 /// The usage line under a bill's title, e.g. "15,000 notifications".
 #[must_use]
 pub fn usage_text(bill: &Bill<'_>) -> String {
-    let unit = bill.plan.unit().map_or("units", |u| u.plural());
-    format!("{} {unit}", group_count(bill.count))
+    bill.plan
+        .unit()
+        .map_or_else(|| group_count(bill.count), |u| u.count_text(bill.count))
 }
 
 /// `--explain`: each line's formula, its exact value and the rounding.

@@ -216,19 +216,15 @@ pub fn plan_card(plan: &Plan) -> String {
     };
     field("product", plan.product.to_string());
     if let Some(unit) = plan.unit() {
-        let unit = unit.plural();
         field("currency", plan.currency.to_string());
         field(
             "base fee",
             format!("{} per month", super::amount_text(plan.base_fee)),
         );
-        field(
-            "included",
-            format!("{} {unit}", crate::money::group_count(plan.included)),
-        );
+        field("included", unit.count_text(plan.included));
         field(
             "overage rate",
-            format!("{} per {}", plan.overage_rate, unit.trim_end_matches('s')),
+            format!("{} per {}", plan.overage_rate, unit.singular()),
         );
         if let Some(f) = &plan.fair_use {
             field(
@@ -236,7 +232,7 @@ pub fn plan_card(plan: &Plan) -> String {
                 format!(
                     "{} per {} above {}",
                     f.rate,
-                    unit.trim_end_matches('s'),
+                    unit.singular(),
                     crate::money::group_count(f.limit)
                 ),
             );
