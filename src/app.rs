@@ -12,7 +12,10 @@ use std::cell::OnceCell;
 use rust_decimal::Decimal;
 
 use crate::calendar::{Date, Month};
-use crate::cli::{Cli, Command, CountArgs, EstimateArgs, MetaArgs, PlansArgs, PlansCommand};
+use crate::cli::{
+    Cli, Command, CountArgs, EstimateArgs, MetaArgs, PlansArgs, PlansCommand, RatesArgs,
+    RatesCommand,
+};
 use crate::error::{Error, exit};
 use crate::load::Problem;
 use crate::load::{self, Source, SourceFiles};
@@ -118,6 +121,7 @@ pub fn execute(cli: Cli, out: &mut Output<'_>) -> Result<u8, Error> {
     match cli.command {
         Command::Estimate(args) => estimate(&Catalog::load(source)?, &args, out),
         Command::Plans(args) => plans(&Catalog::load(source)?, &args, out),
+        Command::Rates(args) => rates(&Catalog::load(source)?, &args, out),
         Command::Check { dir } => check(dir.map_or(source, Source::Dir), out),
         Command::Completions { shell } => {
             let mut command = Cli::command();
@@ -321,18 +325,79 @@ fn plans(catalog: &Catalog, args: &PlansArgs, out: &mut Output<'_>) -> Result<u8
     Ok(exit::SUCCESS)
 }
 
+fn rates(catalog: &Catalog, args: &RatesArgs, out: &mut Output<'_>) -> Result<u8, Error> {
+    let book = catalog.rate_book()?;
+    let text = match &args.show {
+        None => render::rates::cards(book.cards(), args.format),
+        Some(RatesCommand::Show {
+            currency,
+            month,
+            market,
+        }) => {
+            let month = month.unwrap_or_else(|| Date::today_utc().month());
+            let card = book.card_for(*currency, month).map_err(|e| {
+                Error::Input(format!(
+                    "{e}; pick another with --month YYYY-MM or --currency"
+                ))
+            })?;
+            let markets = match market {
+                Some(text) => {
+                    let resolved = book
+                        .resolve_market(card, text)
+                        .map_err(|e| Error::Input(format!("--market {text}: {e}")))?;
+                    card.market(&resolved.market).into_iter().collect()
+                }
+                None => card.markets().iter().collect::<Vec<_>>(),
+            };
+            let tiers = if card.has_volume_tiers() {
+                "with volume tiers"
+            } else {
+                "list rates, no volume tiers published"
+            };
+            let heading = format!(
+                "Meta {} rate card effective {} ({tiers}), in force in {month}; {} per delivered message",
+                card.currency(),
+                card.effective(),
+                card.currency()
+            );
+            render::rates::card(card, &markets, &heading, args.format)
+        }
+    };
+    write(out.stdout, &text)?;
+    Ok(exit::SUCCESS)
+}
+
 fn check(source: Source, out: &mut Output<'_>) -> Result<u8, Error> {
-    let catalog = Catalog::load(source)?;
+    // Plans and rate cards are checked together so one run reports every problem.
+    let files = SourceFiles::read(&source).map_err(Error::Problems)?;
+    let (plans, mut problems) = match load::parse_plans(&files.plans) {
+        Ok(plans) => (plans, Vec::new()),
+        Err(problems) => (Vec::new(), problems),
+    };
+    let catalog = Catalog {
+        source,
+        files,
+        plans,
+        rate_book: OnceCell::new(),
+    };
+    let cards = match catalog.rate_book() {
+        Ok(book) => book.cards().len(),
+        Err(Error::Problems(mut bad)) => {
+            problems.append(&mut bad);
+            0
+        }
+        Err(other) => return Err(other),
+    };
+    if !problems.is_empty() {
+        return Err(Error::Problems(problems));
+    }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let (plans, files) = (catalog.plans.len(), catalog.files.plans.len());
     let text = format!(
-        "ok: {} plan{} in {} file{} ({})\n",
-        catalog.plans.len(),
-        if catalog.plans.len() == 1 { "" } else { "s" },
-        catalog.files.plans.len(),
-        if catalog.files.plans.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
+        "ok: {plans} plan{} in {files} file{}, {cards} Meta rate card{} ({})\n",
+        plural(plans),
+        plural(files),
+        plural(cards),
         catalog.source
     );
     write(out.stdout, &text)?;

@@ -385,7 +385,8 @@ pub fn bill(
             .unwrap_or(Decimal::ZERO);
         let fraction = percent
             .checked_div(Decimal::ONE_HUNDRED)
-            .ok_or(BillError::Overflow("markup"))?;
+            .ok_or(BillError::Overflow("markup"))?
+            .normalize();
         let exact = mul(subtotal, fraction, "markup")?;
         lines.push(Line::new(
             LineKind::Markup,

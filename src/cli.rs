@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::calendar::Month;
 use crate::meta::Category;
+use crate::money::Currency;
 use crate::render::Format;
 use crate::usage::{self, MetaCount};
 
@@ -42,6 +43,8 @@ pub enum Command {
     Estimate(EstimateArgs),
     /// List the plans, or show one.
     Plans(PlansArgs),
+    /// List Meta's rate cards, or show one card's rates and volume tiers.
+    Rates(RatesArgs),
     /// Validate plan files and rate cards; report every problem.
     Check {
         /// Directory to check (default: the plans source in use).
@@ -132,6 +135,45 @@ pub enum PlansCommand {
         /// Plan id.
         id: String,
     },
+}
+
+/// `ctbill rates [show]`.
+#[derive(Debug, Args)]
+pub struct RatesArgs {
+    /// `show` to print one card's rates.
+    #[command(subcommand)]
+    pub show: Option<RatesCommand>,
+    /// Output format.
+    #[arg(
+        long,
+        value_enum,
+        default_value_t,
+        global = true,
+        help_heading = "Output"
+    )]
+    pub format: Format,
+}
+
+/// `ctbill rates show`.
+#[derive(Debug, Subcommand)]
+pub enum RatesCommand {
+    /// Print the rates of the card in force for a month, for every market or
+    /// one market with its volume tiers.
+    Show {
+        /// Card currency (Meta bills in 16 currencies).
+        #[arg(long, default_value = "USD", value_parser = parse_currency)]
+        currency: Currency,
+        /// Billing month whose card to show (default: this month).
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        month: Option<Month>,
+        /// One market: a market name, a country name or an ISO code.
+        #[arg(long, value_name = "MARKET")]
+        market: Option<String>,
+    },
+}
+
+fn parse_currency(text: &str) -> Result<Currency, String> {
+    text.parse::<Currency>().map_err(|e| e.to_string())
 }
 
 fn parse_count(text: &str) -> Result<u64, String> {

@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod json;
 pub mod markdown;
+pub mod rates;
 pub mod table;
 
 use rust_decimal::Decimal;

@@ -43,6 +43,12 @@ impl Table {
         self.footer.push(cells);
     }
 
+    /// Whether the table has no rows at all.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty() && self.footer.is_empty()
+    }
+
     /// The columns' header texts.
     #[must_use]
     pub fn headers(&self) -> Vec<&str> {
