@@ -172,14 +172,16 @@ pub(super) fn resolve(
                 row.iso2, row.country, row.market, row.effective_from
             ),
         )
-    } else if is_code(input) || mapping.knows_country(input) {
+    } else if mapping.knows_country(input) || super::countries::find(input).is_some() {
+        // A real country that Meta's table does not list (for this date): Meta bills it as Other.
         let market = mapping.catch_all(date).to_owned();
+        let who = super::countries::find(input).map_or_else(
+            || input.to_uppercase(),
+            |(code, name)| format!("{name} ({code})"),
+        );
         (
             market.clone(),
-            format!(
-                "{} is not in Meta's country table for the {date} card; billed as {market}",
-                input.to_uppercase()
-            ),
+            format!("{who} is not in Meta's country table for the {date} card; billed as {market}"),
         )
     } else {
         let countries = mapping

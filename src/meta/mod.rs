@@ -26,6 +26,7 @@
 //! Nothing here reads files or prints: callers pass `(label, text)` pairs,
 //! and the label (usually the path) appears in every error, with the line.
 
+mod countries;
 mod market;
 mod parse;
 

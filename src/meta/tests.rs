@@ -592,6 +592,18 @@ fn resolves_markets_countries_and_iso_codes() {
             .unwrap()
             .contains("not in Meta's country table")
     );
+    // ... and so does its name (ISO 3166-1 knows it; Meta's table does not).
+    let by_name = book.resolve_market(april, "estonia").unwrap();
+    assert_eq!(by_name.market, "Other");
+    assert_eq!(
+        by_name.note.as_deref(),
+        Some(
+            "Estonia (EE) is not in Meta's country table for the 2026-04-01 card; billed as Other"
+        )
+    );
+    // Two letters that are no country code, and a name that is no country, are errors.
+    assert!(book.resolve_market(april, "XX").is_err());
+    assert!(book.resolve_market(april, "Atlantis").is_err());
     let india = book.resolve_market(april, "IN").unwrap();
     assert_eq!(
         india.note.as_deref(),
