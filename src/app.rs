@@ -2,29 +2,23 @@
 //! renderer, and writes the result. The only module that touches stdin,
 //! stdout and stderr.
 
+use std::cell::OnceCell;
 use std::io::{self, IsTerminal, Read, Write};
 
 use clap::CommandFactory;
 
-use crate::bill::{self, Bill, MetaCharges};
-use std::cell::OnceCell;
-
-use rust_decimal::Decimal;
-
+use crate::bill::{self, Bill, BillError, MetaCharges};
 use crate::calendar::{Date, Month};
 use crate::cli::{
     Cli, Command, CountArgs, EstimateArgs, MetaArgs, PlansArgs, PlansCommand, RatesArgs,
     RatesCommand,
 };
 use crate::error::{Error, exit};
-use crate::load::Problem;
-use crate::load::{self, Source, SourceFiles};
+use crate::load::{self, Problem, Source, SourceFiles};
 use crate::meta::{Category, RateBook};
-use crate::plan::Product;
-use crate::plan::{Plan, Unit};
+use crate::plan::{Plan, Product, Unit};
 use crate::render::{self, Format};
-use crate::usage::MetaCount;
-use crate::usage::{self, MetaUsage, Usage};
+use crate::usage::{self, MetaCount, MetaUsage, Usage};
 
 /// Plans loaded from one source, and its Meta rate cards (parsed only when
 /// a command needs them, so a quote without Meta usage costs nothing more).
@@ -214,8 +208,14 @@ pub fn price<'p>(catalog: &Catalog, plan: &'p Plan, usage: &Usage) -> Result<Bil
         MetaUsage::Messages(counts) if plan.product == Product::Direct => {
             price_messages(catalog.rate_book()?, plan, usage.month, counts)?
         }
-        // Not Direct: let the engine refuse Meta charges with its own message.
-        MetaUsage::Messages(_) => MetaCharges::Amount(Decimal::ZERO),
+        MetaUsage::Messages(_) => {
+            return Err(BillError::NotDirect {
+                plan: plan.id.clone(),
+                product: plan.product,
+                what: "Meta charges",
+            }
+            .into());
+        }
     };
     Ok(bill::bill(plan, usage.count, usage.markup_percent, meta)?)
 }
