@@ -1,0 +1,4 @@
+#[test]
+fn cli_tests() {
+    trycmd::TestCases::new().case("tests/cmd/*.toml");
+}
