@@ -373,17 +373,20 @@ fn break_evens(out: &mut String, c: &Comparison<'_>, f: &Frame) -> Result<(), Bi
         };
         let (x, y) = (sx(Decimal::from(at)), sy(c.tiers[index].total(at)?));
         let colour = COLOURS[index % COLOURS.len()];
+        // Below and right of the dot; near the axis, below and left (over
+        // the axis line would be unreadable).
+        let (label_x, label_y, anchor) = if y + 18.0 > y0 - 4.0 {
+            (x - 6.0, y0 - 6.0, "end")
+        } else {
+            (x + 6.0, y + 18.0, "start")
+        };
         let _ = writeln!(
             out,
-            r##"<g class="break-even" data-from="{}" data-to="{}"><circle cx="{x:.1}" cy="{y:.1}" r="5" fill="{colour}" stroke="#fff" stroke-width="1.5"/><text x="{:.1}" y="{:.1}" font-size="12" fill="{colour}" stroke="#fff" stroke-width="3" paint-order="stroke">{}</text></g>"##,
+            r##"<g class="break-even" data-from="{}" data-to="{}"><circle cx="{x:.1}" cy="{y:.1}" r="5" fill="{colour}" stroke="#fff" stroke-width="1.5"/><text x="{:.1}" y="{:.1}" font-size="12" fill="{colour}" stroke="#fff" stroke-width="3" paint-order="stroke" text-anchor="{anchor}">{}</text></g>"##,
             esc(&b.from.id),
             esc(&b.to.id),
-            x + 6.0,
-            if y + 18.0 > y0 - 4.0 {
-                y - 9.0
-            } else {
-                y + 18.0
-            },
+            label_x,
+            label_y,
             group_count(at)
         );
     }
