@@ -10,8 +10,8 @@ use clap::CommandFactory;
 use crate::bill::{self, Bill, BillError, MetaCharges};
 use crate::calendar::{Date, Month};
 use crate::cli::{
-    Cli, Command, CountArgs, EstimateArgs, MetaArgs, PlansArgs, PlansCommand, RatesArgs,
-    RatesCommand,
+    Cli, Command, CompareArgs, CountArgs, EstimateArgs, MetaArgs, PlansArgs, PlansCommand,
+    RatesArgs, RatesCommand,
 };
 use crate::error::{Error, exit};
 use crate::load::{self, Problem, Source, SourceFiles};
@@ -114,6 +114,7 @@ pub fn execute(cli: Cli, out: &mut Output<'_>) -> Result<u8, Error> {
     let source = Source::resolve(cli.plans.clone());
     match cli.command {
         Command::Estimate(args) => estimate(&Catalog::load(source)?, &args, out),
+        Command::Compare(args) => compare(&Catalog::load(source)?, &args, out),
         Command::Plans(args) => plans(&Catalog::load(source)?, &args, out),
         Command::Rates(args) => rates(&Catalog::load(source)?, &args, out),
         Command::Check { dir } => check(dir.map_or(source, Source::Dir), out),
@@ -401,5 +402,103 @@ fn check(source: Source, out: &mut Output<'_>) -> Result<u8, Error> {
         catalog.source
     );
     write(out.stdout, &text)?;
+    Ok(exit::SUCCESS)
+}
+
+/// `ctbill compare`: every tier of one product and currency, priced with
+/// the same usage; the chart, when asked for, is written last.
+fn compare(catalog: &Catalog, args: &CompareArgs, out: &mut Output<'_>) -> Result<u8, Error> {
+    use crate::advice::{self, Comparison, CurrencyChoice};
+
+    let given = match (args.count.sent, args.count.conversations) {
+        (Some(n), _) => Some((Unit::Notifications, n)),
+        (_, Some(n)) => Some((Unit::Conversations, n)),
+        _ => None,
+    };
+    if given.is_none() && args.budget.is_none() {
+        return Err(Error::Input(
+            "no volume given: pass --sent N (Connect) or --conversations N (Direct), or --budget AMOUNT"
+                .to_owned(),
+        ));
+    }
+    let meta_given = args.meta.meta_amount.is_some() || !args.meta.meta.is_empty();
+    let product = match (args.product, given) {
+        (Some(Product::Free), _) => {
+            return Err(Error::Input(
+                "--product free: free plans have no prices to compare; use --product connect or --product direct"
+                    .to_owned(),
+            ));
+        }
+        (Some(product), _) => product,
+        (None, Some((Unit::Conversations, _))) => Product::Direct,
+        (None, None) if meta_given => Product::Direct,
+        (None, _) => Product::Connect,
+    };
+    let unit = product.unit().unwrap_or(Unit::Notifications);
+    if let Some((given_unit, _)) = given.filter(|(u, _)| *u != unit) {
+        return Err(Error::Input(format!(
+            "--product {product} counts {}, not {}; use {} instead of {}",
+            unit.plural(),
+            given_unit.plural(),
+            unit.flag(),
+            given_unit.flag()
+        )));
+    }
+    let of_product: Vec<&Plan> = catalog
+        .plans
+        .iter()
+        .filter(|p| p.product == product)
+        .collect();
+    let (currency, choice) = match args.currency {
+        Some(currency) => (currency, CurrencyChoice::Given),
+        None => advice::default_currency(&of_product)
+            .ok_or_else(|| Error::Input(format!("no {product} plans in {}", catalog.source)))?,
+    };
+    let tiers: Vec<&Plan> = of_product
+        .iter()
+        .copied()
+        .filter(|p| p.currency == currency)
+        .collect();
+    if tiers.is_empty() {
+        let mut codes: Vec<&str> = of_product.iter().map(|p| p.currency.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        return Err(Error::Input(format!(
+            "--currency {currency}: no {product} plans are priced in {currency}; they are priced in {}",
+            if codes.is_empty() {
+                "nothing".to_owned()
+            } else {
+                codes.join(", ")
+            }
+        )));
+    }
+    let count = given.map(|(_, n)| n);
+    let usage = usage_from(&args.meta, Some(unit), count.unwrap_or(0));
+    let bills = tiers
+        .iter()
+        .map(|plan| price(catalog, plan, &usage))
+        .collect::<Result<Vec<_>, _>>()?;
+    let comparison = Comparison::new(bills, count, (currency, choice), args.budget)
+        .map_err(|e| Error::Input(e.to_string()))?;
+    let text = match args.format {
+        Format::Table => render::compare::table(&comparison),
+        Format::Json => render::compare::json(&comparison),
+        Format::Csv => render::compare::csv(&comparison),
+        Format::Markdown => render::compare::markdown(&comparison),
+    };
+    if let Some(path) = &args.chart {
+        let svg = render::chart::svg(&comparison).map_err(|e| Error::Input(e.to_string()))?;
+        std::fs::write(path, svg).map_err(|source| Error::Io {
+            context: format!("cannot write the chart to `{}`", path.display()),
+            source,
+        })?;
+    }
+    write(out.stdout, &text)?;
+    if let Some(path) = &args.chart {
+        write(
+            out.stderr,
+            &format!("chart written to {}\n", path.display()),
+        )?;
+    }
     Ok(exit::SUCCESS)
 }

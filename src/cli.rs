@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use crate::calendar::Month;
 use crate::meta::Category;
 use crate::money::Currency;
+use crate::plan::Product;
 use crate::render::Format;
 use crate::usage::{self, MetaCount};
 
@@ -41,6 +42,13 @@ pub enum Command {
         ctbill estimate --plan direct-25k --conversations 30000 --meta-amount 1250.40 --explain"
     )]
     Estimate(EstimateArgs),
+    /// Every tier of one product priced side by side, with break-even
+    /// volumes, a budget's reach and a cost-curve chart.
+    #[command(after_help = "Examples:\n  ctbill compare --sent 15000\n  \
+        ctbill compare --conversations 60000 --meta-amount 1000 --format markdown\n  \
+        ctbill compare --budget 500 --product connect\n  \
+        ctbill compare --sent 15000 --chart tiers.svg")]
+    Compare(CompareArgs),
     /// List the plans, or show one.
     Plans(PlansArgs),
     /// List Meta's rate cards, or show one card's rates and volume tiers.
@@ -110,6 +118,34 @@ pub struct EstimateArgs {
     pub explain: bool,
 }
 
+/// `ctbill compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The count of units (optional with --budget).
+    #[command(flatten)]
+    pub count: CountArgs,
+    /// Product whose tiers to compare: connect or direct (default: connect
+    /// with --sent, direct with --conversations).
+    #[arg(long, value_name = "PRODUCT", value_parser = parse_product)]
+    pub product: Option<Product>,
+    /// Currency of the tiers to compare (default: the one most of the
+    /// product's plans use).
+    #[arg(long, value_name = "CODE", value_parser = parse_currency)]
+    pub currency: Option<Currency>,
+    /// Meta charges, markup and month (the same on every tier).
+    #[command(flatten)]
+    pub meta: MetaArgs,
+    /// Monthly budget: the largest volume each tier carries within it.
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_hyphen_values = true)]
+    pub budget: Option<Decimal>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t, help_heading = "Output")]
+    pub format: Format,
+    /// Also draw total cost against volume for every tier, as an SVG file.
+    #[arg(long, value_name = "FILE.svg", help_heading = "Output")]
+    pub chart: Option<PathBuf>,
+}
+
 /// `ctbill plans [show ID]`.
 #[derive(Debug, Args)]
 pub struct PlansArgs {
@@ -172,16 +208,20 @@ pub enum RatesCommand {
     },
 }
 
-fn parse_currency(text: &str) -> Result<Currency, String> {
-    text.parse::<Currency>().map_err(|e| e.to_string())
-}
-
 fn parse_count(text: &str) -> Result<u64, String> {
     usage::parse_count(text)
 }
 
 fn parse_amount(text: &str) -> Result<Decimal, String> {
     usage::parse_amount(text)
+}
+
+fn parse_product(text: &str) -> Result<Product, String> {
+    text.parse::<Product>()
+}
+
+fn parse_currency(text: &str) -> Result<Currency, String> {
+    text.trim().parse::<Currency>().map_err(|e| e.to_string())
 }
 
 fn parse_meta(text: &str) -> Result<MetaCount, String> {

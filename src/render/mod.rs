@@ -2,6 +2,8 @@
 //! CSV and Markdown. Renderers only format what the engine computed; they
 //! return text and never write it themselves.
 
+pub mod chart;
+pub mod compare;
 pub mod csv;
 pub mod json;
 pub mod markdown;

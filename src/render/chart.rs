@@ -1,0 +1,432 @@
+//! The cost-curve chart of `ctbill compare --chart`: total cost against
+//! volume for every tier, as a hand-written SVG document (no dependency,
+//! no fonts or system libraries needed).
+//!
+//! Every figure on the chart is a billed total computed by the engine; it
+//! is converted to `f64` only to place it in pixels. Between a tier's
+//! breakpoints (zero, its quota, its fair-use limit) its total is a straight
+//! line, so each tier is drawn as a polyline through those points: rounding
+//! to the minor unit is far below a pixel.
+
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::advice::{Comparison, Reach, Tier};
+use crate::bill::BillError;
+use crate::money::{group_count, group_thousands};
+
+const WIDTH: f64 = 960.0;
+const HEIGHT: f64 = 560.0;
+const LEFT: f64 = 100.0;
+const RIGHT: f64 = 200.0;
+const TOP: f64 = 76.0;
+const BOTTOM: f64 = 70.0;
+const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
+/// Okabe–Ito colours (no yellow: too pale on white), distinguishable with
+/// the common colour-vision deficiencies.
+const COLOURS: [&str; 7] = [
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+];
+
+/// Escapes text for XML content and attributes.
+fn esc(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The smallest of 1, 2, 2.5, 5 × a power of ten that is at least `raw`
+/// (at least `floor`).
+fn nice_step(raw: Decimal, floor: Decimal) -> Decimal {
+    let raw = raw.max(floor);
+    let ten = Decimal::TEN;
+    let mut power = Decimal::ONE;
+    while power * ten <= raw && power < Decimal::from(10_u64.pow(18)) {
+        power *= ten;
+    }
+    while power > raw && power > Decimal::new(1, 6) {
+        power /= ten;
+    }
+    [
+        Decimal::ONE,
+        Decimal::TWO,
+        Decimal::new(25, 1),
+        Decimal::new(5, 0),
+        ten,
+    ]
+    .into_iter()
+    .map(|m| m * power)
+    .find(|step| *step >= raw)
+    .unwrap_or(ten * power)
+}
+
+/// `value` rounded up to a whole number of `step`s.
+fn ceil_to(value: Decimal, step: Decimal) -> Decimal {
+    (value / step).ceil() * step
+}
+
+/// Pixels for drawing only: the amount was computed exactly before.
+fn px(value: Decimal) -> f64 {
+    value.to_f64().unwrap_or(0.0)
+}
+
+/// The volume the chart runs to: well past the quoted volume, the last
+/// break-even and any budget reach.
+fn volume_span(c: &Comparison<'_>) -> Decimal {
+    let mut target = c.count.unwrap_or(0);
+    for b in &c.break_evens {
+        target = target.max(b.at.unwrap_or(0));
+    }
+    if let Some(budget) = &c.budget {
+        for (_, reach) in &budget.reach {
+            if let Reach::UpTo(n) = reach {
+                target = target.max(*n);
+            }
+        }
+    }
+    if target == 0 {
+        target = c
+            .tiers
+            .iter()
+            .map(|t| t.plan.included)
+            .max()
+            .unwrap_or(0)
+            .max(1_000);
+    }
+    let raw = Decimal::from(target) * Decimal::new(125, 2);
+    ceil_to(raw, volume_step(raw))
+}
+
+/// The step between volume ticks: about eight of them.
+fn volume_step(span: Decimal) -> Decimal {
+    nice_step(span / Decimal::from(8), Decimal::ONE)
+}
+
+/// The counts where a tier's line bends, up to `end`.
+fn bends(tier: &Tier<'_>, end: Decimal) -> Vec<Decimal> {
+    let mut points = vec![Decimal::ZERO, Decimal::from(tier.plan.included)];
+    if let Some(fair) = &tier.plan.fair_use {
+        points.push(Decimal::from(fair.limit));
+    }
+    points.retain(|p| *p < end);
+    points.push(end);
+    points.sort();
+    points.dedup();
+    points
+}
+
+/// One tier's line: (count, billed total) at each bend.
+type Series = Vec<(Decimal, Decimal)>;
+
+/// The chart as an SVG document.
+///
+/// # Errors
+///
+/// An overflow while computing a total.
+pub fn svg(c: &Comparison<'_>) -> Result<String, BillError> {
+    let x_max = volume_span(c);
+    let series: Vec<Series> = c
+        .tiers
+        .iter()
+        .map(|t| {
+            bends(t, x_max)
+                .into_iter()
+                .map(|n| {
+                    let count = u64::try_from(n).unwrap_or(u64::MAX);
+                    Ok((n, t.total(count)?))
+                })
+                .collect::<Result<Series, BillError>>()
+        })
+        .collect::<Result<_, _>>()?;
+    let mut y_top = series
+        .iter()
+        .flatten()
+        .map(|&(_, y)| y)
+        .max()
+        .unwrap_or(Decimal::ONE);
+    if let Some(budget) = &c.budget {
+        y_top = y_top.max(budget.amount);
+    }
+    let y_step = nice_step(y_top / Decimal::from(5), Decimal::new(1, 2));
+    let y_max = ceil_to(y_top.max(y_step), y_step);
+    let x_step = volume_step(x_max);
+
+    let f = Frame {
+        x_max,
+        y_max,
+        x_step,
+        y_step,
+    };
+
+    let mut out = String::new();
+    header(&mut out, c);
+    grid(&mut out, c, &f);
+    guides(&mut out, c, &f);
+    lines(&mut out, c, &f, &series);
+    break_evens(&mut out, c, &f)?;
+    legend(&mut out, c);
+    out.push_str("</svg>\n");
+    Ok(out)
+}
+
+/// The plotting area and its scales.
+struct Frame {
+    x_max: Decimal,
+    y_max: Decimal,
+    x_step: Decimal,
+    y_step: Decimal,
+}
+
+impl Frame {
+    /// Pixels for drawing only: the amounts were computed exactly before.
+    fn sx(&self, n: Decimal) -> f64 {
+        LEFT + px(n / self.x_max) * (WIDTH - RIGHT - LEFT)
+    }
+
+    fn sy(&self, v: Decimal) -> f64 {
+        HEIGHT - BOTTOM - px(v / self.y_max) * (HEIGHT - BOTTOM - TOP)
+    }
+}
+
+fn header(out: &mut String, c: &Comparison<'_>) {
+    let x0 = LEFT;
+    let unit = c.unit.plural();
+    let currency = c.currency.code();
+    let _ = writeln!(
+        out,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{FONT}" font-size="13" fill="#222">"##
+    );
+    let title = format!(
+        "{}: monthly total by volume ({currency})",
+        super::compare::title(c)
+            .split(" tiers")
+            .next()
+            .unwrap_or_default()
+    );
+    let _ = writeln!(out, "<title>{}</title>", esc(&title));
+    let _ = writeln!(
+        out,
+        r##"<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>"##
+    );
+    let _ = writeln!(
+        out,
+        r#"<text x="{x0}" y="30" font-size="18" font-weight="600">{}</text>"#,
+        esc(&title)
+    );
+    let subtitle = match c.cheapest() {
+        Some(q) => format!(
+            "Quoted: {} {unit}; cheapest there: {} ({currency} {}). Dots: where the next tier becomes cheaper.",
+            group_count(q.bill.count),
+            q.bill.plan.id,
+            group_thousands(q.bill.total)
+        ),
+        None => "Dots: where the next tier becomes cheaper.".to_owned(),
+    };
+    let _ = writeln!(
+        out,
+        r##"<text x="{x0}" y="52" font-size="13" fill="#555">{}</text>"##,
+        esc(&subtitle)
+    );
+}
+
+fn grid(out: &mut String, c: &Comparison<'_>, f: &Frame) {
+    let (x0, x1, y0, y1) = (LEFT, WIDTH - RIGHT, HEIGHT - BOTTOM, TOP);
+    let (x_max, y_max) = (f.x_max, f.y_max);
+    let sx = |n: Decimal| f.sx(n);
+    let sy = |v: Decimal| f.sy(v);
+    let unit = c.unit.plural();
+    let currency = c.currency.code();
+    // Grid, ticks and labels.
+    let _ = writeln!(
+        out,
+        r##"<g class="grid" stroke="#e4e4e4" stroke-width="1">"##
+    );
+    let mut tick = Decimal::ZERO;
+    while tick <= y_max {
+        let y = sy(tick);
+        let _ = writeln!(
+            out,
+            r#"<line x1="{x0:.1}" y1="{y:.1}" x2="{x1:.1}" y2="{y:.1}"/>"#
+        );
+        tick += f.y_step;
+    }
+    let mut tick = Decimal::ZERO;
+    while tick <= x_max {
+        let x = sx(tick);
+        let _ = writeln!(
+            out,
+            r#"<line x1="{x:.1}" y1="{y0:.1}" x2="{x:.1}" y2="{y1:.1}"/>"#
+        );
+        tick += f.x_step;
+    }
+    let _ = writeln!(out, "</g>");
+    let _ = writeln!(
+        out,
+        r##"<g class="axis-labels" font-size="12" fill="#444">"##
+    );
+    let mut tick = Decimal::ZERO;
+    while tick <= y_max {
+        let _ = writeln!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{currency} {}</text>"#,
+            x0 - 8.0,
+            sy(tick) + 4.0,
+            group_thousands(tick.normalize())
+        );
+        tick += f.y_step;
+    }
+    let mut tick = Decimal::ZERO;
+    while tick <= x_max {
+        let _ = writeln!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            sx(tick),
+            y0 + 20.0,
+            group_count(u64::try_from(tick).unwrap_or(0))
+        );
+        tick += f.x_step;
+    }
+    let _ = writeln!(out, "</g>");
+    let _ = writeln!(
+        out,
+        r##"<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#444"/><line x1="{x0}" y1="{y0}" x2="{x0}" y2="{y1}" stroke="#444"/>"##
+    );
+    let mut axis = unit.to_owned();
+    if let Some(first) = axis.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    let _ = writeln!(
+        out,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="14">{axis} per month</text>"#,
+        f64::midpoint(x0, x1),
+        HEIGHT - 22.0
+    );
+    let _ = writeln!(
+        out,
+        r#"<text transform="translate(24 {:.1}) rotate(-90)" text-anchor="middle" font-size="14">Total per month ({currency})</text>"#,
+        f64::midpoint(y0, y1)
+    );
+}
+
+fn guides(out: &mut String, c: &Comparison<'_>, f: &Frame) {
+    let (x0, x1, y0, y1) = (LEFT, WIDTH - RIGHT, HEIGHT - BOTTOM, TOP);
+    let sx = |n: Decimal| f.sx(n);
+    let sy = |v: Decimal| f.sy(v);
+    let currency = c.currency.code();
+    // Budget and quoted volume.
+    if let Some(budget) = &c.budget {
+        let y = sy(budget.amount);
+        let _ = writeln!(
+            out,
+            r##"<line class="budget" x1="{x0:.1}" y1="{y:.1}" x2="{x1:.1}" y2="{y:.1}" stroke="#777" stroke-width="1.5" stroke-dasharray="2 4"/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#555">budget {currency} {}</text>"##,
+            x1 - 4.0,
+            y - 6.0,
+            group_thousands(budget.amount)
+        );
+    }
+    if let Some(count) = c.count {
+        let x = sx(Decimal::from(count));
+        let _ = writeln!(
+            out,
+            r##"<line class="quoted" x1="{x:.1}" y1="{y0:.1}" x2="{x:.1}" y2="{y1:.1}" stroke="#333" stroke-width="1.5" stroke-dasharray="6 4"/><text x="{:.1}" y="{:.1}" fill="#333">quoted {}</text>"##,
+            x + 4.0,
+            y1 + 12.0,
+            group_count(count)
+        );
+    }
+}
+
+fn lines(out: &mut String, c: &Comparison<'_>, f: &Frame, series: &[Series]) {
+    let sx = |n: Decimal| f.sx(n);
+    let sy = |v: Decimal| f.sy(v);
+    // One series per tier.
+    for (i, (tier, points)) in c.tiers.iter().zip(series).enumerate() {
+        let colour = COLOURS[i % COLOURS.len()];
+        let path: Vec<String> = points
+            .iter()
+            .map(|&(n, y)| format!("{:.1},{:.1}", sx(n), sy(y)))
+            .collect();
+        let _ = writeln!(
+            out,
+            r#"<polyline class="series" data-plan="{id}" fill="none" stroke="{colour}" stroke-width="2.5" stroke-linejoin="round" points="{}"><title>{id}</title></polyline>"#,
+            path.join(" "),
+            id = esc(&tier.plan.id),
+        );
+    }
+}
+
+fn break_evens(out: &mut String, c: &Comparison<'_>, f: &Frame) -> Result<(), BillError> {
+    let y0 = HEIGHT - BOTTOM;
+    let x_max = f.x_max;
+    let sx = |n: Decimal| f.sx(n);
+    let sy = |v: Decimal| f.sy(v);
+    // Break-evens: a dot on the cheaper tier's line, labelled with the volume.
+    for b in &c.break_evens {
+        let Some(at) = b.at.filter(|&n| n > 0 && Decimal::from(n) <= x_max) else {
+            continue;
+        };
+        let Some(index) = c.tiers.iter().position(|t| t.plan.id == b.to.id) else {
+            continue;
+        };
+        let (x, y) = (sx(Decimal::from(at)), sy(c.tiers[index].total(at)?));
+        let colour = COLOURS[index % COLOURS.len()];
+        // Below and right of the dot; near the axis, below and left (over
+        // the axis line would be unreadable).
+        let (label_x, label_y, anchor) = if y + 18.0 > y0 - 4.0 {
+            (x - 6.0, y0 - 6.0, "end")
+        } else {
+            (x + 6.0, y + 18.0, "start")
+        };
+        let _ = writeln!(
+            out,
+            r##"<g class="break-even" data-from="{}" data-to="{}"><circle cx="{x:.1}" cy="{y:.1}" r="5" fill="{colour}" stroke="#fff" stroke-width="1.5"/><text x="{:.1}" y="{:.1}" font-size="12" fill="{colour}" stroke="#fff" stroke-width="3" paint-order="stroke" text-anchor="{anchor}">{}</text></g>"##,
+            esc(&b.from.id),
+            esc(&b.to.id),
+            label_x,
+            label_y,
+            group_count(at)
+        );
+    }
+
+    Ok(())
+}
+
+fn legend(out: &mut String, c: &Comparison<'_>) {
+    let (x1, y1) = (WIDTH - RIGHT, TOP);
+    // Legend.
+    let lx = x1 + 20.0;
+    let _ = writeln!(out, r#"<g class="legend" font-size="13">"#);
+    for (i, tier) in c.tiers.iter().enumerate() {
+        let colour = COLOURS[i % COLOURS.len()];
+        let y = y1 + 8.0 + 34.0 * f64::from(u32::try_from(i).unwrap_or(0));
+        let cheapest = c.cheapest().is_some_and(|q| q.bill.plan.id == tier.plan.id);
+        let _ = writeln!(
+            out,
+            r#"<line x1="{lx:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="{colour}" stroke-width="3"/><text x="{:.1}" y="{:.1}"{}>{}</text>"#,
+            lx + 24.0,
+            lx + 32.0,
+            y + 4.0,
+            if cheapest {
+                r#" font-weight="600""#
+            } else {
+                ""
+            },
+            esc(&tier.plan.id),
+        );
+        if cheapest {
+            let _ = writeln!(
+                out,
+                r##"<text x="{:.1}" y="{:.1}" font-size="11" fill="#555">cheapest at the quote</text>"##,
+                lx + 32.0,
+                y + 18.0
+            );
+        }
+    }
+    let _ = writeln!(out, "</g>");
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,123 @@
+use rust_decimal::Decimal;
+
+use super::*;
+use crate::advice::{Comparison, CurrencyChoice};
+use crate::bill::{MetaCharges, bill};
+use crate::money::Currency;
+use crate::plan::{Plan, Product};
+
+fn connect(id: &str, base: i64, included: u64, rate: i64) -> Plan {
+    Plan {
+        id: id.into(),
+        name: format!("Connect {id} <&>"),
+        product: Product::Connect,
+        currency: Currency::from_code("USD").unwrap(),
+        base_fee: Decimal::new(base, 0),
+        included,
+        overage_rate: Decimal::new(rate, 4),
+        fair_use: None,
+        markup_percent: None,
+        origin: "test".into(),
+    }
+}
+
+fn ladder() -> Vec<Plan> {
+    vec![
+        connect("connect-10k", 30, 10_000, 70),
+        connect("connect-25k", 110, 25_000, 60),
+        connect("connect-50k", 200, 50_000, 50),
+    ]
+}
+
+fn chart(plans: &[Plan], count: Option<u64>, budget: Option<Decimal>) -> String {
+    let bills = plans
+        .iter()
+        .map(|p| bill(p, count.unwrap_or(0), None, MetaCharges::None).unwrap())
+        .collect();
+    let usd = Currency::from_code("USD").unwrap();
+    let c = Comparison::new(bills, count, (usd, CurrencyChoice::Only), budget).unwrap();
+    svg(&c).unwrap()
+}
+
+fn texts(doc: &roxmltree::Document<'_>) -> Vec<String> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn the_chart_is_xml_with_one_series_per_tier() {
+    let text = chart(&ladder(), Some(15_000), None);
+    let doc = roxmltree::Document::parse(&text).expect("the SVG parses as XML");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    let series: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("series"))
+        .filter_map(|n| n.attribute("data-plan"))
+        .collect();
+    assert_eq!(series, ["connect-10k", "connect-25k", "connect-50k"]);
+    let labels = texts(&doc);
+    // Break-evens worked by hand in the advice tests: 21,430 and 40,001.
+    for expected in ["21,430", "40,001", "quoted 15,000", "cheapest at the quote"] {
+        assert!(
+            labels.iter().any(|l| l == expected),
+            "{expected} in {labels:?}"
+        );
+    }
+    // Axis labels carry the currency and thousands separators.
+    assert!(labels.iter().any(|l| l == "10,000"), "{labels:?}");
+    // Totals run to connect-10k's at 60,000: 30 + 0.0070 × 50,000 = 380, in
+    // steps of 100 (the nice step above 380 / 5 = 76): up to USD 400.
+    assert!(labels.iter().any(|l| l == "USD 400"), "{labels:?}");
+    assert!(labels.iter().any(|l| l == "Total per month (USD)"));
+    assert!(labels.iter().any(|l| l == "Notifications per month"));
+}
+
+#[test]
+fn the_volume_axis_runs_well_past_the_last_break_even() {
+    // The last break-even is 40,001: × 1.25 = 50,001.25, in steps of 20,000
+    // (the nice step above 50,001.25 / 5) that is 60,000; ticks every
+    // 10,000 (the nice step above 60,000 / 8 = 7,500).
+    let text = chart(&ladder(), Some(15_000), None);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let labels = texts(&doc);
+    assert!(labels.iter().any(|l| l == "60,000"), "{labels:?}");
+    assert!(labels.iter().any(|l| l == "50,000"), "{labels:?}");
+    assert!(!labels.iter().any(|l| l == "70,000"), "{labels:?}");
+}
+
+#[test]
+fn a_budget_only_chart_draws_the_budget() {
+    let text = chart(&ladder(), None, Some(Decimal::new(500, 0)));
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let labels = texts(&doc);
+    assert!(labels.iter().any(|l| l == "budget USD 500"));
+    // Reaches 77,143, 90,000 and 110,000 (advice tests): 110,000 × 1.25 =
+    // 137,500, in ticks of 20,000 (the nice step above 137,500 / 8 =
+    // 17,187.5): the volume axis ends at 140,000. connect-10k costs
+    // 30 + 0.0070 × 130,000 = 940 there; in steps of 200 (above 188) the
+    // money axis ends at USD 1,000.
+    for expected in ["140,000", "USD 1,000", "USD 800"] {
+        assert!(
+            labels.iter().any(|l| l == expected),
+            "{expected} in {labels:?}"
+        );
+    }
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| n.attribute("class") == Some("series"))
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn nice_steps_are_one_two_two_and_a_half_or_five_times_a_power_of_ten() {
+    let d = |v: i64| Decimal::new(v, 0);
+    assert_eq!(nice_step(d(10_000), Decimal::ONE), d(10_000));
+    assert_eq!(nice_step(d(10_001), Decimal::ONE), d(20_000));
+    assert_eq!(nice_step(d(230), Decimal::ONE), d(250));
+    assert_eq!(nice_step(d(260), Decimal::ONE), d(500));
+    assert_eq!(nice_step(Decimal::new(3, 1), Decimal::ONE), d(1));
+}

@@ -1,0 +1,520 @@
+//! `ctbill compare` output: the tiers side by side, break-even volumes and
+//! a budget's reach, as a terminal table, Markdown, JSON or CSV.
+//!
+//! JSON (PRODUCT.md fixes `currency`, `plans[].plan`, `plans[].total`,
+//! `cheapest` and `break_even[]`; the rest is added):
+//!
+//! ```json
+//! {"product": "connect", "unit": "notifications", "currency": "USD",
+//!  "currency_choice": "only", "count": 15000,
+//!  "plans": [{"plan": "connect-10k", "name": "...", "included": 10000, "total": "65.00",
+//!             "difference": "0.00", "cheapest": true,
+//!             "lines": [{"kind": "base", "amount": "30.00"}, ...]}, ...],
+//!  "cheapest": "connect-10k",
+//!  "break_even": [{"from": "connect-10k", "to": "connect-25k", "at": 21430}, ...],
+//!  "budget": {"amount": "500", "plans": [{"plan": "connect-10k", "reach": "up_to", "count": 77143}]},
+//!  "notes": []}
+//! ```
+//!
+//! Without a count, `count` and `cheapest` are null and the plans carry no
+//! totals; `budget` is there only with `--budget`.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::table::{Align, Table};
+use super::{amount_text, fair_use_text, markdown};
+use crate::advice::{BreakEven, Comparison, CurrencyChoice, Reach, Tier};
+use crate::bill::LineKind;
+use crate::money::group_count;
+use crate::plan::Product;
+
+/// "WhatsApp Connect" or "WhatsApp Direct".
+fn product_name(product: Product) -> &'static str {
+    match product {
+        Product::Connect => "WhatsApp Connect",
+        Product::Direct => "WhatsApp Direct",
+        Product::Free => "Free",
+    }
+}
+
+/// The heading: what is compared, at what volume, in which currency and why.
+#[must_use]
+pub fn title(c: &Comparison<'_>) -> String {
+    let volume = c
+        .count
+        .map(|n| format!(" at {} {}", group_count(n), c.unit.plural()))
+        .unwrap_or_default();
+    let currency = match &c.currency_choice {
+        CurrencyChoice::Given => format!("in {}", c.currency),
+        CurrencyChoice::Only => format!(
+            "in {} (the only currency of {} plans)",
+            c.currency, c.product
+        ),
+        CurrencyChoice::MostPlans { others } => {
+            let others: Vec<&str> = others.iter().map(|o| o.code()).collect();
+            format!(
+                "in {}, the currency of most {} plans (also priced in {}: pick with --currency)",
+                c.currency,
+                c.product,
+                others.join(", ")
+            )
+        }
+    };
+    format!("{} tiers{volume}, {currency}", product_name(c.product))
+}
+
+/// "connect-25k is cheaper than connect-10k from 21,430 notifications".
+#[must_use]
+pub fn break_even_text(b: &BreakEven<'_>, unit: &str) -> String {
+    match b.at {
+        Some(0) => format!("{} is cheaper than {} at every volume", b.to.id, b.from.id),
+        Some(at) => format!(
+            "{} is cheaper than {} from {} {unit}",
+            b.to.id,
+            b.from.id,
+            group_count(at)
+        ),
+        None => format!(
+            "{} never becomes cheaper than {} for good",
+            b.to.id, b.from.id
+        ),
+    }
+}
+
+/// "up to 77,143 notifications", "unlimited", "not even the base fee".
+fn reach_text(reach: Reach, tier: Option<&Tier<'_>>, unit: &str) -> String {
+    match reach {
+        Reach::UpTo(n) => format!("up to {} {unit}", group_count(n)),
+        Reach::Unlimited => format!(
+            "unlimited (nothing charged per {})",
+            unit.trim_end_matches('s')
+        ),
+        Reach::NotEvenBase => match tier.and_then(|t| t.total(0).ok()) {
+            Some(floor) => format!("not even the base fee ({} a month)", amount_text(floor)),
+            None => "not even the base fee".to_owned(),
+        },
+    }
+}
+
+fn tier_of<'a, 'p>(c: &'a Comparison<'p>, id: &str) -> Option<&'a Tier<'p>> {
+    c.tiers.iter().find(|t| t.plan.id == id)
+}
+
+fn has_fair_use(c: &Comparison<'_>) -> bool {
+    c.tiers.iter().any(|t| t.plan.fair_use.is_some())
+}
+
+fn has_meta(c: &Comparison<'_>) -> bool {
+    c.quotes
+        .iter()
+        .any(|q| q.bill.lines.iter().any(|l| l.kind == LineKind::Meta))
+}
+
+/// The tiers priced at the count, cheapest first.
+#[must_use]
+pub fn quote_table(c: &Comparison<'_>) -> Table {
+    let (fair, meta) = (has_fair_use(c), has_meta(c));
+    let total_header = format!("Total ({})", c.currency);
+    let mut columns = vec![
+        ("Plan", Align::Left),
+        ("Included", Align::Right),
+        ("Base fee", Align::Right),
+        ("Overage", Align::Right),
+    ];
+    if fair {
+        columns.push(("Fair-use overage", Align::Right));
+    }
+    if meta {
+        columns.push(("Meta", Align::Right));
+        columns.push(("Markup", Align::Right));
+    }
+    columns.push((&total_header, Align::Right));
+    columns.push(("vs cheapest", Align::Left));
+    let mut table = Table::new(&columns);
+    for q in &c.quotes {
+        let amount = |kind| amount_text(q.bill.amount_of(kind));
+        let mut row = vec![
+            q.bill.plan.id.clone(),
+            group_count(q.bill.plan.included),
+            amount(LineKind::Base),
+            amount(LineKind::Overage),
+        ];
+        if fair {
+            row.push(amount(LineKind::FairUseOverage));
+        }
+        if meta {
+            row.push(amount(LineKind::Meta));
+            row.push(amount(LineKind::Markup));
+        }
+        row.push(amount_text(q.bill.total));
+        row.push(if q.cheapest {
+            "cheapest".to_owned()
+        } else {
+            format!("+{}", amount_text(q.difference))
+        });
+        table.row(row);
+    }
+    table
+}
+
+/// The tiers' prices by size, for a comparison without a count.
+#[must_use]
+pub fn prices_table(c: &Comparison<'_>) -> Table {
+    let fair = has_fair_use(c);
+    let mut columns = vec![
+        ("Plan", Align::Left),
+        ("Included", Align::Right),
+        ("Base fee", Align::Right),
+        ("Overage rate", Align::Right),
+    ];
+    if fair {
+        columns.push(("Fair use", Align::Right));
+    }
+    let mut table = Table::new(&columns);
+    for t in &c.tiers {
+        let mut row = vec![
+            t.plan.id.clone(),
+            group_count(t.plan.included),
+            amount_text(t.plan.base_fee),
+            t.plan.overage_rate.to_string(),
+        ];
+        if fair {
+            row.push(fair_use_text(t.plan));
+        }
+        table.row(row);
+    }
+    table
+}
+
+/// Each tier and how far the budget goes on it, by size.
+#[must_use]
+pub fn budget_table(c: &Comparison<'_>) -> Option<Table> {
+    let budget = c.budget.as_ref()?;
+    let header = format!(
+        "Within {} {} a month",
+        c.currency,
+        amount_text(budget.amount)
+    );
+    let mut table = Table::new(&[("Plan", Align::Left), (&header, Align::Left)]);
+    for (plan, reach) in &budget.reach {
+        table.row(vec![
+            plan.id.clone(),
+            reach_text(*reach, tier_of(c, &plan.id), c.unit.plural()),
+        ]);
+    }
+    Some(table)
+}
+
+/// The bills' notes, each once.
+fn notes(c: &Comparison<'_>) -> Vec<String> {
+    let mut notes: Vec<String> = Vec::new();
+    for note in c.quotes.iter().flat_map(|q| &q.bill.notes) {
+        if !notes.contains(note) {
+            notes.push(note.clone());
+        }
+    }
+    if c.quotes.is_empty()
+        && c.product == Product::Direct
+        && c.tiers.iter().all(|t| t.extra.is_zero())
+    {
+        notes.push("Meta's WhatsApp charges are not included: give them with --meta-amount or --meta CATEGORY:MARKET=COUNT".to_owned());
+    }
+    notes
+}
+
+fn cheapest_text(c: &Comparison<'_>) -> Option<String> {
+    let q = c.cheapest()?;
+    Some(format!(
+        "Cheapest at {} {}: {} ({} {}).",
+        group_count(q.bill.count),
+        c.unit.plural(),
+        q.bill.plan.id,
+        c.currency,
+        amount_text(q.bill.total)
+    ))
+}
+
+const BREAK_EVEN_HEADING: &str =
+    "Break-even volumes (the larger tier is billed less from there on, for good):";
+
+/// The comparison for a terminal.
+#[must_use]
+pub fn table(c: &Comparison<'_>) -> String {
+    let mut out = format!("{}\n\n", title(c));
+    if c.quotes.is_empty() {
+        out.push_str(&prices_table(c).render());
+    } else {
+        out.push_str(&quote_table(c).render());
+        if let Some(text) = cheapest_text(c) {
+            let _ = writeln!(out, "\n{text}");
+        }
+    }
+    if !c.break_evens.is_empty() {
+        let _ = writeln!(out, "\n{BREAK_EVEN_HEADING}");
+        for b in &c.break_evens {
+            let _ = writeln!(out, "  {}", break_even_text(b, c.unit.plural()));
+        }
+    }
+    if let Some(budget) = budget_table(c) {
+        out.push('\n');
+        out.push_str(&budget.render());
+    }
+    for note in notes(c) {
+        let _ = write!(out, "\nnote: {note}\n");
+    }
+    out
+}
+
+/// The comparison as Markdown, ready to paste into an email.
+#[must_use]
+pub fn markdown(c: &Comparison<'_>) -> String {
+    let mut out = format!("**{}**\n\n", markdown::escape(&title(c)));
+    if c.quotes.is_empty() {
+        out.push_str(&markdown::table(&prices_table(c)));
+    } else {
+        out.push_str(&markdown::table(&quote_table(c)));
+        if let Some(text) = cheapest_text(c) {
+            let _ = writeln!(out, "\n{}", markdown::escape(&text));
+        }
+    }
+    if !c.break_evens.is_empty() {
+        let _ = writeln!(out, "\n{BREAK_EVEN_HEADING}\n");
+        for b in &c.break_evens {
+            let _ = writeln!(out, "- {}", break_even_text(b, c.unit.plural()));
+        }
+    }
+    if let Some(budget) = budget_table(c) {
+        out.push('\n');
+        out.push_str(&markdown::table(&budget));
+    }
+    for note in notes(c) {
+        let _ = write!(out, "\n_Note: {}_\n", markdown::escape(&note));
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct ComparisonJson<'a> {
+    product: &'static str,
+    unit: &'static str,
+    currency: &'static str,
+    currency_choice: &'static str,
+    count: Option<u64>,
+    plans: Vec<PlanJson<'a>>,
+    cheapest: Option<&'a str>,
+    break_even: Vec<BreakEvenJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    budget: Option<BudgetJson<'a>>,
+    notes: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct PlanJson<'a> {
+    plan: &'a str,
+    name: &'a str,
+    included: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    difference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cheapest: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lines: Option<Vec<LineJson>>,
+}
+
+#[derive(Serialize)]
+struct LineJson {
+    kind: &'static str,
+    amount: String,
+}
+
+#[derive(Serialize)]
+struct BreakEvenJson<'a> {
+    from: &'a str,
+    to: &'a str,
+    at: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct BudgetJson<'a> {
+    amount: String,
+    plans: Vec<ReachJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReachJson<'a> {
+    plan: &'a str,
+    /// `up_to`, `unlimited` or `not_even_base`.
+    reach: &'static str,
+    /// The largest count within the budget, for `up_to`.
+    count: Option<u64>,
+}
+
+fn reach_json(reach: Reach) -> (&'static str, Option<u64>) {
+    match reach {
+        Reach::UpTo(n) => ("up_to", Some(n)),
+        Reach::Unlimited => ("unlimited", None),
+        Reach::NotEvenBase => ("not_even_base", None),
+    }
+}
+
+/// The comparison as pretty JSON.
+#[must_use]
+pub fn json(c: &Comparison<'_>) -> String {
+    let plans = if c.quotes.is_empty() {
+        c.tiers
+            .iter()
+            .map(|t| PlanJson {
+                plan: &t.plan.id,
+                name: &t.plan.name,
+                included: t.plan.included,
+                total: None,
+                difference: None,
+                cheapest: None,
+                lines: None,
+            })
+            .collect()
+    } else {
+        c.quotes
+            .iter()
+            .map(|q| PlanJson {
+                plan: &q.bill.plan.id,
+                name: &q.bill.plan.name,
+                included: q.bill.plan.included,
+                total: Some(q.bill.total.to_string()),
+                difference: Some(q.difference.to_string()),
+                cheapest: Some(q.cheapest),
+                lines: Some(
+                    q.bill
+                        .lines
+                        .iter()
+                        .map(|l| LineJson {
+                            kind: l.kind.as_str(),
+                            amount: l.amount.to_string(),
+                        })
+                        .collect(),
+                ),
+            })
+            .collect()
+    };
+    let value = ComparisonJson {
+        product: c.product.as_str(),
+        unit: c.unit.plural(),
+        currency: c.currency.code(),
+        currency_choice: match c.currency_choice {
+            CurrencyChoice::Given => "given",
+            CurrencyChoice::Only => "only",
+            CurrencyChoice::MostPlans { .. } => "most_plans",
+        },
+        count: c.count,
+        plans,
+        cheapest: c.cheapest().map(|q| q.bill.plan.id.as_str()),
+        break_even: c
+            .break_evens
+            .iter()
+            .map(|b| BreakEvenJson {
+                from: &b.from.id,
+                to: &b.to.id,
+                at: b.at,
+            })
+            .collect(),
+        budget: c.budget.as_ref().map(|b| BudgetJson {
+            amount: b.amount.to_string(),
+            plans: b
+                .reach
+                .iter()
+                .map(|(plan, reach)| {
+                    let (reach, count) = reach_json(*reach);
+                    ReachJson {
+                        plan: &plan.id,
+                        reach,
+                        count,
+                    }
+                })
+                .collect(),
+        }),
+        notes: notes(c),
+    };
+    super::json::pretty(&value)
+}
+
+/// The comparison as CSV, one row per tier (cheapest first when there is
+/// a count, else by size): raw amounts, no separators. `cheaper_from` is
+/// where the tier becomes cheaper than the next smaller one (`never`, or
+/// empty for the smallest); `budget_reach` is a count, `unlimited` or
+/// `not_even_base`.
+#[must_use]
+pub fn csv(c: &Comparison<'_>) -> String {
+    let columns = [
+        "plan",
+        "currency",
+        "unit",
+        "count",
+        "included",
+        "base",
+        "overage",
+        "fair_use_overage",
+        "meta",
+        "markup",
+        "total",
+        "difference",
+        "cheapest",
+        "cheaper_than",
+        "cheaper_from",
+        "budget",
+        "budget_reach",
+    ];
+    let mut table = Table::new(&columns.map(|h| (h, Align::Left)));
+    let ids: Vec<&str> = if c.quotes.is_empty() {
+        c.tiers.iter().map(|t| t.plan.id.as_str()).collect()
+    } else {
+        c.quotes.iter().map(|q| q.bill.plan.id.as_str()).collect()
+    };
+    for id in ids {
+        let quote = c.quotes.iter().find(|q| q.bill.plan.id == id);
+        let amount = |kind| {
+            quote
+                // Absent lines show as zero at the currency's scale (0.00).
+                .map(|q| crate::money::round_line(q.bill.amount_of(kind), c.currency).to_string())
+                .unwrap_or_default()
+        };
+        let into = c.break_evens.iter().find(|b| b.to.id == id);
+        let reach = c
+            .budget
+            .as_ref()
+            .and_then(|b| b.reach.iter().find(|(p, _)| p.id == id))
+            .map(|(_, r)| match reach_json(*r) {
+                (_, Some(n)) => n.to_string(),
+                (name, None) => name.to_owned(),
+            })
+            .unwrap_or_default();
+        let included = tier_of(c, id).map_or(0, |t| t.plan.included);
+        table.row(vec![
+            id.to_owned(),
+            c.currency.code().to_owned(),
+            c.unit.plural().to_owned(),
+            c.count.map(|n| n.to_string()).unwrap_or_default(),
+            included.to_string(),
+            amount(LineKind::Base),
+            amount(LineKind::Overage),
+            amount(LineKind::FairUseOverage),
+            amount(LineKind::Meta),
+            amount(LineKind::Markup),
+            quote.map(|q| q.bill.total.to_string()).unwrap_or_default(),
+            quote.map(|q| q.difference.to_string()).unwrap_or_default(),
+            quote.map(|q| q.cheapest.to_string()).unwrap_or_default(),
+            into.map(|b| b.from.id.clone()).unwrap_or_default(),
+            into.map(|b| b.at.map_or("never".to_owned(), |n| n.to_string()))
+                .unwrap_or_default(),
+            c.budget
+                .as_ref()
+                .map(|b| b.amount.to_string())
+                .unwrap_or_default(),
+            reach,
+        ]);
+    }
+    super::csv::table(&table)
+}
