@@ -313,7 +313,8 @@ pub fn parse_plan_file(label: &str, text: &str) -> (Vec<Plan>, Vec<Problem>) {
     (plans, problems)
 }
 
-const KEYS: [&str; 10] = [
+/// Every key a `[[plan]]` table may hold, in the order the docs list them.
+pub const PLAN_KEYS: [&str; 10] = [
     "id",
     "name",
     "product",
@@ -433,19 +434,19 @@ impl Reader<'_> {
         })
     }
 
-    /// Reports keys that are not in [`KEYS`], suggesting the closest.
+    /// Reports keys that are not in [`PLAN_KEYS`], suggesting the closest.
     fn unknown_keys(&mut self, fields: &DeTable<'_>) {
         for key in fields.keys() {
             let name = key.get_ref().as_ref();
-            if !KEYS.contains(&name) {
-                let hint = crate::suggest::closest(name, KEYS.iter().copied())
+            if !PLAN_KEYS.contains(&name) {
+                let hint = crate::suggest::closest(name, PLAN_KEYS.iter().copied())
                     .map(|k| format!("did you mean `{k}`? "))
                     .unwrap_or_default();
                 self.problem(
                     key.span(),
                     format!(
                         "unknown key `{name}`; {hint}known keys: {}",
-                        KEYS.join(", ")
+                        PLAN_KEYS.join(", ")
                     ),
                 );
             }

@@ -73,18 +73,8 @@ pub fn table(table: &Table) -> String {
 /// Plans as CSV with raw values (no thousands separators), for scripts.
 #[must_use]
 pub fn plans(plans: &[crate::plan::Plan]) -> String {
-    let header = vec![
-        "id",
-        "name",
-        "product",
-        "currency",
-        "base_fee",
-        "included",
-        "overage_rate",
-        "fair_use_limit",
-        "fair_use_rate",
-        "markup_percent",
-    ];
+    // The columns are the plan file keys, so a CSV round-trips to TOML by name.
+    let header = crate::load::PLAN_KEYS.to_vec();
     let rows: Vec<Vec<String>> = plans
         .iter()
         .map(|p| {
