@@ -8,7 +8,9 @@ use clap::CommandFactory;
 
 use crate::bill::{self, Bill, MetaCharges};
 use crate::calendar::Date;
-use crate::cli::{Cli, Command, CountArgs, EstimateArgs, MetaArgs, PlansArgs, PlansCommand};
+use crate::cli::{
+    BatchArgs, Cli, Command, CountArgs, EstimateArgs, MetaArgs, PlansArgs, PlansCommand,
+};
 use crate::error::{Error, exit};
 use crate::load::{self, Source, SourceFiles};
 use crate::plan::{Plan, Unit};
@@ -76,6 +78,7 @@ pub fn execute(cli: Cli, out: &mut Output<'_>) -> Result<u8, Error> {
     let source = Source::resolve(cli.plans.clone());
     match cli.command {
         Command::Estimate(args) => estimate(&Catalog::load(source)?, &args, out),
+        Command::Batch(args) => batch(&Catalog::load(source)?, &args, out),
         Command::Plans(args) => plans(&Catalog::load(source)?, &args, out),
         Command::Check { dir } => check(dir.map_or(source, Source::Dir), out),
         Command::Completions { shell } => {
@@ -189,6 +192,22 @@ fn estimate(catalog: &Catalog, args: &EstimateArgs, out: &mut Output<'_>) -> Res
     };
     write(out.stdout, &text)?;
     Ok(exit::SUCCESS)
+}
+
+/// `ctbill batch`: opens the input (a file; standard input for `-` or none)
+/// and streams it through [`crate::batch::run`].
+fn batch(catalog: &Catalog, args: &BatchArgs, out: &mut Output<'_>) -> Result<u8, Error> {
+    let options = crate::batch::Options::new(catalog, args.plan.as_deref(), args.format)?;
+    match args.file.as_deref() {
+        Some(path) if path.as_os_str() != "-" => {
+            let file = std::fs::File::open(path).map_err(|source| Error::Io {
+                context: format!("cannot read `{}`", path.display()),
+                source,
+            })?;
+            crate::batch::run(catalog, &options, file, out)
+        }
+        _ => crate::batch::run(catalog, &options, io::stdin().lock(), out),
+    }
 }
 
 fn plans(catalog: &Catalog, args: &PlansArgs, out: &mut Output<'_>) -> Result<u8, Error> {

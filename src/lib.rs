@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod app;
+pub mod batch;
 pub mod bill;
 pub mod calendar;
 pub mod cli;
