@@ -96,11 +96,8 @@ fn digits(text: &[u8]) -> Option<u64> {
     Some(n)
 }
 
-/// A count as written on a line.
+/// A count as written on a line, other than plain digits.
 fn count(text: &[u8]) -> Result<u64, String> {
-    if let Some(n) = digits(text) {
-        return Ok(n);
-    }
     let text = std::str::from_utf8(text)
         .map_err(|_| "the line is not UTF-8 text; expected a count such as 15000".to_owned())?;
     usage::parse_count(text)
@@ -129,6 +126,13 @@ pub(super) fn run<R: Read>(
         Format::Csv => Quick::new(plan),
         Format::Jsonl => None,
     };
+    // The base fee is the same on every row: its cell is written once.
+    let base = quick.as_ref().map(|_| {
+        format!(
+            ",{},",
+            crate::money::round_line(plan.base_fee, plan.currency)
+        )
+    });
     let mut tally = Tally::default();
     let mut lines = Lines::new(start, input);
     while let Some(line) = lines.next_line().map_err(|source| Error::Io {
@@ -140,16 +144,18 @@ pub(super) fn run<R: Read>(
             continue;
         }
         let row = tally.next_row();
-        if options.format == Format::Csv {
-            sink.field(text);
-        }
-        let count = count(text);
-        if let (Ok(n), Some(quick)) = (&count, &quick) {
+        let fast = digits(text);
+        let plain_digits = fast.is_some();
+        let count = fast.map_or_else(|| count(text), Ok);
+        if let (Ok(n), Some(quick), Some(base)) = (&count, &quick, &base) {
             if let Some(amounts) = quick.price(*n) {
                 let scale = quick.minor_units;
-                sink.comma();
-                sink.minor(quick.base, scale);
-                sink.comma();
+                if plain_digits {
+                    sink.raw(text);
+                } else {
+                    sink.field(text); // e.g. `15,000`: quoted
+                }
+                sink.raw(base.as_bytes());
                 sink.minor(amounts.overage, scale);
                 sink.comma();
                 if let Some(fair) = amounts.fair_use_overage {
@@ -157,10 +163,13 @@ pub(super) fn run<R: Read>(
                 }
                 sink.raw(b",,,");
                 sink.minor(amounts.total, scale);
-                sink.comma();
-                sink.end_row()?;
+                sink.raw(b",\n");
+                sink.row_done()?;
                 continue;
             }
+        }
+        if options.format == Format::Csv {
+            sink.field(text);
         }
         let usage = count.map(|count| Usage {
             unit: None,
@@ -239,6 +248,7 @@ mod tests {
         );
         assert_eq!(digits(b"18446744073709551615"), None);
         assert_eq!(count(b"18446744073709551615"), Ok(u64::MAX));
+        assert_eq!(count(b"15000"), Ok(15_000));
         assert_eq!(count(b"15,000"), Ok(15_000));
         assert!(count(b"-5").unwrap_err().contains("negative"));
         assert!(count(b"\xff").unwrap_err().contains("UTF-8"));

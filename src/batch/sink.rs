@@ -20,6 +20,64 @@ pub(crate) struct Sink<'w> {
     out: &'w mut dyn Write,
 }
 
+/// `00`, `01`, ... `99`: two ASCII digits for each number below 100.
+const PAIRS: [u8; 200] = {
+    let mut pairs = [0u8; 200];
+    let mut n = 0;
+    while n < 100 {
+        #[allow(clippy::cast_possible_truncation)] // n < 100
+        let (tens, ones) = ((n / 10) as u8, (n % 10) as u8);
+        pairs[2 * n] = b'0' + tens;
+        pairs[2 * n + 1] = b'0' + ones;
+        n += 1;
+    }
+    pairs
+};
+
+/// Text written right to left into a stack buffer, two digits at a time:
+/// the 20 digits of `u64::MAX`, a point and up to 27 zeros fit.
+struct Digits {
+    text: [u8; 48],
+    start: usize,
+}
+
+impl Default for Digits {
+    fn default() -> Self {
+        Self {
+            text: [0; 48],
+            start: 48,
+        }
+    }
+}
+
+impl Digits {
+    fn push(&mut self, byte: u8) {
+        self.start -= 1;
+        self.text[self.start] = byte;
+    }
+
+    /// Moves the last two digits of `rest` in front of the text.
+    fn pair(&mut self, rest: &mut u64) {
+        #[allow(clippy::cast_possible_truncation)] // < 100
+        let at = (*rest % 100) as usize * 2;
+        *rest /= 100;
+        self.start -= 2;
+        self.text[self.start..self.start + 2].copy_from_slice(&PAIRS[at..at + 2]);
+    }
+
+    /// Moves the last digit of `rest` in front of the text.
+    fn single(&mut self, rest: &mut u64) {
+        #[allow(clippy::cast_possible_truncation)] // < 10
+        let digit = (*rest % 10) as u8;
+        *rest /= 10;
+        self.push(b'0' + digit);
+    }
+
+    fn text(&self) -> &[u8] {
+        &self.text[self.start..]
+    }
+}
+
 fn write_error(source: std::io::Error) -> Error {
     Error::Io {
         context: "cannot write the output".to_owned(),
@@ -74,34 +132,27 @@ impl<'w> Sink<'w> {
     /// `(6500, 2)` → `65.00`, `(5, 2)` → `0.05`, `(7, 0)` → `7`. Writes the
     /// same text as `Decimal::new(value, scale).to_string()`.
     pub(crate) fn minor(&mut self, value: u64, scale: u32) {
-        let mut digits = [0u8; 20];
-        let mut start = digits.len();
+        let mut digits = Digits::default();
         let mut rest = value;
-        loop {
-            start -= 1;
-            #[allow(clippy::cast_possible_truncation)] // rest % 10 < 10
-            let digit = (rest % 10) as u8;
-            digits[start] = b'0' + digit;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
+        let scale = (scale as usize).min(27);
+        for _ in 0..scale / 2 {
+            digits.pair(&mut rest);
         }
-        let digits = &digits[start..];
-        let scale = scale as usize;
-        if scale == 0 {
-            self.buf.extend_from_slice(digits);
-        } else if digits.len() > scale {
-            let (int, frac) = digits.split_at(digits.len() - scale);
-            self.buf.extend_from_slice(int);
-            self.buf.push(b'.');
-            self.buf.extend_from_slice(frac);
+        if scale % 2 == 1 {
+            digits.single(&mut rest);
+        }
+        if scale > 0 {
+            digits.push(b'.');
+        }
+        while rest >= 100 {
+            digits.pair(&mut rest);
+        }
+        if rest >= 10 {
+            digits.pair(&mut rest);
         } else {
-            self.buf.extend_from_slice(b"0.");
-            self.buf
-                .extend(std::iter::repeat_n(b'0', scale - digits.len()));
-            self.buf.extend_from_slice(digits);
+            digits.single(&mut rest);
         }
+        self.buf.extend_from_slice(digits.text());
     }
 
     /// The amount columns of a priced row, `base,overage,fair_use_overage,
@@ -146,6 +197,12 @@ impl<'w> Sink<'w> {
     /// Ends a row; hands the buffer to stdout once it is large.
     pub(crate) fn end_row(&mut self) -> Result<(), Error> {
         self.buf.push(b'\n');
+        self.row_done()
+    }
+
+    /// Hands the buffer to stdout once it is large; call after a row's
+    /// newline.
+    pub(crate) fn row_done(&mut self) -> Result<(), Error> {
         if self.buf.len() >= FLUSH_AT {
             self.out.write_all(&self.buf).map_err(write_error)?;
             self.buf.clear();
