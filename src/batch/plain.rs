@@ -81,7 +81,7 @@ impl<R: Read> Lines<R> {
 
 /// Up to 19 ASCII digits (always below `u64::MAX`), parsed by hand; `None`
 /// for anything else, which [`usage::parse_count`] then reads or words.
-fn digits(text: &[u8]) -> Option<u64> {
+pub(super) fn digits(text: &[u8]) -> Option<u64> {
     if text.is_empty() || text.len() > 19 {
         return None;
     }

@@ -122,10 +122,14 @@ impl<'w> Sink<'w> {
         self.buf.push(b',');
     }
 
-    /// An exact decimal as `Display` writes it (`65.00`).
+    /// An exact decimal as `Display` writes it (`65.00`), through
+    /// [`Sink::minor`] when its mantissa fits (always, for bill amounts).
     pub(crate) fn decimal(&mut self, amount: Decimal) {
-        // Writing into a Vec cannot fail.
-        let _ = write!(self.buf, "{amount}");
+        match u64::try_from(amount.mantissa()) {
+            Ok(mantissa) if !amount.is_sign_negative() => self.minor(mantissa, amount.scale()),
+            // Writing into a Vec cannot fail.
+            _ => drop(write!(self.buf, "{amount}")),
+        }
     }
 
     /// An amount given in minor units, written with `scale` decimals:
@@ -258,9 +262,13 @@ mod tests {
             (123_456, 4),
             (u64::MAX, 2),
             (u64::MAX, 0),
+            (10, 27),
         ] {
             let expected = Decimal::from_i128_with_scale(i128::from(value), scale).to_string();
             assert_eq!(written(|s| s.minor(value, scale)), expected);
+            let amount = Decimal::from_i128_with_scale(i128::from(value), scale);
+            assert_eq!(written(|s| s.decimal(amount)), expected);
+            assert_eq!(written(|s| s.decimal(-amount)), (-amount).to_string());
         }
     }
 }
