@@ -76,7 +76,7 @@ echo
 
 # ---- mixed plans ---------------------------------------------------------------
 t_mixed=$(best "'$CT' batch < '$dir/mixed.csv' > /dev/null 2>&1")
-printf '%-52s %9s s   %s rows/s\n' "ctbill batch, mixed plans CSV (10 plans, Meta columns)" "$t_mixed" \
+printf '%-52s %9s s   %s rows/s\n' "ctbill batch, mixed plans CSV (10 plans, Meta amount)" "$t_mixed" \
   "$("$AWK" -v n="$ROWS" -v t="$t_mixed" 'BEGIN { printf "%.0f", n / t }')"
 t_jsonl=$(best "'$CT' batch --format jsonl < '$dir/mixed.csv' > /dev/null 2>&1")
 printf '%-52s %9s s   %s rows/s\n' "ctbill batch --format jsonl, same rows" "$t_jsonl" \
