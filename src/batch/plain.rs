@@ -2,8 +2,8 @@
 //! (`seq 0 1000 50000 | ctbill batch --plan connect-10k`).
 //!
 //! This is the fast path: lines are cut out of one reused buffer, a count
-//! of plain digits is parsed by hand (anything else goes through
-//! [`usage::parse_count`], which also words the errors), and CSV rows are
+//! of plain digits is parsed without allocating ([`usage::parse_digits`]),
+//! and CSV rows are
 //! priced in integer minor units by [`Quick`], falling back to the engine
 //! whenever a value would not fit. JSON Lines always use the engine.
 //!
@@ -79,23 +79,6 @@ impl<R: Read> Lines<R> {
     }
 }
 
-/// Up to 19 ASCII digits (always below `u64::MAX`), parsed by hand; `None`
-/// for anything else, which [`usage::parse_count`] then reads or words.
-pub(super) fn digits(text: &[u8]) -> Option<u64> {
-    if text.is_empty() || text.len() > 19 {
-        return None;
-    }
-    let mut n = 0u64;
-    for &b in text {
-        let digit = b.wrapping_sub(b'0');
-        if digit > 9 {
-            return None;
-        }
-        n = n * 10 + u64::from(digit);
-    }
-    Some(n)
-}
-
 /// A count as written on a line, other than plain digits.
 fn count(text: &[u8]) -> Result<u64, String> {
     let text = std::str::from_utf8(text)
@@ -144,7 +127,7 @@ pub(super) fn run<R: Read>(
             continue;
         }
         let row = tally.next_row();
-        let fast = digits(text);
+        let fast = usage::parse_digits(text);
         let plain_digits = fast.is_some();
         let count = fast.map_or_else(|| count(text), Ok);
         if let (Ok(n), Some(quick), Some(base)) = (&count, &quick, &base) {
@@ -240,13 +223,7 @@ mod tests {
     }
 
     #[test]
-    fn digits_parse_fast_and_defer_the_rest() {
-        assert_eq!(digits(b"15000"), Some(15_000));
-        assert_eq!(
-            digits(b"9999999999999999999"),
-            Some(9_999_999_999_999_999_999)
-        );
-        assert_eq!(digits(b"18446744073709551615"), None);
+    fn counts_on_a_line() {
         assert_eq!(count(b"18446744073709551615"), Ok(u64::MAX));
         assert_eq!(count(b"15000"), Ok(15_000));
         assert_eq!(count(b"15,000"), Ok(15_000));

@@ -272,9 +272,7 @@ impl<'c> Pricer<'c, '_> {
             }
             other => Self::error(row, "plan", other.to_string()),
         })?;
-        let count = super::plain::digits(text.as_bytes())
-            .map_or_else(|| usage::parse_count(text), Ok)
-            .map_err(|m| Self::error(row, unit.column(), m))?;
+        let count = usage::parse_count(text).map_err(|m| Self::error(row, unit.column(), m))?;
         Ok((unit, count))
     }
 
