@@ -218,17 +218,22 @@ fn write_outcome(
 /// Reads until the first non-blank line is complete (or the input ends),
 /// and drops a UTF-8 byte-order mark.
 fn read_start(input: &mut impl Read) -> Result<Vec<u8>, Error> {
-    let mut buf = Vec::with_capacity(plain::CHUNK);
+    let mut buf = Vec::new();
+    // Single reads, so a slow producer's first line is not held back.
+    let mut chunk = vec![0; plain::CHUNK];
     loop {
+        let read = match input.read(&mut chunk) {
+            Ok(read) => read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(source) => {
+                return Err(Error::Io {
+                    context: "cannot read the input".to_owned(),
+                    source,
+                });
+            }
+        };
         let begin = buf.len();
-        let read = input
-            .by_ref()
-            .take(plain::CHUNK as u64)
-            .read_to_end(&mut buf)
-            .map_err(|source| Error::Io {
-                context: "cannot read the input".to_owned(),
-                source,
-            })?;
+        buf.extend_from_slice(&chunk[..read]);
         let start = buf.iter().position(|b| !b.is_ascii_whitespace());
         let complete = start.is_some_and(|s| buf[s.max(begin)..].contains(&b'\n'));
         if read == 0 || complete {
