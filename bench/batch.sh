@@ -2,7 +2,7 @@
 # Measures `ctbill batch` beside the one-liners a user would otherwise write,
 # in one run, and prints ratios (so a busy machine slows both sides alike).
 #
-#   bench/batch.sh            # 1M rows; builds target/release/ctbill if missing
+#   bench/batch.sh            # 1M rows; builds target/release/ctbill first
 #   ROWS=200000 bench/batch.sh
 #   CTBILL=/path/to/ctbill bench/batch.sh
 #
@@ -13,9 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-1000000}
 RUNS=${RUNS:-3}
-CT=${CTBILL:-target/release/ctbill}
 AWK=$(command -v mawk || command -v awk)
-[ -x "$CT" ] || cargo build --release --quiet
+[ -n "${CTBILL:-}" ] || cargo build --release --quiet   # a no-op when up to date
+CT=${CTBILL:-target/release/ctbill}
 CT=$(realpath "$CT")
 
 dir=$(mktemp -d)
