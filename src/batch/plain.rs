@@ -12,6 +12,7 @@
 //! (`sent` or `conversations`) and holds the line as read, trimmed.
 
 use std::io::{self, Read};
+use std::ops::Range;
 
 use super::quick::Quick;
 use super::sink::Sink;
@@ -44,6 +45,28 @@ impl<R: Read> Lines<R> {
             end,
             eof: false,
         }
+    }
+
+    /// The next line when it is 1 to 19 ASCII digits and its `\n` is
+    /// buffered: the count and where the digits are. `None`, consuming
+    /// nothing, for anything else. Splitting and parsing in one pass is the
+    /// fast path of `seq ... | ctbill batch`.
+    fn next_digits(&mut self) -> Option<(u64, Range<usize>)> {
+        let mut count = 0u64;
+        for (i, &b) in self.buf[self.start..self.end].iter().enumerate() {
+            let digit = b.wrapping_sub(b'0');
+            if digit <= 9 && i < 19 {
+                count = count * 10 + u64::from(digit);
+                continue;
+            }
+            if b == b'\n' && i > 0 {
+                let line = self.start..self.start + i;
+                self.start += i + 1;
+                return Some((count, line));
+            }
+            return None;
+        }
+        None
     }
 
     /// The next line without its `\n`, or `None` at the end.
@@ -118,16 +141,28 @@ pub(super) fn run<R: Read>(
     });
     let mut tally = Tally::default();
     let mut lines = Lines::new(start, input);
-    while let Some(line) = lines.next_line().map_err(|source| Error::Io {
-        context: "cannot read the input".to_owned(),
-        source,
-    })? {
-        let text = line.trim_ascii();
+    loop {
+        let fast = match quick {
+            Some(_) => lines.next_digits(),
+            None => None,
+        };
+        let text = match &fast {
+            Some((_, digits)) => &lines.buf[digits.clone()],
+            None => match lines.next_line().map_err(|source| Error::Io {
+                context: "cannot read the input".to_owned(),
+                source,
+            })? {
+                Some(line) => line.trim_ascii(),
+                None => break,
+            },
+        };
         if text.is_empty() {
             continue;
         }
         let row = tally.next_row();
-        let fast = usage::parse_digits(text);
+        let fast = fast
+            .map(|(count, _)| count)
+            .or_else(|| usage::parse_digits(text));
         let plain_digits = fast.is_some();
         let count = fast.map_or_else(|| count(text), Ok);
         if let (Ok(n), Some(quick), Some(base)) = (&count, &quick, &base) {
@@ -212,6 +247,34 @@ mod tests {
                 ]
             );
         }
+    }
+
+    #[test]
+    fn digit_lines_split_and_parse_in_one_pass() {
+        let mut lines = Lines::new(
+            b"15000\n7\n15,000\n12\r\n\n99999999999999999999\n42".to_vec(),
+            &b""[..],
+        );
+        let mut seen = Vec::new();
+        loop {
+            if let Some((count, range)) = lines.next_digits() {
+                seen.push(format!("fast {count} {:?}", &lines.buf[range]));
+            } else if let Some(line) = lines.next_line().unwrap() {
+                seen.push(format!("line {line:?}"));
+            } else {
+                break;
+            }
+        }
+        let expected = [
+            "fast 15000 [49, 53, 48, 48, 48]",
+            "fast 7 [55]",
+            "line [49, 53, 44, 48, 48, 48]",
+            "line [49, 50, 13]",
+            "line []",
+            "line [57, 57, 57, 57, 57, 57, 57, 57, 57, 57, 57, 57, 57, 57, 57, 57, 57, 57, 57, 57]",
+            "line [52, 50]",
+        ];
+        assert_eq!(seen, expected);
     }
 
     #[test]
