@@ -10,8 +10,8 @@ use clap::CommandFactory;
 use crate::bill::{self, Bill, BillError, MetaCharges};
 use crate::calendar::{Date, Month};
 use crate::cli::{
-    Cli, Command, CompareArgs, CountArgs, EstimateArgs, MetaArgs, PlansArgs, PlansCommand,
-    RatesArgs, RatesCommand,
+    BatchArgs, Cli, Command, CompareArgs, CountArgs, EstimateArgs, MetaArgs, PlansArgs,
+    PlansCommand, RatesArgs, RatesCommand,
 };
 use crate::error::{Error, exit};
 use crate::load::{self, Problem, Source, SourceFiles};
@@ -115,6 +115,7 @@ pub fn execute(cli: Cli, out: &mut Output<'_>) -> Result<u8, Error> {
     match cli.command {
         Command::Estimate(args) => estimate(&Catalog::load(source)?, &args, out),
         Command::Compare(args) => compare(&Catalog::load(source)?, &args, out),
+        Command::Batch(args) => batch(&Catalog::load(source)?, &args, out),
         Command::Plans(args) => plans(&Catalog::load(source)?, &args, out),
         Command::Rates(args) => rates(&Catalog::load(source)?, &args, out),
         Command::Check { dir } => check(dir.map_or(source, Source::Dir), out),
@@ -307,6 +308,22 @@ fn estimate(catalog: &Catalog, args: &EstimateArgs, out: &mut Output<'_>) -> Res
     };
     write(out.stdout, &text)?;
     Ok(exit::SUCCESS)
+}
+
+/// `ctbill batch`: opens the input (a file; standard input for `-` or none)
+/// and streams it through [`crate::batch::run`].
+fn batch(catalog: &Catalog, args: &BatchArgs, out: &mut Output<'_>) -> Result<u8, Error> {
+    let options = crate::batch::Options::new(catalog, args.plan.as_deref(), args.format)?;
+    match args.file.as_deref() {
+        Some(path) if path.as_os_str() != "-" => {
+            let file = std::fs::File::open(path).map_err(|source| Error::Io {
+                context: format!("cannot read `{}`", path.display()),
+                source,
+            })?;
+            crate::batch::run(catalog, &options, file, out)
+        }
+        _ => crate::batch::run(catalog, &options, io::stdin().lock(), out),
+    }
 }
 
 fn plans(catalog: &Catalog, args: &PlansArgs, out: &mut Output<'_>) -> Result<u8, Error> {

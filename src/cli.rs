@@ -49,6 +49,13 @@ pub enum Command {
         ctbill compare --budget 500 --product connect\n  \
         ctbill compare --sent 15000 --chart tiers.svg")]
     Compare(CompareArgs),
+    /// Bills for many accounts: one per CSV row or per count, streamed.
+    #[command(
+        after_help = "Examples:\n  seq 0 1000 50000 | ctbill batch --plan connect-10k\n  \
+        ctbill batch accounts.csv > bills.csv\n  \
+        ctbill batch --format jsonl accounts.csv | jq -r '.total // .error'"
+    )]
+    Batch(BatchArgs),
     /// List the plans, or show one.
     Plans(PlansArgs),
     /// List Meta's rate cards, or show one card's rates and volume tiers.
@@ -144,6 +151,23 @@ pub struct CompareArgs {
     /// Also draw total cost against volume for every tier, as an SVG file.
     #[arg(long, value_name = "FILE.svg", help_heading = "Output")]
     pub chart: Option<PathBuf>,
+}
+
+/// `ctbill batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Plan for a plain list of counts, and for CSV rows whose `plan` cell
+    /// is empty or missing (a non-empty `plan` cell wins).
+    #[arg(long, value_name = "ID")]
+    pub plan: Option<String>,
+    /// Output format: CSV (the input columns, then the amounts) or one JSON
+    /// bill per line.
+    #[arg(long, value_enum, default_value_t, help_heading = "Output")]
+    pub format: crate::batch::Format,
+    /// Input file: a CSV with a header, or counts one per line; `-` or
+    /// nothing reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
 }
 
 /// `ctbill plans [show ID]`.

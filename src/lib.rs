@@ -8,6 +8,7 @@
 
 pub mod advice;
 pub mod app;
+pub mod batch;
 pub mod bill;
 pub mod calendar;
 pub mod cli;

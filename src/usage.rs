@@ -58,6 +58,9 @@ pub struct MetaCount {
 /// large) and what a count looks like.
 pub fn parse_count(text: &str) -> Result<u64, String> {
     let trimmed = text.trim();
+    if let Some(count) = parse_digits(trimmed.as_bytes()) {
+        return Ok(count);
+    }
     if trimmed.is_empty() {
         return Err("the count is empty; expected a whole number such as 15000".to_owned());
     }
@@ -90,6 +93,25 @@ pub fn parse_count(text: &str) -> Result<u64, String> {
     Err(format!(
         "`{trimmed}` is not a count; expected a whole number such as 15000 or 15,000"
     ))
+}
+
+/// The common case of a count, parsed without allocating: 1 to 19 ASCII
+/// digits (always below `u64::MAX`), nothing else; `None` for any other
+/// text, which [`parse_count`] then reads or explains.
+#[must_use]
+pub fn parse_digits(text: &[u8]) -> Option<u64> {
+    if text.is_empty() || text.len() > 19 {
+        return None;
+    }
+    let mut count = 0u64;
+    for &b in text {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        count = count * 10 + u64::from(digit);
+    }
+    Some(count)
 }
 
 /// `15,000` or `1_000_000`: groups of three after the first, one separator kind.
@@ -169,6 +191,13 @@ mod tests {
         assert_eq!(parse_count("1_000_000"), Ok(1_000_000));
         assert_eq!(parse_count("0"), Ok(0));
         assert_eq!(parse_count("18446744073709551615"), Ok(u64::MAX));
+        assert_eq!(
+            parse_digits(b"9999999999999999999"),
+            Some(9_999_999_999_999_999_999)
+        );
+        assert_eq!(parse_digits(b"18446744073709551615"), None);
+        assert_eq!(parse_digits(b"15,000"), None);
+        assert_eq!(parse_digits(b""), None);
         let cases = [
             ("", "empty"),
             ("-5", "negative"),

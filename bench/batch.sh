@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Measures `ctbill batch` beside the one-liners a user would otherwise write,
+# in one run, and prints ratios (so a busy machine slows both sides alike).
+#
+#   bench/batch.sh            # 1M rows; builds target/release/ctbill first
+#   ROWS=200000 bench/batch.sh
+#   CTBILL=/path/to/ctbill bench/batch.sh
+#
+# Needs bash, mawk (or awk), python3 and /usr/bin/time; hyperfine is used for
+# the start-up comparison when installed.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROWS=${ROWS:-1000000}
+RUNS=${RUNS:-5}
+AWK=$(command -v mawk || command -v awk)
+[ -n "${CTBILL:-}" ] || cargo build --release --quiet   # a no-op when up to date
+CT=${CTBILL:-target/release/ctbill}
+CT=$(realpath "$CT")
+
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+# ---- inputs ----------------------------------------------------------------
+seq 0 17 $((17 * (ROWS - 1))) > "$dir/plain.txt"
+"$AWK" -v n="$ROWS" 'BEGIN {
+  split("connect-10k connect-25k connect-50k connect-100k connect-250k", c, " ")
+  split("direct-25k direct-50k direct-100k direct-250k direct-in-25k", d, " ")
+  print "account,plan,sent,conversations,meta_amount,markup,marketing:IN"
+  for (i = 0; i < n; i++)
+    if (i % 2 == 0) printf "acct-%d,%s,%d,,,,\n", i, c[int(i / 2) % 5 + 1], (i * 7919) % 400000
+    else printf "acct-%d,%s,,%d,%d.%02d,,\n", i, d[int(i / 2) % 5 + 1], (i * 104729) % 1200000, (i * 37) % 100000, i % 100
+}' > "$dir/mixed.csv"
+
+# ---- the one-liners a user would write (connect-10k: $30 + (n-10000) x 0.0070)
+awk_prog='{o=$1-10000; if(o<0)o=0; printf "%s,30.00,%.2f,,,,%.2f,\n",$1,o*0.007,30+o*0.007}'
+py_prog='import sys
+from decimal import Decimal as D, ROUND_HALF_UP as H
+c=D("0.01"); r=D("0.0070"); w=sys.stdout.write
+for l in sys.stdin:
+    n=int(l); o=(max(n-10000,0)*r).quantize(c,H); w(f"{n},30.00,{o},,,,{D(30)+o},\n")'
+
+# best wall time in seconds of $RUNS runs of a shell command
+best() {
+  local best=999999999999 start end t
+  for _ in $(seq "$RUNS"); do
+    start=$(date +%s%N); eval "$1"; end=$(date +%s%N)
+    t=$(( (end - start) / 1000 ))
+    (( t < best )) && best=$t
+  done
+  "$AWK" -v us="$best" 'BEGIN { printf "%.3f", us / 1e6 }'
+}
+ratio() { "$AWK" -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+
+echo "ctbill batch benchmark: $ROWS rows, best of $RUNS runs, $(nproc) cores"
+echo
+
+# Timed runs write to /dev/null: what is measured is the work, not the disk
+# (writing 36 MB into the page cache costs both sides ~25 ms here). The
+# outputs compared below come from separate, untimed runs.
+t_ct=$(best "'$CT' batch --plan connect-10k < '$dir/plain.txt' > /dev/null 2>&1")
+t_awk=$(best "'$AWK' '$awk_prog' < '$dir/plain.txt' > /dev/null")
+# (python runs once, and its output is the one compared: ~25 ms of its ~3 s)
+t_py=$(RUNS=1 best "python3 -c '$py_prog' < '$dir/plain.txt' > '$dir/py.csv'")
+# The same, fed by seq through a pipe, as in `seq 0 17 17000000 | ctbill batch ...`.
+last=$((17 * (ROWS - 1)))
+t_ct_pipe=$(best "seq 0 17 $last | '$CT' batch --plan connect-10k > /dev/null 2>&1")
+t_awk_pipe=$(best "seq 0 17 $last | '$AWK' '$awk_prog' > /dev/null")
+"$CT" batch --plan connect-10k < "$dir/plain.txt" > "$dir/ct.csv" 2>/dev/null
+"$AWK" "$awk_prog" < "$dir/plain.txt" > "$dir/awk.csv"
+
+# ---- agreement -----------------------------------------------------------------
+tail -n +2 "$dir/ct.csv" | cut -d, -f1,3,7 > "$dir/ct.cut"
+cut -d, -f1,3,7 "$dir/py.csv" > "$dir/py.cut"
+cut -d, -f1,3,7 "$dir/awk.csv" > "$dir/awk.cut"
+if cmp -s "$dir/ct.cut" "$dir/py.cut"; then py_agree="identical on every row"; else py_agree="DIFFERENT"; fi
+awk_diff=$(paste -d, "$dir/ct.cut" "$dir/awk.cut" | "$AWK" -F, '$2 != $5 || $3 != $6' | wc -l)
+sums=$(paste -d, "$dir/ct.cut" "$dir/awk.cut" | "$AWK" -F, '{ a += $3; b += $6 } END { printf "%.2f vs %.2f", a, b }')
+
+printf '%-52s %9s s\n' "ctbill batch --plan connect-10k (plain counts)" "$t_ct"
+printf '%-52s %9s s   ctbill/mawk = %s\n' "mawk one-liner (floats)" "$t_awk" "$(ratio "$t_ct" "$t_awk")"
+printf '%-52s %9s s   ctbill/python = %s\n' "python3 decimal one-liner (ROUND_HALF_UP)" "$t_py" "$(ratio "$t_ct" "$t_py")"
+printf '%-52s %9s s\n' "seq | ctbill batch --plan connect-10k" "$t_ct_pipe"
+printf '%-52s %9s s   ctbill/mawk = %s\n' "seq | mawk one-liner" "$t_awk_pipe" "$(ratio "$t_ct_pipe" "$t_awk_pipe")"
+echo "  python decimal vs ctbill: $py_agree"
+echo "  mawk vs ctbill: $awk_diff rows differ (float rounding); sum of totals (floats) $sums"
+echo
+
+# ---- mixed plans ---------------------------------------------------------------
+t_mixed=$(best "'$CT' batch < '$dir/mixed.csv' > /dev/null 2>&1")
+printf '%-52s %9s s   %s rows/s\n' "ctbill batch, mixed plans CSV (10 plans, Meta amount)" "$t_mixed" \
+  "$("$AWK" -v n="$ROWS" -v t="$t_mixed" 'BEGIN { printf "%.0f", n / t }')"
+t_jsonl=$(best "'$CT' batch --format jsonl < '$dir/mixed.csv' > /dev/null 2>&1")
+printf '%-52s %9s s   %s rows/s\n' "ctbill batch --format jsonl, same rows" "$t_jsonl" \
+  "$("$AWK" -v n="$ROWS" -v t="$t_jsonl" 'BEGIN { printf "%.0f", n / t }')"
+echo
+
+# ---- memory: 5x the rows ------------------------------------------------------
+big=$((ROWS * 5))
+rss_plain=$(seq 0 "$big" | /usr/bin/time -f %M "$CT" batch --plan connect-10k 2>&1 >/dev/null | tail -1)
+rss_mixed=$( (cat "$dir/mixed.csv"; for _ in 1 2 3 4; do tail -n +2 "$dir/mixed.csv"; done) |
+  /usr/bin/time -f %M "$CT" batch 2>&1 >/dev/null | tail -1)
+echo "peak memory, $big plain counts: ${rss_plain} KiB; $big mixed CSV rows: ${rss_mixed} KiB"
+echo
+
+# ---- one quote vs starting a process ----------------------------------------------
+cd "$dir"   # no ./plans here: the embedded plans are used, as when installed
+if command -v hyperfine > /dev/null; then
+  hyperfine -N -w 10 -r 200 --export-json "$dir/hf.json" \
+    "$CT estimate --plan connect-10k --sent 15000" /bin/true > /dev/null 2>&1
+  read -r t_est t_true < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(r[0]["mean"], r[1]["mean"])' "$dir/hf.json")
+else
+  loop() { local s e; s=$(date +%s%N); for _ in $(seq 200); do "$@" > /dev/null; done; e=$(date +%s%N); echo $(( (e - s) / 200 )); }
+  t_est=$(loop "$CT" estimate --plan connect-10k --sent 15000); t_true=$(loop /bin/true)
+fi
+printf 'ctbill estimate / /bin/true = %s\n' "$(ratio "$t_est" "$t_true")"

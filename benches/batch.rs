@@ -1,0 +1,123 @@
+//! Benchmarks of the engine and the batch path (`cargo bench --bench batch`).
+//! Whole-program comparisons with awk and Python live in `bench/batch.sh`.
+
+use std::fmt::Write as _;
+use std::io;
+
+use ctbill::app::{self, Catalog, Output};
+use ctbill::batch::{self, Format, Options, quick::Quick};
+use ctbill::bill::{self, MetaCharges};
+use ctbill::load::Source;
+use ctbill::usage::{MetaUsage, Usage};
+use divan::counter::ItemsCount;
+use divan::{Bencher, black_box};
+use rust_decimal::Decimal;
+
+fn main() {
+    divan::main();
+}
+
+fn catalog() -> Catalog {
+    Catalog::load(Source::Embedded).unwrap()
+}
+
+const ROWS: usize = 10_000;
+
+/// `seq 0 17 170000`: plain counts for the fast path.
+fn plain_input() -> String {
+    (0..ROWS).fold(String::new(), |mut s, i| {
+        let _ = writeln!(s, "{}", i * 17);
+        s
+    })
+}
+
+/// Mixed plans: Connect rows with `sent`, Direct rows with `conversations`
+/// and a Meta amount.
+fn mixed_input() -> String {
+    let connect = ["connect-10k", "connect-25k", "connect-50k", "connect-100k"];
+    let direct = ["direct-25k", "direct-50k", "direct-100k", "direct-in-25k"];
+    let mut s = String::from("account,plan,sent,conversations,meta_amount\n");
+    for i in 0..ROWS {
+        if i % 2 == 0 {
+            let _ = writeln!(s, "a{i},{},{},,", connect[i / 2 % 4], i * 7919 % 400_000);
+        } else {
+            let _ = writeln!(
+                s,
+                "a{i},{},,{},{}.{:02}",
+                direct[i / 2 % 4],
+                i * 104_729 % 1_200_000,
+                i * 37 % 100_000,
+                i % 100
+            );
+        }
+    }
+    s
+}
+
+fn run_batch(bencher: Bencher, input: &str, plan: Option<&str>, format: Format) {
+    let catalog = catalog();
+    let options = Options::new(&catalog, plan, format).unwrap();
+    bencher.counter(ItemsCount::new(ROWS)).bench_local(|| {
+        let (mut stdout, mut stderr) = (io::sink(), io::sink());
+        let mut output = Output {
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+        };
+        batch::run(&catalog, &options, black_box(input.as_bytes()), &mut output).unwrap()
+    });
+}
+
+/// 10,000 plain counts on connect-10k, CSV out (the integer fast path).
+#[divan::bench]
+fn batch_plain_csv(bencher: Bencher) {
+    run_batch(bencher, &plain_input(), Some("connect-10k"), Format::Csv);
+}
+
+/// 10,000 CSV rows on eight plans, CSV out (every row through `app::price`).
+#[divan::bench]
+fn batch_mixed_csv(bencher: Bencher) {
+    run_batch(bencher, &mixed_input(), None, Format::Csv);
+}
+
+/// The same rows as JSON Lines.
+#[divan::bench]
+fn batch_mixed_jsonl(bencher: Bencher) {
+    run_batch(bencher, &mixed_input(), None, Format::Jsonl);
+}
+
+/// One bill from the engine: the vendor's example, connect-10k at 15,000.
+#[divan::bench]
+fn engine_connect(bencher: Bencher) {
+    let catalog = catalog();
+    let plan = catalog.plan("connect-10k").unwrap();
+    bencher.bench_local(|| bill::bill(plan, black_box(15_000), None, MetaCharges::None));
+}
+
+/// One Direct bill with Meta charges and markup, through `app::price`.
+#[divan::bench]
+fn engine_direct_with_meta(bencher: Bencher) {
+    let catalog = catalog();
+    let plan = catalog.plan("direct-25k").unwrap();
+    let usage = Usage {
+        unit: None,
+        count: 130_000,
+        meta: MetaUsage::Amount(Decimal::new(125_040, 2)),
+        markup_percent: None,
+        month: "2026-04".parse().unwrap(),
+    };
+    bencher.bench_local(|| app::price(&catalog, plan, black_box(&usage)).map(|b| b.total));
+}
+
+/// The fast path's integer pricing of one count.
+#[divan::bench]
+fn quick_price(bencher: Bencher) {
+    let catalog = catalog();
+    let quick = Quick::new(catalog.plan("direct-25k").unwrap()).unwrap();
+    bencher.bench_local(|| quick.price(black_box(130_000)));
+}
+
+/// Loading the embedded plans: what every `ctbill estimate` pays first.
+#[divan::bench]
+fn load_embedded_plans() -> Catalog {
+    catalog()
+}

@@ -1,0 +1,274 @@
+//! Where batch rows go: one reused output buffer, written to stdout in large
+//! chunks that always end on a row boundary. CSV fields are escaped here
+//! (RFC 4180: quoted when they hold `,`, `"`, CR or LF; `"` doubled), and
+//! amounts are written without allocating.
+
+use std::io::Write;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::bill::{Bill, LineKind};
+use crate::error::Error;
+
+/// Rows are handed to stdout once this many bytes are buffered.
+const FLUSH_AT: usize = 1 << 17;
+
+/// The output of a batch.
+pub(crate) struct Sink<'w> {
+    buf: Vec<u8>,
+    out: &'w mut dyn Write,
+}
+
+/// `00`, `01`, ... `99`: two ASCII digits for each number below 100.
+const PAIRS: [u8; 200] = {
+    let mut pairs = [0u8; 200];
+    let mut n = 0;
+    while n < 100 {
+        #[allow(clippy::cast_possible_truncation)] // n < 100
+        let (tens, ones) = ((n / 10) as u8, (n % 10) as u8);
+        pairs[2 * n] = b'0' + tens;
+        pairs[2 * n + 1] = b'0' + ones;
+        n += 1;
+    }
+    pairs
+};
+
+/// Text written right to left into a stack buffer, two digits at a time:
+/// the 20 digits of `u64::MAX`, a point and up to 27 zeros fit.
+struct Digits {
+    text: [u8; 48],
+    start: usize,
+}
+
+impl Default for Digits {
+    fn default() -> Self {
+        Self {
+            text: [0; 48],
+            start: 48,
+        }
+    }
+}
+
+impl Digits {
+    fn push(&mut self, byte: u8) {
+        self.start -= 1;
+        self.text[self.start] = byte;
+    }
+
+    /// Moves the last two digits of `rest` in front of the text.
+    fn pair(&mut self, rest: &mut u64) {
+        #[allow(clippy::cast_possible_truncation)] // < 100
+        let at = (*rest % 100) as usize * 2;
+        *rest /= 100;
+        self.start -= 2;
+        self.text[self.start..self.start + 2].copy_from_slice(&PAIRS[at..at + 2]);
+    }
+
+    /// Moves the last digit of `rest` in front of the text.
+    fn single(&mut self, rest: &mut u64) {
+        #[allow(clippy::cast_possible_truncation)] // < 10
+        let digit = (*rest % 10) as u8;
+        *rest /= 10;
+        self.push(b'0' + digit);
+    }
+
+    fn text(&self) -> &[u8] {
+        &self.text[self.start..]
+    }
+}
+
+fn write_error(source: std::io::Error) -> Error {
+    Error::Io {
+        context: "cannot write the output".to_owned(),
+        source,
+    }
+}
+
+impl<'w> Sink<'w> {
+    pub(crate) fn new(out: &'w mut dyn Write) -> Self {
+        Self {
+            buf: Vec::with_capacity(FLUSH_AT + (FLUSH_AT >> 2)),
+            out,
+        }
+    }
+
+    /// Bytes written as they are (the caller knows they need no quoting).
+    pub(crate) fn raw(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// One CSV field, quoted when it has to be.
+    pub(crate) fn field(&mut self, bytes: &[u8]) {
+        if bytes
+            .iter()
+            .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+        {
+            self.buf.push(b'"');
+            for &b in bytes {
+                if b == b'"' {
+                    self.buf.push(b'"');
+                }
+                self.buf.push(b);
+            }
+            self.buf.push(b'"');
+        } else {
+            self.buf.extend_from_slice(bytes);
+        }
+    }
+
+    /// The separator between two CSV fields.
+    pub(crate) fn comma(&mut self) {
+        self.buf.push(b',');
+    }
+
+    /// An exact decimal as `Display` writes it (`65.00`), through
+    /// [`Sink::minor`] when its mantissa fits (always, for bill amounts).
+    pub(crate) fn decimal(&mut self, amount: Decimal) {
+        match u64::try_from(amount.mantissa()) {
+            Ok(mantissa) if !amount.is_sign_negative() => self.minor(mantissa, amount.scale()),
+            // Writing into a Vec cannot fail.
+            _ => drop(write!(self.buf, "{amount}")),
+        }
+    }
+
+    /// An amount given in minor units, written with `scale` decimals:
+    /// `(6500, 2)` → `65.00`, `(5, 2)` → `0.05`, `(7, 0)` → `7`. Writes the
+    /// same text as `Decimal::new(value, scale).to_string()`.
+    pub(crate) fn minor(&mut self, value: u64, scale: u32) {
+        let mut digits = Digits::default();
+        let mut rest = value;
+        let scale = (scale as usize).min(27);
+        for _ in 0..scale / 2 {
+            digits.pair(&mut rest);
+        }
+        if scale % 2 == 1 {
+            digits.single(&mut rest);
+        }
+        if scale > 0 {
+            digits.push(b'.');
+        }
+        while rest >= 100 {
+            digits.pair(&mut rest);
+        }
+        if rest >= 10 {
+            digits.pair(&mut rest);
+        } else {
+            digits.single(&mut rest);
+        }
+        self.buf.extend_from_slice(digits.text());
+    }
+
+    /// The amount columns of a priced row, `base,overage,fair_use_overage,
+    /// meta,markup,total,error`, each preceded by a comma; a column is empty
+    /// when the bill has no such line (no fair use on a Connect plan, no
+    /// Meta charges given), and `error` is empty.
+    pub(crate) fn amounts(&mut self, bill: &Bill<'_>) {
+        for kind in [LineKind::Base, LineKind::Overage, LineKind::FairUseOverage] {
+            self.comma();
+            if bill.lines.iter().any(|l| l.kind == kind) {
+                self.decimal(bill.amount_of(kind));
+            }
+        }
+        self.comma();
+        if let Some(meta) = bill.meta_subtotal {
+            self.decimal(meta);
+        }
+        self.comma();
+        if bill.lines.iter().any(|l| l.kind == LineKind::Markup) {
+            self.decimal(bill.amount_of(LineKind::Markup));
+        }
+        self.comma();
+        self.decimal(bill.total);
+        self.comma();
+    }
+
+    /// The amount columns of a bad row: six empty amounts, then the error.
+    pub(crate) fn error(&mut self, message: &str) {
+        self.raw(b",,,,,,,");
+        self.field(message.as_bytes());
+    }
+
+    /// One compact JSON value (a JSON Lines record, without its newline).
+    pub(crate) fn json<T: Serialize>(&mut self, value: &T) {
+        if let Err(err) = serde_json::to_writer(&mut self.buf, value) {
+            // Our row types always serialize; were one not to, the row
+            // still gets a line saying why.
+            let _ = write!(self.buf, "{{\"error\":{:?}}}", err.to_string());
+        }
+    }
+
+    /// Ends a row; hands the buffer to stdout once it is large.
+    pub(crate) fn end_row(&mut self) -> Result<(), Error> {
+        self.buf.push(b'\n');
+        self.row_done()
+    }
+
+    /// Hands the buffer to stdout once it is large; call after a row's
+    /// newline.
+    pub(crate) fn row_done(&mut self) -> Result<(), Error> {
+        if self.buf.len() >= FLUSH_AT {
+            self.out.write_all(&self.buf).map_err(write_error)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes whatever is buffered and flushes stdout.
+    pub(crate) fn finish(&mut self) -> Result<(), Error> {
+        self.out.write_all(&self.buf).map_err(write_error)?;
+        self.buf.clear();
+        self.out.flush().map_err(write_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(f: impl FnOnce(&mut Sink<'_>)) -> String {
+        let mut out = Vec::new();
+        let mut sink = Sink::new(&mut out);
+        f(&mut sink);
+        sink.finish().unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn fields_are_quoted_only_when_needed() {
+        let text = written(|s| {
+            for (i, field) in ["a", "b,c", "say \"hi\"", "x\ny", "", " sp "]
+                .iter()
+                .enumerate()
+            {
+                if i > 0 {
+                    s.comma();
+                }
+                s.field(field.as_bytes());
+            }
+        });
+        assert_eq!(text, "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\",, sp ");
+    }
+
+    #[test]
+    fn minor_units_write_like_decimal() {
+        for (value, scale) in [
+            (0, 2),
+            (5, 2),
+            (50, 2),
+            (6500, 2),
+            (7, 0),
+            (1, 3),
+            (123_456, 4),
+            (u64::MAX, 2),
+            (u64::MAX, 0),
+            (10, 27),
+        ] {
+            let expected = Decimal::from_i128_with_scale(i128::from(value), scale).to_string();
+            assert_eq!(written(|s| s.minor(value, scale)), expected);
+            let amount = Decimal::from_i128_with_scale(i128::from(value), scale);
+            assert_eq!(written(|s| s.decimal(amount)), expected);
+            assert_eq!(written(|s| s.decimal(-amount)), (-amount).to_string());
+        }
+    }
+}
