@@ -2,8 +2,10 @@
 //! renderer, and writes the result. The only module that touches stdin,
 //! stdout and stderr.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
 use std::io::{self, IsTerminal, Read, Write};
+use std::rc::Rc;
 
 use clap::CommandFactory;
 
@@ -15,7 +17,8 @@ use crate::cli::{
 };
 use crate::error::{Error, exit};
 use crate::load::{self, Problem, Source, SourceFiles};
-use crate::meta::{Category, RateBook};
+use crate::meta::{Category, MetaError, RateBook, RateCard};
+use crate::money::Currency;
 use crate::plan::{Plan, Product, Unit};
 use crate::render::{self, Format};
 use crate::usage::{self, MetaCount, MetaUsage, Usage};
@@ -30,6 +33,9 @@ pub struct Catalog {
     /// Every plan, in file order.
     pub plans: Vec<Plan>,
     rate_book: OnceCell<Result<RateBook, Vec<Problem>>>,
+    /// Per card: its description for bills, and the markets already
+    /// resolved by text as written (a batch names the same few on every row).
+    cards: RefCell<HashMap<(Currency, Date), CardMemo>>,
 }
 
 impl Catalog {
@@ -46,7 +52,36 @@ impl Catalog {
             files,
             plans,
             rate_book: OnceCell::new(),
+            cards: RefCell::default(),
         })
+    }
+
+    /// [`RateBook::resolve_market`], remembered per card and text.
+    fn resolve_market(
+        &self,
+        book: &RateBook,
+        card: &RateCard,
+        text: &str,
+    ) -> Result<Rc<str>, MetaError> {
+        let mut cards = self.cards.borrow_mut();
+        let memo = cards
+            .entry((card.currency(), card.effective()))
+            .or_insert_with(|| CardMemo::new(card));
+        if let Some(market) = memo.markets.get(text) {
+            return Ok(Rc::clone(market));
+        }
+        let market: Rc<str> = book.resolve_market(card, text)?.market.into();
+        memo.markets.insert(text.to_owned(), Rc::clone(&market));
+        Ok(market)
+    }
+
+    /// How bills name a card, e.g. `Meta USD rate card effective 2026-04-01 (with volume tiers)`.
+    fn card_description(&self, card: &RateCard) -> Rc<str> {
+        let mut cards = self.cards.borrow_mut();
+        let memo = cards
+            .entry((card.currency(), card.effective()))
+            .or_insert_with(|| CardMemo::new(card));
+        Rc::clone(&memo.description)
     }
 
     /// The Meta rate cards and market mapping of the source, parsed on
@@ -94,6 +129,31 @@ impl Catalog {
                     .map(str::to_owned),
                 source_name: self.source.to_string(),
             })
+    }
+}
+
+/// What the catalog remembers about one rate card.
+struct CardMemo {
+    description: Rc<str>,
+    markets: HashMap<String, Rc<str>>,
+}
+
+impl CardMemo {
+    fn new(card: &RateCard) -> Self {
+        let tiers = if card.has_volume_tiers() {
+            "with volume tiers"
+        } else {
+            "list rates, no volume tiers published"
+        };
+        Self {
+            description: format!(
+                "Meta {} rate card effective {} ({tiers})",
+                card.currency(),
+                card.effective()
+            )
+            .into(),
+            markets: HashMap::new(),
+        }
     }
 }
 
@@ -208,7 +268,7 @@ pub fn price<'p>(catalog: &Catalog, plan: &'p Plan, usage: &Usage) -> Result<Bil
         MetaUsage::None => MetaCharges::None,
         MetaUsage::Amount(amount) => MetaCharges::Amount(*amount),
         MetaUsage::Messages(counts) if plan.product == Product::Direct => {
-            price_messages(catalog.rate_book()?, plan, usage.month, counts)?
+            price_messages(catalog, catalog.rate_book()?, plan, usage.month, counts)?
         }
         MetaUsage::Messages(_) => {
             return Err(BillError::NotDirect {
@@ -226,30 +286,26 @@ pub fn price<'p>(catalog: &Catalog, plan: &'p Plan, usage: &Usage) -> Result<Bil
 /// category and market are added up first (volume tiers count the whole
 /// month), then each market × category is priced once.
 fn price_messages(
+    catalog: &Catalog,
     book: &RateBook,
     plan: &Plan,
     month: Month,
     counts: &[MetaCount],
 ) -> Result<MetaCharges, Error> {
     let spec = |c: &MetaCount| format!("{}:{}={}", c.category, c.market, c.count);
-    let card = book.card_for(plan.currency, month).map_err(|source| {
-        Error::Input(format!(
-            "{source}; the billing month is set with --month YYYY-MM"
-        ))
-    })?;
-    let mut merged: Vec<(Category, String, u64, String)> = Vec::with_capacity(counts.len());
+    let card = book
+        .card_for(plan.currency, month)
+        .map_err(|source| Error::Input(source.to_string()))?;
+    // One entry per market × category: (category, market, total count, first usage as given).
+    let mut merged: Vec<(Category, Rc<str>, u64, &MetaCount)> = Vec::with_capacity(counts.len());
     for count in counts {
-        let category = count
-            .category
-            .parse::<Category>()
-            .map_err(|e| Error::Input(format!("{}: {e}", spec(count))))?;
-        let market = book
-            .resolve_market(card, &count.market)
+        let category = count.category;
+        let market = catalog
+            .resolve_market(book, card, &count.market)
             .map_err(|source| Error::Meta {
                 spec: spec(count),
                 source,
-            })?
-            .market;
+            })?;
         match merged
             .iter_mut()
             .find(|(c, m, _, _)| *c == category && *m == market)
@@ -263,30 +319,21 @@ fn price_messages(
                     ))
                 })?;
             }
-            None => merged.push((category, market, count.count, spec(count))),
+            None => merged.push((category, market, count.count, count)),
         }
     }
     let lines = merged
         .into_iter()
-        .map(|(category, market, count, written)| {
-            card.price(category, &market, count)
+        .map(|(category, market, total, first)| {
+            card.price(category, &market, total)
                 .map_err(|source| Error::Meta {
-                    spec: written,
+                    spec: spec(first),
                     source,
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let tiers = if card.has_volume_tiers() {
-        "with volume tiers"
-    } else {
-        "list rates, no volume tiers published"
-    };
     Ok(MetaCharges::Priced {
-        card: format!(
-            "Meta {} rate card effective {} ({tiers})",
-            card.currency(),
-            card.effective()
-        ),
+        card: catalog.card_description(card),
         lines,
     })
 }
@@ -397,6 +444,7 @@ fn check(source: Source, out: &mut Output<'_>) -> Result<u8, Error> {
         files,
         plans,
         rate_book: OnceCell::new(),
+        cards: RefCell::default(),
     };
     let cards = match catalog.rate_book() {
         Ok(book) => book.cards().len(),

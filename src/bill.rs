@@ -15,6 +15,8 @@
 //! [`money::round_line`]; the total is the sum of the rounded lines. All
 //! arithmetic is checked: an overflow is an error, never a wrapped number.
 
+use std::rc::Rc;
+
 use rust_decimal::Decimal;
 
 use crate::meta::MetaCharge;
@@ -60,8 +62,8 @@ pub enum MetaCharges {
     Amount(Decimal),
     /// Message counts already priced against a rate card.
     Priced {
-        /// The card used, e.g. `USD card effective 2026-04-01`.
-        card: String,
+        /// The card used, e.g. `Meta USD rate card effective 2026-04-01 (with volume tiers)`.
+        card: Rc<str>,
         /// One entry per market × category.
         lines: Vec<MetaCharge>,
     },
@@ -135,7 +137,7 @@ pub struct Bill<'p> {
     /// Sum of the rounded lines.
     pub total: Decimal,
     /// The Meta rate card used, when messages were priced.
-    pub meta_card: Option<String>,
+    pub meta_card: Option<Rc<str>>,
     /// Things the reader should know (e.g. no Meta charges were given).
     pub notes: Vec<String>,
 }

@@ -8,7 +8,6 @@ use clap::{Args, Parser, Subcommand};
 use rust_decimal::Decimal;
 
 use crate::calendar::Month;
-use crate::meta::Category;
 use crate::money::Currency;
 use crate::plan::Product;
 use crate::render::Format;
@@ -249,15 +248,7 @@ fn parse_currency(text: &str) -> Result<Currency, String> {
 }
 
 fn parse_meta(text: &str) -> Result<MetaCount, String> {
-    let spec = usage::parse_meta_spec(text)?;
-    spec.category.parse::<Category>().map_err(|e| {
-        let names = Category::ALL.map(Category::name);
-        let hint = crate::suggest::closest(&spec.category, names)
-            .map(|c| format!(" (did you mean {c}?)"))
-            .unwrap_or_default();
-        format!("{e}{hint}")
-    })?;
-    Ok(spec)
+    usage::parse_meta_spec(text)
 }
 
 fn parse_month(text: &str) -> Result<Month, String> {

@@ -5,7 +5,10 @@
 
 use rust_decimal::Decimal;
 
+use std::sync::Arc;
+
 use crate::calendar::Month;
+use crate::meta::Category;
 use crate::money;
 use crate::plan::Unit;
 
@@ -41,10 +44,11 @@ pub enum MetaUsage {
 /// Delivered messages of one category to one market.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MetaCount {
-    /// Pricing category as typed (`marketing`, `utility`, ...).
-    pub category: String,
-    /// Market, country name or ISO code as typed (`IN`, `India`, `Other`).
-    pub market: String,
+    /// Pricing category.
+    pub category: Category,
+    /// Market, country name or ISO code as typed (`IN`, `India`, `Other`);
+    /// shared, since a batch repeats its column's market on every row.
+    pub market: Arc<str>,
     /// Messages delivered in the month.
     pub count: u64,
 }
@@ -151,9 +155,9 @@ pub fn parse_meta_spec(text: &str) -> Result<MetaCount, String> {
     const SHAPE: &str = "expected CATEGORY:MARKET=COUNT, e.g. marketing:IN=20000";
     let (key, count) = text
         .rsplit_once('=')
-        .ok_or_else(|| format!("`{text}` has no `=COUNT`; {SHAPE}"))?;
-    let (category, market) = parse_meta_key(key).map_err(|m| format!("`{text}`: {m}; {SHAPE}"))?;
-    let count = parse_count(count).map_err(|m| format!("`{text}`: {m}"))?;
+        .ok_or_else(|| format!("there is no `=COUNT`; {SHAPE}"))?;
+    let (category, market) = parse_meta_key(key)?;
+    let count = parse_count(count)?;
     Ok(MetaCount {
         category,
         market,
@@ -165,11 +169,12 @@ pub fn parse_meta_spec(text: &str) -> Result<MetaCount, String> {
 ///
 /// # Errors
 ///
-/// Says which half is missing.
-pub fn parse_meta_key(key: &str) -> Result<(String, String), String> {
-    let (category, market) = key
-        .split_once(':')
-        .ok_or("there is no `:` between category and market")?;
+/// Says which half is missing, or that the category is unknown (with the
+/// closest category).
+pub fn parse_meta_key(key: &str) -> Result<(Category, Arc<str>), String> {
+    let (category, market) = key.split_once(':').ok_or(
+        "there is no `:` between category and market (CATEGORY:MARKET, e.g. marketing:IN)",
+    )?;
     let (category, market) = (category.trim(), market.trim());
     if category.is_empty() {
         return Err("the category is empty".to_owned());
@@ -177,7 +182,13 @@ pub fn parse_meta_key(key: &str) -> Result<(String, String), String> {
     if market.is_empty() {
         return Err("the market is empty".to_owned());
     }
-    Ok((category.to_owned(), market.to_owned()))
+    let category = category.parse::<Category>().map_err(|e| {
+        let hint = crate::suggest::closest(category, Category::ALL.map(Category::name))
+            .map(|c| format!(" (did you mean {c}?)"))
+            .unwrap_or_default();
+        format!("{e}{hint}")
+    })?;
+    Ok((category, market.into()))
 }
 
 #[cfg(test)]
@@ -226,8 +237,8 @@ mod tests {
     fn meta_specs_split_on_the_first_colon_and_last_equals() {
         let spec = parse_meta_spec("utility:Rest of Latin America=500").unwrap();
         assert_eq!(
-            (spec.category.as_str(), spec.market.as_str(), spec.count),
-            ("utility", "Rest of Latin America", 500)
+            (spec.category, &*spec.market, spec.count),
+            (Category::Utility, "Rest of Latin America", 500)
         );
         for (bad, expected) in [
             ("marketing:IN", "no `=COUNT`"),
@@ -235,6 +246,7 @@ mod tests {
             (":IN=5", "category is empty"),
             ("marketing:=5", "market is empty"),
             ("marketing:IN=-5", "negative"),
+            ("marketting:IN=5", "(did you mean marketing?)"),
         ] {
             let err = parse_meta_spec(bad).unwrap_err();
             assert!(err.contains(expected), "{bad}: {err}");

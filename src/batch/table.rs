@@ -22,6 +22,8 @@
 
 use std::io::Read;
 
+use std::sync::Arc;
+
 use csv::ByteRecord;
 use rust_decimal::Decimal;
 
@@ -31,6 +33,7 @@ use crate::app::{self, Catalog};
 use crate::bill::BillError;
 use crate::calendar::Month;
 use crate::error::Error;
+use crate::meta::Category;
 use crate::plan::{Plan, Unit};
 use crate::usage::{self, MetaCount, MetaUsage, Usage};
 
@@ -46,7 +49,7 @@ struct Header {
     markup: Option<usize>,
     month: Option<usize>,
     /// `(column, category, market)` of each Meta count column.
-    meta: Vec<(usize, String, String)>,
+    meta: Vec<(usize, Category, Arc<str>)>,
 }
 
 fn header_error(message: impl Into<String>) -> Error {
@@ -295,8 +298,8 @@ impl<'c> Pricer<'c, '_> {
             let name = h.names[*i].trim();
             let count = usage::parse_count(text).map_err(|m| Self::error(row, name, m))?;
             let entry = MetaCount {
-                category: category.clone(),
-                market: market.clone(),
+                category: *category,
+                market: Arc::clone(market),
                 count,
             };
             match &mut meta {
@@ -367,10 +370,18 @@ pub(super) fn run<R: Read>(
             }
         }
         let outcome = pricer.usage(&record, row).and_then(|(plan, usage)| {
-            app::price(catalog, plan, &usage).map_err(|e| RowError {
-                row,
-                column: None,
-                message: e.to_string(),
+            app::price(catalog, plan, &usage).map_err(|e| match e {
+                // Meta usage names its CATEGORY:MARKET column as `column=count`.
+                Error::Meta { spec, source } => RowError {
+                    row,
+                    column: spec.rsplit_once('=').map(|(column, _)| column.to_owned()),
+                    message: source.to_string(),
+                },
+                other => RowError {
+                    row,
+                    column: None,
+                    message: other.to_string(),
+                },
             })
         });
         let cells: Vec<&[u8]> = match options.format {
