@@ -31,6 +31,15 @@ seq 0 17 $((17 * (ROWS - 1))) > "$dir/plain.txt"
     if (i % 2 == 0) printf "acct-%d,%s,%d,,,,\n", i, c[int(i / 2) % 5 + 1], (i * 7919) % 400000
     else printf "acct-%d,%s,,%d,%d.%02d,,\n", i, d[int(i / 2) % 5 + 1], (i * 104729) % 1200000, (i * 37) % 100000, i % 100
 }' > "$dir/mixed.csv"
+# The same ladder with Meta message counts on the Direct rows, priced on Meta's rate card.
+"$AWK" -v n="$ROWS" 'BEGIN {
+  split("connect-10k connect-25k connect-50k connect-100k connect-250k", c, " ")
+  split("direct-25k direct-50k direct-100k direct-250k direct-in-25k", d, " ")
+  print "account,plan,sent,conversations,marketing:IN,utility:BR,month"
+  for (i = 0; i < n; i++)
+    if (i % 2 == 0) printf "acct-%d,%s,%d,,,,2026-11\n", i, c[int(i / 2) % 5 + 1], (i * 7919) % 400000
+    else printf "acct-%d,%s,,%d,%d,%d,2026-%02d\n", i, d[int(i / 2) % 5 + 1], (i * 104729) % 1200000, (i * 37) % 100000, (i * 13) % 300000, 10 + i % 3
+}' > "$dir/mixed-meta.csv"
 
 # ---- the one-liners a user would write (connect-10k: $30 + (n-10000) x 0.0070)
 awk_prog='{o=$1-10000; if(o<0)o=0; printf "%s,30.00,%.2f,,,,%.2f,\n",$1,o*0.007,30+o*0.007}'
@@ -90,6 +99,9 @@ echo
 t_mixed=$(best "'$CT' batch < '$dir/mixed.csv' > /dev/null 2>&1")
 printf '%-52s %9s s   %s rows/s\n' "ctbill batch, mixed plans CSV (10 plans, Meta amount)" "$t_mixed" \
   "$("$AWK" -v n="$ROWS" -v t="$t_mixed" 'BEGIN { printf "%.0f", n / t }')"
+t_meta=$(best "'$CT' batch < '$dir/mixed-meta.csv' > /dev/null 2>&1")
+printf '%-52s %9s s   %s rows/s\n' "ctbill batch, mixed plans CSV (Meta message counts)" "$t_meta" \
+  "$("$AWK" -v n="$ROWS" -v t="$t_meta" 'BEGIN { printf "%.0f", n / t }')"
 t_jsonl=$(best "'$CT' batch --format jsonl < '$dir/mixed.csv' > /dev/null 2>&1")
 printf '%-52s %9s s   %s rows/s\n' "ctbill batch --format jsonl, same rows" "$t_jsonl" \
   "$("$AWK" -v n="$ROWS" -v t="$t_jsonl" 'BEGIN { printf "%.0f", n / t }')"

@@ -3,7 +3,6 @@
 //! stdout and stderr.
 
 use std::cell::{OnceCell, RefCell};
-use std::collections::HashMap;
 use std::io::{self, IsTerminal, Read, Write};
 use std::rc::Rc;
 
@@ -35,7 +34,8 @@ pub struct Catalog {
     rate_book: OnceCell<Result<RateBook, Vec<Problem>>>,
     /// Per card: its description for bills, and the markets already
     /// resolved by text as written (a batch names the same few on every row).
-    cards: RefCell<HashMap<(Currency, Date), CardMemo>>,
+    /// A handful of cards at most, so a list beats hashing.
+    cards: RefCell<Vec<CardMemo>>,
 }
 
 impl Catalog {
@@ -56,6 +56,19 @@ impl Catalog {
         })
     }
 
+    /// Runs `f` on what the catalog remembers of `card`.
+    fn with_memo<T>(&self, card: &RateCard, f: impl FnOnce(&mut CardMemo) -> T) -> T {
+        let key = (card.currency(), card.effective());
+        let mut cards = self.cards.borrow_mut();
+        let index = if let Some(index) = cards.iter().position(|m| m.key == key) {
+            index
+        } else {
+            cards.push(CardMemo::new(card));
+            cards.len() - 1
+        };
+        f(&mut cards[index])
+    }
+
     /// [`RateBook::resolve_market`], remembered per card and text.
     fn resolve_market(
         &self,
@@ -63,25 +76,19 @@ impl Catalog {
         card: &RateCard,
         text: &str,
     ) -> Result<Rc<str>, MetaError> {
-        let mut cards = self.cards.borrow_mut();
-        let memo = cards
-            .entry((card.currency(), card.effective()))
-            .or_insert_with(|| CardMemo::new(card));
-        if let Some(market) = memo.markets.get(text) {
-            return Ok(Rc::clone(market));
-        }
-        let market: Rc<str> = book.resolve_market(card, text)?.market.into();
-        memo.markets.insert(text.to_owned(), Rc::clone(&market));
-        Ok(market)
+        self.with_memo(card, |memo| {
+            if let Some((_, market)) = memo.markets.iter().find(|(written, _)| written == text) {
+                return Ok(Rc::clone(market));
+            }
+            let market: Rc<str> = book.resolve_market(card, text)?.market.into();
+            memo.markets.push((text.to_owned(), Rc::clone(&market)));
+            Ok(market)
+        })
     }
 
     /// How bills name a card, e.g. `Meta USD rate card effective 2026-04-01 (with volume tiers)`.
     fn card_description(&self, card: &RateCard) -> Rc<str> {
-        let mut cards = self.cards.borrow_mut();
-        let memo = cards
-            .entry((card.currency(), card.effective()))
-            .or_insert_with(|| CardMemo::new(card));
-        Rc::clone(&memo.description)
+        self.with_memo(card, |memo| Rc::clone(&memo.description))
     }
 
     /// The Meta rate cards and market mapping of the source, parsed on
@@ -132,10 +139,12 @@ impl Catalog {
     }
 }
 
-/// What the catalog remembers about one rate card.
+/// What the catalog remembers about one rate card: how bills name it, and
+/// the markets resolved so far (text as written, market on the card).
 struct CardMemo {
+    key: (Currency, Date),
     description: Rc<str>,
-    markets: HashMap<String, Rc<str>>,
+    markets: Vec<(String, Rc<str>)>,
 }
 
 impl CardMemo {
@@ -146,13 +155,14 @@ impl CardMemo {
             "list rates, no volume tiers published"
         };
         Self {
+            key: (card.currency(), card.effective()),
             description: format!(
                 "Meta {} rate card effective {} ({tiers})",
                 card.currency(),
                 card.effective()
             )
             .into(),
-            markets: HashMap::new(),
+            markets: Vec::new(),
         }
     }
 }

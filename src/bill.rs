@@ -15,6 +15,7 @@
 //! [`money::round_line`]; the total is the sum of the rounded lines. All
 //! arithmetic is checked: an overflow is an error, never a wrapped number.
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use rust_decimal::Decimal;
@@ -139,7 +140,7 @@ pub struct Bill<'p> {
     /// The Meta rate card used, when messages were priced.
     pub meta_card: Option<Rc<str>>,
     /// Things the reader should know (e.g. no Meta charges were given).
-    pub notes: Vec<String>,
+    pub notes: Vec<Cow<'static, str>>,
 }
 
 impl Bill<'_> {
@@ -341,47 +342,47 @@ pub fn bill(
         }
     }
     let mut lines = platform_lines(plan, count)?;
-    let mut notes = Vec::new();
+    let mut notes: Vec<Cow<'static, str>> = Vec::new();
     let mut meta_card = None;
-    let meta_lines: Vec<Line> = match meta {
+    let platform = lines.len();
+    match meta {
         MetaCharges::None => {
             if plan.product == Product::Direct {
-                notes.push(
-                    "Meta's WhatsApp charges are not included: give them with --meta-amount or --meta CATEGORY:MARKET=COUNT"
-                        .to_owned(),
-                );
+                notes.push(Cow::Borrowed(
+                    "Meta's WhatsApp charges are not included: give them with --meta-amount or --meta CATEGORY:MARKET=COUNT",
+                ));
             }
-            Vec::new()
         }
-        MetaCharges::Amount(amount) => {
-            vec![Line::new(
-                LineKind::Meta,
-                Decimal::ONE,
-                amount,
-                amount,
-                currency,
-                Detail::MetaAmount,
-            )]
-        }
-        MetaCharges::Priced { card, lines } => {
+        MetaCharges::Amount(amount) => lines.push(Line::new(
+            LineKind::Meta,
+            Decimal::ONE,
+            amount,
+            amount,
+            currency,
+            Detail::MetaAmount,
+        )),
+        MetaCharges::Priced {
+            card,
+            lines: priced,
+        } => {
             meta_card = Some(card);
-            for note in lines.iter().filter_map(|l| l.note.as_ref()) {
-                if !notes.contains(note) {
-                    notes.push(note.clone());
+            lines.reserve(priced.len() + 1);
+            for charge in priced {
+                if let Some(note) = &charge.note {
+                    if !notes.iter().any(|n| n == note) {
+                        notes.push(Cow::Owned(note.clone()));
+                    }
                 }
+                lines.push(meta_line(charge, currency));
             }
-            lines
-                .into_iter()
-                .map(|priced| meta_line(priced, currency))
-                .collect()
         }
-    };
+    }
+    let meta_lines = &lines[platform..];
     let mut meta_subtotal = None;
     if !meta_lines.is_empty() {
         let subtotal = meta_lines
             .iter()
             .try_fold(Decimal::ZERO, |sum, l| add(sum, l.amount, "Meta subtotal"))?;
-        lines.extend(meta_lines);
         let percent = markup_override
             .or(plan.markup_percent)
             .unwrap_or(Decimal::ZERO);

@@ -360,6 +360,11 @@ impl RateCard {
     /// Looks a market up by its exact name, ignoring case and spacing.
     #[must_use]
     pub fn market(&self, name: &str) -> Option<&Market> {
+        // The name exactly as the card writes it is the common case (a
+        // market already resolved): no need to normalize.
+        if let Some(exact) = self.markets.iter().find(|m| m.name == name) {
+            return Some(exact);
+        }
         let wanted = market::normalize(name);
         self.markets.iter().find(|m| m.key == wanted)
     }

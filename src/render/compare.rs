@@ -211,8 +211,8 @@ pub fn budget_table(c: &Comparison<'_>) -> Option<Table> {
 fn notes(c: &Comparison<'_>) -> Vec<String> {
     let mut notes: Vec<String> = Vec::new();
     for note in c.quotes.iter().flat_map(|q| &q.bill.notes) {
-        if !notes.contains(note) {
-            notes.push(note.clone());
+        if !notes.iter().any(|n| n == note) {
+            notes.push(note.to_string());
         }
     }
     if c.quotes.is_empty()

@@ -6,6 +6,8 @@
 //! line's `exact` value (and `tiers` for tiered Meta lines, `formula` with
 //! `--explain`), `meta_subtotal`, `meta_card` and `notes`.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::bill::{Bill, Detail};
@@ -25,8 +27,8 @@ pub struct BillJson<'a> {
     total: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     meta_card: Option<&'a str>,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    notes: &'a [String],
+    #[serde(skip_serializing_if = "<[Cow<str>]>::is_empty")]
+    notes: &'a [Cow<'static, str>],
 }
 
 #[derive(Debug, Serialize)]
