@@ -40,6 +40,8 @@
 
 use std::cmp::Ordering;
 
+use std::borrow::Cow;
+
 use rust_decimal::Decimal;
 
 use crate::bill::{self, Bill, BillError, LineKind};
@@ -220,6 +222,8 @@ pub struct Comparison<'p> {
     pub break_evens: Vec<BreakEven<'p>>,
     /// The budget's reach, when a budget was given.
     pub budget: Option<Budget<'p>>,
+    /// The bills' notes, each once (e.g. Meta charges not given).
+    pub notes: Vec<Cow<'static, str>>,
 }
 
 impl<'p> Comparison<'p> {
@@ -236,6 +240,12 @@ impl<'p> Comparison<'p> {
         budget: Option<Decimal>,
     ) -> Result<Self, AdviceError> {
         let product = bills.first().map_or(Product::Connect, |b| b.plan.product);
+        let mut notes: Vec<Cow<'static, str>> = Vec::new();
+        for note in bills.iter().flat_map(|b| &b.notes) {
+            if !notes.contains(note) {
+                notes.push(note.clone());
+            }
+        }
         let unit = product.unit().unwrap_or(Unit::Notifications);
         let mut tiers: Vec<Tier<'p>> = bills.iter().map(Tier::from_bill).collect();
         sort_by_size(&mut tiers);
@@ -275,6 +285,7 @@ impl<'p> Comparison<'p> {
             quotes,
             break_evens,
             budget,
+            notes,
         })
     }
 

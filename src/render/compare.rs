@@ -19,6 +19,8 @@
 //! Without a count, `count` and `cheapest` are null and the plans carry no
 //! totals; `budget` is there only with `--budget`.
 
+use std::borrow::Cow;
+
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -207,23 +209,6 @@ pub fn budget_table(c: &Comparison<'_>) -> Option<Table> {
     Some(table)
 }
 
-/// The bills' notes, each once.
-fn notes(c: &Comparison<'_>) -> Vec<String> {
-    let mut notes: Vec<String> = Vec::new();
-    for note in c.quotes.iter().flat_map(|q| &q.bill.notes) {
-        if !notes.iter().any(|n| n == note) {
-            notes.push(note.to_string());
-        }
-    }
-    if c.quotes.is_empty()
-        && c.product == Product::Direct
-        && c.tiers.iter().all(|t| t.extra.is_zero())
-    {
-        notes.push("Meta's WhatsApp charges are not included: give them with --meta-amount or --meta CATEGORY:MARKET=COUNT".to_owned());
-    }
-    notes
-}
-
 fn cheapest_text(c: &Comparison<'_>) -> Option<String> {
     let q = c.cheapest()?;
     Some(format!(
@@ -261,7 +246,7 @@ pub fn table(c: &Comparison<'_>) -> String {
         out.push('\n');
         out.push_str(&budget.render());
     }
-    for note in notes(c) {
+    for note in &c.notes {
         let _ = write!(out, "\nnote: {note}\n");
     }
     out
@@ -289,7 +274,7 @@ pub fn markdown(c: &Comparison<'_>) -> String {
         out.push('\n');
         out.push_str(&markdown::table(&budget));
     }
-    for note in notes(c) {
+    for note in &c.notes {
         let _ = write!(out, "\n_Note: {}_\n", markdown::escape(&note));
     }
     out
@@ -307,7 +292,7 @@ struct ComparisonJson<'a> {
     break_even: Vec<BreakEvenJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     budget: Option<BudgetJson<'a>>,
-    notes: Vec<String>,
+    notes: &'a [Cow<'static, str>],
 }
 
 #[derive(Serialize)]
@@ -436,7 +421,7 @@ pub fn json(c: &Comparison<'_>) -> String {
                 })
                 .collect(),
         }),
-        notes: notes(c),
+        notes: &c.notes,
     };
     super::json::pretty(&value)
 }

@@ -123,7 +123,8 @@ pub struct PlanJson<'a> {
     id: &'a str,
     name: &'a str,
     product: &'static str,
-    currency: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    currency: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     base_fee: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -148,7 +149,7 @@ impl<'a> PlanJson<'a> {
             id: &plan.id,
             name: &plan.name,
             product: plan.product.as_str(),
-            currency: plan.currency.code(),
+            currency: paid.then(|| plan.currency.code()),
             base_fee: paid.then(|| plan.base_fee.to_string()),
             included: paid.then_some(plan.included),
             overage_rate: paid.then(|| plan.overage_rate.to_string()),
