@@ -307,12 +307,13 @@ fn price_messages(
         .card_for(plan.currency, month)
         .map_err(|source| Error::Input(source.to_string()))?;
     // One entry per market × category: (category, market, total count, first usage as given).
-    let mut merged: Vec<(Category, Rc<str>, u64, &MetaCount)> = Vec::with_capacity(counts.len());
-    for count in counts {
+    let mut merged: Vec<(Category, Rc<str>, u64, usize)> = Vec::with_capacity(counts.len());
+    for (index, count) in counts.iter().enumerate() {
         let category = count.category;
         let market = catalog
             .resolve_market(book, card, &count.market)
             .map_err(|source| Error::Meta {
+                index,
                 spec: spec(count),
                 source,
             })?;
@@ -329,15 +330,16 @@ fn price_messages(
                     ))
                 })?;
             }
-            None => merged.push((category, market, count.count, count)),
+            None => merged.push((category, market, count.count, index)),
         }
     }
     let lines = merged
         .into_iter()
-        .map(|(category, market, total, first)| {
+        .map(|(category, market, total, index)| {
             card.price(category, &market, total)
                 .map_err(|source| Error::Meta {
-                    spec: spec(first),
+                    index,
+                    spec: spec(&counts[index]),
                     source,
                 })
         })
@@ -354,7 +356,7 @@ fn estimate(catalog: &Catalog, args: &EstimateArgs, out: &mut Output<'_>) -> Res
     let (unit, count) = read_count(&args.count, plan)?;
     let usage = usage_from(&args.meta, unit, count);
     let bill = price(catalog, plan, &usage).map_err(|err| match err {
-        Error::Meta { spec, source } => Error::Input(format!("--meta {spec}: {source}")),
+        Error::Meta { spec, source, .. } => Error::Input(format!("--meta {spec}: {source}")),
         other => other,
     })?;
     let text = match args.format {

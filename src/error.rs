@@ -38,9 +38,12 @@ pub enum Error {
     #[error("{}", Problems(.0))]
     Problems(Vec<Problem>),
     /// Meta usage that cannot be priced: `spec` is the usage as written
-    /// (`marketing:IN=20000`), for the caller to say where it came from.
+    /// (`marketing:IN=20000`) and `index` its place among the usage's
+    /// message counts, for the caller to say where it came from.
     #[error("{spec}: {source}")]
     Meta {
+        /// Index of the message count in [`crate::usage::MetaUsage::Messages`].
+        index: usize,
         /// The Meta usage as written.
         spec: String,
         /// Why it cannot be priced.

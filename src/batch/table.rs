@@ -172,6 +172,20 @@ impl<'c> Pricer<'c, '_> {
         })
     }
 
+    /// The header name of the `index`-th non-empty Meta count cell of a row.
+    fn meta_column(&self, record: &ByteRecord, index: usize) -> Option<String> {
+        self.header
+            .meta
+            .iter()
+            .filter(|(i, _, _)| {
+                record
+                    .get(*i)
+                    .is_some_and(|cell| !cell.trim_ascii().is_empty())
+            })
+            .nth(index)
+            .map(|(i, _, _)| self.header.names[*i].trim().to_owned())
+    }
+
     fn usage(&mut self, record: &ByteRecord, row: u64) -> Result<(&'c Plan, Usage), RowError> {
         let h = &self.header;
         if record.len() != h.names.len() {
@@ -371,10 +385,10 @@ pub(super) fn run<R: Read>(
         }
         let outcome = pricer.usage(&record, row).and_then(|(plan, usage)| {
             app::price(catalog, plan, &usage).map_err(|e| match e {
-                // Meta usage names its CATEGORY:MARKET column as `column=count`.
-                Error::Meta { spec, source } => RowError {
+                // The usage holds one count per non-empty Meta cell, in column order.
+                Error::Meta { index, source, .. } => RowError {
                     row,
-                    column: spec.rsplit_once('=').map(|(column, _)| column.to_owned()),
+                    column: pricer.meta_column(&record, index),
                     message: source.to_string(),
                 },
                 other => RowError {

@@ -269,7 +269,7 @@ fn list_cards(cards: &[(Currency, Date)]) -> String {
 
 fn did_you_mean(suggestions: &[String]) -> String {
     match suggestions {
-        [] => "; countries Meta does not list are billed as Other: give the ISO code (e.g. EE) or write Other".to_owned(),
+        [] => "; name a market of the card (e.g. India, Rest of Africa), a country (Estonia, EE) or Other".to_owned(),
         [one] => format!("; did you mean {one}?"),
         many => format!("; did you mean one of {}?", many.join(", ")),
     }
