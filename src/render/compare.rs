@@ -275,7 +275,7 @@ pub fn markdown(c: &Comparison<'_>) -> String {
         out.push_str(&markdown::table(&budget));
     }
     for note in &c.notes {
-        let _ = write!(out, "\n_Note: {}_\n", markdown::escape(&note));
+        let _ = write!(out, "\n_Note: {}_\n", markdown::escape(note));
     }
     out
 }
