@@ -149,19 +149,9 @@ struct CardMemo {
 
 impl CardMemo {
     fn new(card: &RateCard) -> Self {
-        let tiers = if card.has_volume_tiers() {
-            "with volume tiers"
-        } else {
-            "list rates, no volume tiers published"
-        };
         Self {
             key: (card.currency(), card.effective()),
-            description: format!(
-                "Meta {} rate card effective {} ({tiers})",
-                card.currency(),
-                card.effective()
-            )
-            .into(),
+            description: card.describe().into(),
             markets: Vec::new(),
         }
     }
@@ -426,15 +416,9 @@ fn rates(catalog: &Catalog, args: &RatesArgs, out: &mut Output<'_>) -> Result<u8
                 }
                 None => card.markets().iter().collect::<Vec<_>>(),
             };
-            let tiers = if card.has_volume_tiers() {
-                "with volume tiers"
-            } else {
-                "list rates, no volume tiers published"
-            };
             let heading = format!(
-                "Meta {} rate card effective {} ({tiers}), in force in {month}; {} per delivered message",
-                card.currency(),
-                card.effective(),
+                "{}, in force in {month}; {} per delivered message",
+                card.describe(),
                 card.currency()
             );
             render::rates::card(card, &markets, &heading, args.format)

@@ -345,6 +345,22 @@ impl RateCard {
         self.effective
     }
 
+    /// How a bill names the card: `Meta USD rate card effective 2026-04-01
+    /// (with volume tiers)`, or `(list rates, no volume tiers published)`
+    /// when no tiers file came with it.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        let tiers = if self.has_volume_tiers {
+            "with volume tiers"
+        } else {
+            "list rates, no volume tiers published"
+        };
+        format!(
+            "Meta {} rate card effective {} ({tiers})",
+            self.currency, self.effective
+        )
+    }
+
     /// A short name for messages: `2026-04-01 USD`.
     #[must_use]
     pub fn name(&self) -> String {
@@ -452,10 +468,6 @@ impl RateCard {
         };
         let tiers = row.tiers(category);
         if tiers.is_empty() {
-            if category.has_volume_tiers() && !self.has_volume_tiers {
-                charge.note =
-                    Some("list rates; no volume tiers published for this card".to_owned());
-            }
             if count > 0 {
                 let exact = list_rate
                     .checked_mul(Decimal::from(count))
@@ -515,8 +527,7 @@ pub struct MetaCharge {
     /// Sum of the parts' exact amounts, unrounded.
     pub exact_total: Decimal,
     /// A remark for the bill, e.g. "service messages are free on the
-    /// 2026-04-01 card" or "list rates; no volume tiers published for this
-    /// card".
+    /// 2026-04-01 card".
     pub note: Option<String>,
 }
 

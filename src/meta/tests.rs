@@ -814,9 +814,10 @@ fn the_october_card_prices_at_list_rates_and_refuses_unknown_rates() {
         .price(Category::Utility, "Argentina", 150_000)
         .unwrap();
     assert_eq!(parts(&charge), [part(150_000, "0.0260", "3900.0000")]);
+    assert_eq!(charge.note, None);
     assert_eq!(
-        charge.note.as_deref(),
-        Some("list rates; no volume tiers published for this card")
+        october.describe(),
+        "Meta USD rate card effective 2026-10-01 (list rates, no volume tiers published)"
     );
     // Kazakhstan authentication-international 0.1600 × 10 = 1.6000.
     let kz = october
