@@ -111,28 +111,12 @@ fn is_code(text: &str) -> bool {
 /// Up to three candidates close to `input`, closest first: within a few
 /// edits (about one in four characters, at least two), or starting with
 /// what was typed.
+/// Close market or country names, for did-you-mean.
 pub(super) fn suggest<'a>(input: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let wanted = normalize(input);
-    let limit = (wanted.chars().count() / 4).max(2);
-    let mut scored: Vec<(usize, &str)> = candidates
-        .filter_map(|c| {
-            let n = normalize(c);
-            let distance = strsim::levenshtein(&wanted, &n);
-            let prefix = wanted.len() >= 3 && n.starts_with(&wanted);
-            (distance <= limit || prefix).then_some((distance, c))
-        })
-        .collect();
-    scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
-    let mut out: Vec<String> = Vec::new();
-    for (_, name) in scored {
-        if !out.iter().any(|o| o == name) {
-            out.push(name.to_owned());
-        }
-        if out.len() == 3 {
-            break;
-        }
-    }
-    out
+    crate::suggest::close_matches(input, candidates, 3)
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }
 
 pub(super) fn resolve(
