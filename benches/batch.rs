@@ -4,9 +4,10 @@
 use std::fmt::Write as _;
 use std::io;
 
-use ctbill::app::{self, Catalog, Output};
+use ctbill::app::Output;
 use ctbill::batch::{self, Format, Options, quick::Quick};
 use ctbill::bill::{self, MetaCharges};
+use ctbill::catalog::{self, Catalog};
 use ctbill::load::Source;
 use ctbill::usage::{MetaUsage, Usage};
 use divan::counter::ItemsCount;
@@ -73,7 +74,7 @@ fn batch_plain_csv(bencher: Bencher) {
     run_batch(bencher, &plain_input(), Some("connect-10k"), Format::Csv);
 }
 
-/// 10,000 CSV rows on eight plans, CSV out (every row through `app::price`).
+/// 10,000 CSV rows on eight plans, CSV out (every row through `catalog::price`).
 #[divan::bench]
 fn batch_mixed_csv(bencher: Bencher) {
     run_batch(bencher, &mixed_input(), None, Format::Csv);
@@ -93,7 +94,7 @@ fn engine_connect(bencher: Bencher) {
     bencher.bench_local(|| bill::bill(plan, black_box(15_000), None, MetaCharges::None));
 }
 
-/// One Direct bill with Meta charges and markup, through `app::price`.
+/// One Direct bill with Meta charges and markup, through `catalog::price`.
 #[divan::bench]
 fn engine_direct_with_meta(bencher: Bencher) {
     let catalog = catalog();
@@ -105,7 +106,7 @@ fn engine_direct_with_meta(bencher: Bencher) {
         markup_percent: None,
         month: "2026-04".parse().unwrap(),
     };
-    bencher.bench_local(|| app::price(&catalog, plan, black_box(&usage)).map(|b| b.total));
+    bencher.bench_local(|| catalog::price(&catalog, plan, black_box(&usage)).map(|b| b.total));
 }
 
 /// The fast path's integer pricing of one count.

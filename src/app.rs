@@ -2,160 +2,22 @@
 //! renderer, and writes the result. The only module that touches stdin,
 //! stdout and stderr.
 
-use std::cell::{OnceCell, RefCell};
 use std::io::{self, IsTerminal, Read, Write};
-use std::rc::Rc;
 
 use clap::CommandFactory;
 
-use crate::bill::{self, Bill, BillError, MetaCharges};
-use crate::calendar::{Date, Month};
+use crate::bill;
+use crate::calendar::Date;
+use crate::catalog::{self, Catalog};
 use crate::cli::{
     BatchArgs, Cli, Command, CompareArgs, CountArgs, EstimateArgs, MetaArgs, PlansArgs,
     PlansCommand, RatesArgs, RatesCommand,
 };
 use crate::error::{Error, exit};
-use crate::load::{self, Problem, Source, SourceFiles};
-use crate::meta::{Category, MetaError, RateBook, RateCard};
-use crate::money::Currency;
+use crate::load::Source;
 use crate::plan::{Plan, Product, Unit};
 use crate::render::{self, Format};
-use crate::usage::{self, MetaCount, MetaUsage, Usage};
-
-/// Plans loaded from one source, and its Meta rate cards (parsed only when
-/// a command needs them, so a quote without Meta usage costs nothing more).
-pub struct Catalog {
-    /// Where they came from.
-    pub source: Source,
-    /// The raw files.
-    pub files: SourceFiles,
-    /// Every plan, in file order.
-    pub plans: Vec<Plan>,
-    rate_book: OnceCell<Result<RateBook, Vec<Problem>>>,
-    /// Per card: its description for bills, and the markets already
-    /// resolved by text as written (a batch names the same few on every row).
-    /// A handful of cards at most, so a list beats hashing.
-    cards: RefCell<Vec<CardMemo>>,
-}
-
-impl Catalog {
-    /// Reads and validates every plan file of `source`.
-    ///
-    /// # Errors
-    ///
-    /// Every problem in every file.
-    pub fn load(source: Source) -> Result<Self, Error> {
-        let files = SourceFiles::read(&source).map_err(Error::Problems)?;
-        let plans = load::parse_plans(&files.plans).map_err(Error::Problems)?;
-        Ok(Self {
-            source,
-            files,
-            plans,
-            rate_book: OnceCell::new(),
-            cards: RefCell::default(),
-        })
-    }
-
-    /// Runs `f` on what the catalog remembers of `card`.
-    fn with_memo<T>(&self, card: &RateCard, f: impl FnOnce(&mut CardMemo) -> T) -> T {
-        let key = (card.currency(), card.effective());
-        let mut cards = self.cards.borrow_mut();
-        let index = if let Some(index) = cards.iter().position(|m| m.key == key) {
-            index
-        } else {
-            cards.push(CardMemo::new(card));
-            cards.len() - 1
-        };
-        f(&mut cards[index])
-    }
-
-    /// [`RateBook::resolve_market`], remembered per card and text.
-    fn resolve_market(
-        &self,
-        book: &RateBook,
-        card: &RateCard,
-        text: &str,
-    ) -> Result<Rc<str>, MetaError> {
-        self.with_memo(card, |memo| {
-            if let Some((_, market)) = memo.markets.iter().find(|(written, _)| written == text) {
-                return Ok(Rc::clone(market));
-            }
-            let market: Rc<str> = book.resolve_market(card, text)?.market.into();
-            memo.markets.push((text.to_owned(), Rc::clone(&market)));
-            Ok(market)
-        })
-    }
-
-    /// How bills name a card, e.g. `Meta USD rate card effective 2026-04-01 (with volume tiers)`.
-    fn card_description(&self, card: &RateCard) -> Rc<str> {
-        self.with_memo(card, |memo| Rc::clone(&memo.description))
-    }
-
-    /// The Meta rate cards and market mapping of the source, parsed on
-    /// first use.
-    ///
-    /// # Errors
-    ///
-    /// Every problem in every rate-card file.
-    pub fn rate_book(&self) -> Result<&RateBook, Error> {
-        self.rate_book
-            .get_or_init(|| {
-                let files = self
-                    .files
-                    .cards
-                    .iter()
-                    .map(|f| (f.label.as_str(), f.text.as_ref()));
-                RateBook::from_files(files).map_err(|errors| {
-                    errors
-                        .into_iter()
-                        .map(|e| Problem {
-                            file: e.file,
-                            line: e.line.and_then(|l| usize::try_from(l).ok()).unwrap_or(0),
-                            column: 0,
-                            message: e.message,
-                        })
-                        .collect()
-                })
-            })
-            .as_ref()
-            .map_err(|problems| Error::Problems(problems.clone()))
-    }
-
-    /// The plan with this id, or an error suggesting the closest one.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::UnknownPlan`].
-    pub fn plan(&self, id: &str) -> Result<&Plan, Error> {
-        self.plans
-            .iter()
-            .find(|p| p.id == id)
-            .ok_or_else(|| Error::UnknownPlan {
-                id: id.to_owned(),
-                suggestion: crate::suggest::closest(id, self.plans.iter().map(|p| p.id.as_str()))
-                    .map(str::to_owned),
-                source_name: self.source.to_string(),
-            })
-    }
-}
-
-/// What the catalog remembers about one rate card: how bills name it, and
-/// the markets resolved so far (text as written, market on the card).
-struct CardMemo {
-    key: (Currency, Date),
-    description: Rc<str>,
-    markets: Vec<(String, Rc<str>)>,
-}
-
-impl CardMemo {
-    fn new(card: &RateCard) -> Self {
-        Self {
-            key: (card.currency(), card.effective()),
-            description: card.describe().into(),
-            markets: Vec::new(),
-        }
-    }
-}
+use crate::usage::{self, MetaUsage, Usage};
 
 /// Where a command's output goes.
 pub struct Output<'a> {
@@ -255,97 +117,12 @@ fn usage_from(args: &MetaArgs, unit: Option<Unit>, count: u64) -> Usage {
     }
 }
 
-/// Prices one usage on one plan, resolving Meta message counts against the
-/// rate card in force for the usage's month in the plan's currency.
-///
-/// # Errors
-///
-/// Wrong unit, free plan, Meta usage that cannot be priced ([`Error::Meta`]
-/// names the usage as written), overflow.
-pub fn price<'p>(catalog: &Catalog, plan: &'p Plan, usage: &Usage) -> Result<Bill<'p>, Error> {
-    bill::check_unit(plan, usage.unit)?;
-    let meta = match &usage.meta {
-        MetaUsage::None => MetaCharges::None,
-        MetaUsage::Amount(amount) => MetaCharges::Amount(*amount),
-        MetaUsage::Messages(counts) if plan.product == Product::Direct => {
-            price_messages(catalog, catalog.rate_book()?, plan, usage.month, counts)?
-        }
-        MetaUsage::Messages(_) => {
-            return Err(BillError::NotDirect {
-                plan: plan.id.clone(),
-                product: plan.product,
-                what: "Meta charges",
-            }
-            .into());
-        }
-    };
-    Ok(bill::bill(plan, usage.count, usage.markup_percent, meta)?)
-}
-
-/// Prices Meta message counts on the card in force: counts of the same
-/// category and market are added up first (volume tiers count the whole
-/// month), then each market × category is priced once.
-fn price_messages(
-    catalog: &Catalog,
-    book: &RateBook,
-    plan: &Plan,
-    month: Month,
-    counts: &[MetaCount],
-) -> Result<MetaCharges, Error> {
-    let spec = |c: &MetaCount| format!("{}:{}={}", c.category, c.market, c.count);
-    let card = book
-        .card_for(plan.currency, month)
-        .map_err(|source| Error::Input(source.to_string()))?;
-    // One entry per market × category: (category, market, total count, first usage as given).
-    let mut merged: Vec<(Category, Rc<str>, u64, usize)> = Vec::with_capacity(counts.len());
-    for (index, count) in counts.iter().enumerate() {
-        let category = count.category;
-        let market = catalog
-            .resolve_market(book, card, &count.market)
-            .map_err(|source| Error::Meta {
-                index,
-                spec: spec(count),
-                source,
-            })?;
-        match merged
-            .iter_mut()
-            .find(|(c, m, _, _)| *c == category && *m == market)
-        {
-            Some((_, _, total, _)) => {
-                *total = total.checked_add(count.count).ok_or_else(|| {
-                    Error::Input(format!(
-                        "{}: the message counts for {market} add up past {}",
-                        spec(count),
-                        u64::MAX
-                    ))
-                })?;
-            }
-            None => merged.push((category, market, count.count, index)),
-        }
-    }
-    let lines = merged
-        .into_iter()
-        .map(|(category, market, total, index)| {
-            card.price(category, &market, total)
-                .map_err(|source| Error::Meta {
-                    index,
-                    spec: spec(&counts[index]),
-                    source,
-                })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(MetaCharges::Priced {
-        card: catalog.card_description(card),
-        lines,
-    })
-}
-
 fn estimate(catalog: &Catalog, args: &EstimateArgs, out: &mut Output<'_>) -> Result<u8, Error> {
     let plan = catalog.plan(&args.plan)?;
     bill::check_unit(plan, None)?;
     let (unit, count) = read_count(&args.count, plan)?;
     let usage = usage_from(&args.meta, unit, count);
-    let bill = price(catalog, plan, &usage).map_err(|err| match err {
+    let bill = catalog::price(catalog, plan, &usage).map_err(|err| match err {
         Error::Meta { spec, source, .. } => Error::Input(format!("--meta {spec}: {source}")),
         other => other,
     })?;
@@ -429,30 +206,8 @@ fn rates(catalog: &Catalog, args: &RatesArgs, out: &mut Output<'_>) -> Result<u8
 }
 
 fn check(source: Source, out: &mut Output<'_>) -> Result<u8, Error> {
-    // Plans and rate cards are checked together so one run reports every problem.
-    let files = SourceFiles::read(&source).map_err(Error::Problems)?;
-    let (plans, mut problems) = match load::parse_plans(&files.plans) {
-        Ok(plans) => (plans, Vec::new()),
-        Err(problems) => (Vec::new(), problems),
-    };
-    let catalog = Catalog {
-        source,
-        files,
-        plans,
-        rate_book: OnceCell::new(),
-        cards: RefCell::default(),
-    };
-    let cards = match catalog.rate_book() {
-        Ok(book) => book.cards().len(),
-        Err(Error::Problems(mut bad)) => {
-            problems.append(&mut bad);
-            0
-        }
-        Err(other) => return Err(other),
-    };
-    if !problems.is_empty() {
-        return Err(Error::Problems(problems));
-    }
+    let catalog = Catalog::load_checked(source)?;
+    let cards = catalog.rate_book()?.cards().len();
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let (plans, files) = (catalog.plans.len(), catalog.files.plans.len());
     let text = format!(
@@ -537,7 +292,7 @@ fn compare(catalog: &Catalog, args: &CompareArgs, out: &mut Output<'_>) -> Resul
     let usage = usage_from(&args.meta, Some(unit), count.unwrap_or(0));
     let bills = tiers
         .iter()
-        .map(|plan| price(catalog, plan, &usage))
+        .map(|plan| catalog::price(catalog, plan, &usage))
         .collect::<Result<Vec<_>, _>>()?;
     let comparison = Comparison::new(bills, count, (currency, choice), args.budget)
         .map_err(|e| Error::Input(e.to_string()))?;

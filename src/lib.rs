@@ -11,6 +11,7 @@ pub mod app;
 pub mod batch;
 pub mod bill;
 pub mod calendar;
+pub mod catalog;
 pub mod cli;
 pub mod error;
 pub mod load;

@@ -5,8 +5,9 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
-use ctbill::app::{Catalog, Output};
+use ctbill::app::Output;
 use ctbill::batch::{self, Format, Options};
+use ctbill::catalog::Catalog;
 use ctbill::load::Source;
 use proptest::prelude::*;
 use serde_json::Value;

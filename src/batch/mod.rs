@@ -1,7 +1,7 @@
 //! `ctbill batch`: one bill per input row, streamed, for scripts.
 //!
-//! Input is either a CSV with a header (see [`table`]) or a plain list of
-//! counts, one per line, priced on `--plan` (see [`plain`]). The input is a
+//! Input is either a CSV with a header (see `table.rs`) or a plain list of
+//! counts, one per line, priced on `--plan` (see `plain.rs`). The input is a
 //! plain list when its first non-blank line starts with a digit (or a sign
 //! or a point: `-5` is a bad count, not a header).
 //!
@@ -28,9 +28,10 @@ use std::io::Read;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-use crate::app::{Catalog, Output};
+use crate::app::Output;
 use crate::bill;
 use crate::calendar::{Date, Month};
+use crate::catalog::Catalog;
 use crate::error::{Error, exit};
 use crate::plan::Plan;
 

@@ -17,7 +17,7 @@ use std::ops::Range;
 use super::quick::Quick;
 use super::sink::Sink;
 use super::{AMOUNT_COLUMNS, Format, Options, RowError, Tally, write_outcome};
-use crate::app::{self, Catalog};
+use crate::catalog::{self, Catalog};
 use crate::error::Error;
 use crate::plan::{Plan, Unit};
 use crate::usage::{self, MetaUsage, Usage};
@@ -196,7 +196,7 @@ pub(super) fn run<R: Read>(
             markup_percent: None,
             month: options.month,
         });
-        let bill = usage.and_then(|u| app::price(catalog, plan, &u).map_err(|e| e.to_string()));
+        let bill = usage.and_then(|u| catalog::price(catalog, plan, &u).map_err(|e| e.to_string()));
         match &bill {
             Ok(bill) => write_outcome(sink, &mut tally, options.format, &names, &[text], Ok(bill)),
             Err(message) => {

@@ -169,7 +169,7 @@ mod tests {
     }
 
     fn plans() -> Vec<Plan> {
-        let catalog = crate::app::Catalog::load(crate::load::Source::Embedded).unwrap();
+        let catalog = crate::catalog::Catalog::load(crate::load::Source::Embedded).unwrap();
         let mut plans: Vec<Plan> = catalog
             .plans
             .into_iter()

@@ -18,7 +18,7 @@
 //!
 //! Records are read into one reused [`csv::ByteRecord`]; plans are looked up
 //! through a small cache of the plans seen, and every bill is priced by
-//! [`app::price`].
+//! [`catalog::price`].
 
 use std::io::Read;
 
@@ -29,9 +29,9 @@ use rust_decimal::Decimal;
 
 use super::sink::Sink;
 use super::{AMOUNT_COLUMNS, Format, Options, RowError, Tally, write_outcome};
-use crate::app::{self, Catalog};
 use crate::bill::BillError;
 use crate::calendar::Month;
+use crate::catalog::{self, Catalog};
 use crate::error::Error;
 use crate::meta::Category;
 use crate::plan::{Plan, Unit};
@@ -384,7 +384,7 @@ pub(super) fn run<R: Read>(
             }
         }
         let outcome = pricer.usage(&record, row).and_then(|(plan, usage)| {
-            app::price(catalog, plan, &usage).map_err(|e| match e {
+            catalog::price(catalog, plan, &usage).map_err(|e| match e {
                 // The usage holds one count per non-empty Meta cell, in column order.
                 Error::Meta { index, source, .. } => RowError {
                     row,
