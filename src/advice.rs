@@ -46,7 +46,7 @@ use rust_decimal::Decimal;
 
 use crate::bill::{self, Bill, BillError, LineKind};
 use crate::money::{self, Currency};
-use crate::plan::{Plan, Product, Unit};
+use crate::plan::{Band, Plan, Product, Unit};
 
 /// The most counts settled one by one for a single break-even. Only rates
 /// with many decimals that differ by almost nothing come near it.
@@ -332,55 +332,36 @@ struct Piece {
 fn pieces(tier: &Tier<'_>) -> Result<Vec<Piece>, BillError> {
     let plan = tier.plan;
     let currency = plan.currency;
-    let base = money::round_line(plan.base_fee, currency)
+    let mut constant = money::round_line(plan.base_fee, currency)
         .checked_add(tier.extra)
         .ok_or(BillError::Overflow("total"))?;
-    let included = plan.included;
+    let bands: Vec<Band> = plan.bands().into_iter().flatten().collect();
     let mut out = Vec::with_capacity(3);
-    match &plan.fair_use {
-        None => {
-            out.push(Piece {
-                start: 0,
-                end: Some(included),
-                constant: base,
-                rate: Decimal::ZERO,
-            });
-            out.push(Piece {
-                start: included,
-                end: None,
-                constant: base,
-                rate: plan.overage_rate,
-            });
+    // The units the base fee covers, up to the first band.
+    out.push(Piece {
+        start: 0,
+        end: Some(bands.iter().map(|b| b.after).min().unwrap_or(plan.included)),
+        constant,
+        rate: Decimal::ZERO,
+    });
+    for band in bands {
+        if band.up_to.is_some_and(|end| end <= band.after) {
+            continue; // an empty band
         }
-        Some(fair) => {
-            let limit = fair.limit;
-            out.push(Piece {
-                start: 0,
-                end: Some(included.min(limit)),
-                constant: base,
-                rate: Decimal::ZERO,
-            });
-            let mut fair_constant = base;
-            if limit > included {
-                out.push(Piece {
-                    start: included,
-                    end: Some(limit),
-                    constant: base,
-                    rate: plan.overage_rate,
-                });
-                let band = Decimal::from(limit - included)
-                    .checked_mul(plan.overage_rate)
-                    .ok_or(BillError::Overflow("overage"))?;
-                fair_constant = base
-                    .checked_add(money::round_line(band, currency))
-                    .ok_or(BillError::Overflow("total"))?;
-            }
-            out.push(Piece {
-                start: limit,
-                end: None,
-                constant: fair_constant,
-                rate: fair.rate,
-            });
+        out.push(Piece {
+            start: band.after,
+            end: band.up_to,
+            constant,
+            rate: band.rate,
+        });
+        if let Some(end) = band.up_to {
+            // Past a closed band, its whole amount is billed (rounded) on top.
+            let full = Decimal::from(end - band.after)
+                .checked_mul(band.rate)
+                .ok_or(BillError::Overflow("overage"))?;
+            constant = constant
+                .checked_add(money::round_line(full, currency))
+                .ok_or(BillError::Overflow("total"))?;
         }
     }
     Ok(out)

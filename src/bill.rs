@@ -22,7 +22,7 @@ use rust_decimal::Decimal;
 
 use crate::meta::MetaCharge;
 use crate::money::{self, Currency};
-use crate::plan::{Plan, Product, Unit};
+use crate::plan::{BandKind, Plan, Product, Unit};
 
 /// What a bill line is for; the `kind` field of the JSON shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -252,24 +252,17 @@ pub fn platform_lines(plan: &Plan, count: u64) -> Result<Vec<Line>, BillError> {
         currency,
         Detail::Platform,
     ));
-    let overage_end = plan.fair_use.as_ref().map_or(count, |f| count.min(f.limit));
-    let overage_units = Decimal::from(overage_end.saturating_sub(plan.included));
-    let overage = mul(overage_units, plan.overage_rate, "overage")?;
-    lines.push(Line::new(
-        LineKind::Overage,
-        overage_units,
-        plan.overage_rate,
-        overage,
-        currency,
-        Detail::Platform,
-    ));
-    if let Some(fair_use) = &plan.fair_use {
-        let units = Decimal::from(count.saturating_sub(fair_use.limit));
-        let exact = mul(units, fair_use.rate, "fair-use overage")?;
+    for band in plan.bands().into_iter().flatten() {
+        let (kind, what) = match band.kind {
+            BandKind::Overage => (LineKind::Overage, "overage"),
+            BandKind::FairUse => (LineKind::FairUseOverage, "fair-use overage"),
+        };
+        let units = Decimal::from(band.units(count));
+        let exact = mul(units, band.rate, what)?;
         lines.push(Line::new(
-            LineKind::FairUseOverage,
+            kind,
             units,
-            fair_use.rate,
+            band.rate,
             exact,
             currency,
             Detail::Platform,

@@ -163,6 +163,61 @@ impl Plan {
     pub fn unit(&self) -> Option<Unit> {
         self.product.unit()
     }
+
+    /// The priced bands above the included units, in order: the overage
+    /// band (up to the fair-use limit when there is one), then the fair-use
+    /// band. This is the one statement of the plans' piecewise structure;
+    /// the engine, the integer batch path, the tier advice and the chart
+    /// all read it from here.
+    #[must_use]
+    pub fn bands(&self) -> [Option<Band>; 2] {
+        let overage = Band {
+            kind: BandKind::Overage,
+            after: self.included,
+            up_to: self.fair_use.as_ref().map(|f| f.limit.max(self.included)),
+            rate: self.overage_rate,
+        };
+        let fair_use = self.fair_use.as_ref().map(|f| Band {
+            kind: BandKind::FairUse,
+            after: f.limit,
+            up_to: None,
+            rate: f.rate,
+        });
+        [Some(overage), fair_use]
+    }
+}
+
+/// Which overage a band bills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BandKind {
+    /// Units above `included`: the (consumption) overage.
+    Overage,
+    /// Units above the fair-use limit.
+    FairUse,
+}
+
+/// Units numbered `after + 1 ..= up_to` (no upper end when `up_to` is
+/// `None`), each billed at `rate`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Band {
+    /// Which overage this is.
+    pub kind: BandKind,
+    /// The last unit before the band.
+    pub after: u64,
+    /// The last unit in the band, if it ends.
+    pub up_to: Option<u64>,
+    /// Price per unit in the band.
+    pub rate: Decimal,
+}
+
+impl Band {
+    /// How many of the first `count` units fall in the band.
+    #[must_use]
+    pub fn units(&self, count: u64) -> u64 {
+        self.up_to
+            .map_or(count, |end| count.min(end))
+            .saturating_sub(self.after)
+    }
 }
 
 /// Checks a plan id: lowercase ASCII letters, digits and single `-` between
@@ -204,6 +259,40 @@ mod tests {
         ] {
             assert!(validate_id(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn bands_split_units_above_the_quota() {
+        let mut plan = Plan {
+            id: "direct-25k".into(),
+            name: "d".into(),
+            product: Product::Direct,
+            currency: Currency::from_code("USD").unwrap(),
+            base_fee: Decimal::ZERO,
+            included: 25_000,
+            overage_rate: Decimal::ONE,
+            fair_use: Some(FairUse {
+                limit: 100_000,
+                rate: Decimal::TWO,
+            }),
+            markup_percent: None,
+            origin: String::new(),
+        };
+        let [Some(overage), Some(fair)] = plan.bands() else {
+            panic!("two bands")
+        };
+        // 130,000 units: 25,001..=100,000 are overage (75,000), 100,001.. fair use (30,000).
+        assert_eq!(
+            (overage.units(130_000), fair.units(130_000)),
+            (75_000, 30_000)
+        );
+        assert_eq!((overage.units(25_000), fair.units(25_000)), (0, 0));
+        assert_eq!((overage.units(25_001), fair.units(100_000)), (1, 0));
+        plan.fair_use = None;
+        let [Some(open), None] = plan.bands() else {
+            panic!("one band")
+        };
+        assert_eq!(open.units(u64::MAX), u64::MAX - 25_000);
     }
 
     #[test]

@@ -14,7 +14,7 @@
 use rust_decimal::Decimal;
 
 use crate::money;
-use crate::plan::Plan;
+use crate::plan::{Band, Plan};
 
 /// A rate as an integer mantissa and how to bring `count × mantissa` to
 /// minor units.
@@ -64,9 +64,9 @@ pub struct Quick {
     pub minor_units: u32,
     /// The base fee in minor units.
     pub base: u64,
-    included: u64,
-    overage: Rate,
-    fair_use: Option<(u64, Rate)>,
+    /// The plan's bands ([`Plan::bands`]) with their rates as integers.
+    overage: (Band, Rate),
+    fair_use: Option<(Band, Rate)>,
 }
 
 /// The rounded platform lines of one bill, in minor units.
@@ -91,13 +91,14 @@ impl Quick {
         if base.scale() != minor_units {
             return None;
         }
+        let [overage, fair_use] = plan.bands();
+        let with_rate = |band: Band| Rate::new(band.rate, minor_units).map(|rate| (band, rate));
         Some(Self {
             minor_units,
             base: u64::try_from(base.mantissa()).ok()?,
-            included: plan.included,
-            overage: Rate::new(plan.overage_rate, minor_units)?,
-            fair_use: match &plan.fair_use {
-                Some(f) => Some((f.limit, Rate::new(f.rate, minor_units)?)),
+            overage: with_rate(overage?)?,
+            fair_use: match fair_use {
+                Some(band) => Some(with_rate(band)?),
                 None => None,
             },
         })
@@ -107,14 +108,12 @@ impl Quick {
     /// them, or `None` when a value would not fit in `u64`.
     #[must_use]
     pub fn price(&self, count: u64) -> Option<QuickAmounts> {
-        let overage_end = self.fair_use.map_or(count, |(limit, _)| count.min(limit));
-        let overage = self
-            .overage
-            .times(overage_end.saturating_sub(self.included))?;
+        let (band, rate) = &self.overage;
+        let overage = rate.times(band.units(count))?;
         let mut total = self.base.checked_add(overage)?;
-        let fair_use_overage = match self.fair_use {
-            Some((limit, rate)) => {
-                let amount = rate.times(count.saturating_sub(limit))?;
+        let fair_use_overage = match &self.fair_use {
+            Some((band, rate)) => {
+                let amount = rate.times(band.units(count))?;
                 total = total.checked_add(amount)?;
                 Some(amount)
             }

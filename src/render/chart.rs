@@ -107,10 +107,14 @@ fn volume_step(span: Decimal) -> Decimal {
 
 /// The counts where a tier's line bends, up to `end`.
 fn bends(tier: &Tier<'_>, end: Decimal) -> Vec<Decimal> {
-    let mut points = vec![Decimal::ZERO, Decimal::from(tier.plan.included)];
-    if let Some(fair) = &tier.plan.fair_use {
-        points.push(Decimal::from(fair.limit));
-    }
+    let mut points = vec![Decimal::ZERO];
+    points.extend(
+        tier.plan
+            .bands()
+            .into_iter()
+            .flatten()
+            .map(|band| Decimal::from(band.after)),
+    );
     points.retain(|p| *p < end);
     points.push(end);
     points.sort();

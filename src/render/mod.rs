@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 
 use crate::bill::{Bill, Detail, Line, LineKind};
 use crate::money::{group_count, group_thousands};
-use crate::plan::{Plan, Product};
+use crate::plan::{Band, BandKind, Plan, Product};
 
 /// Output format of `estimate`, `plans` and the like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -36,22 +36,26 @@ pub fn describe(line: &Line, plan: &Plan) -> String {
     let unit = plan.unit().map_or("units", |u| u.plural());
     match (&line.detail, line.kind) {
         (_, LineKind::Base) => format!("Base fee (includes {} {unit})", group_count(plan.included)),
-        (_, LineKind::Overage) if plan.product == Product::Direct => match &plan.fair_use {
-            Some(f) => format!(
-                "Consumption overage: {unit} {}–{}",
-                group_count(plan.included.saturating_add(1)),
-                group_count(f.limit)
-            ),
-            None => format!(
-                "Consumption overage: {unit} above {}",
-                group_count(plan.included)
-            ),
-        },
-        (_, LineKind::Overage) => format!("Overage: {unit} above {}", group_count(plan.included)),
-        (_, LineKind::FairUseOverage) => format!(
-            "Fair-usage overage: {unit} above {}",
-            group_count(plan.fair_use.as_ref().map_or(0, |f| f.limit))
-        ),
+        (_, LineKind::Overage | LineKind::FairUseOverage) => {
+            let (kind, label) = match (line.kind, plan.product) {
+                (LineKind::Overage, Product::Direct) => (BandKind::Overage, "Consumption overage"),
+                (LineKind::Overage, _) => (BandKind::Overage, "Overage"),
+                _ => (BandKind::FairUse, "Fair-usage overage"),
+            };
+            match plan.bands().into_iter().flatten().find(|b| b.kind == kind) {
+                Some(Band {
+                    after,
+                    up_to: Some(end),
+                    ..
+                }) => format!(
+                    "{label}: {unit} {}–{}",
+                    group_count(after.saturating_add(1)),
+                    group_count(end)
+                ),
+                Some(band) => format!("{label}: {unit} above {}", group_count(band.after)),
+                None => label.to_owned(),
+            }
+        }
         (Detail::MetaMessages(m), _) => {
             let tiered = if m.parts.len() > 1 {
                 ", volume tiers"
