@@ -150,13 +150,16 @@ impl Bill<'_> {
         self.plan.currency
     }
 
-    /// Sum of the rounded amounts of the lines of one kind (zero if none).
+    /// Sum of the rounded amounts of the lines of one kind; zero, written
+    /// to the minor unit (`0.00`), when there are none. The amounts are
+    /// non-negative and their checked total exists, so no subset overflows.
     #[must_use]
     pub fn amount_of(&self, kind: LineKind) -> Decimal {
+        let zero = Decimal::new(0, self.currency().minor_units());
         self.lines
             .iter()
             .filter(|l| l.kind == kind)
-            .fold(Decimal::ZERO, |sum, l| sum.saturating_add(l.amount))
+            .fold(zero, |sum, l| sum.saturating_add(l.amount))
     }
 }
 

@@ -3,7 +3,8 @@
 //! Every amount in ctbill is an exact [`Decimal`]. Amounts are computed at
 //! full precision and rounded exactly once per bill line, by
 //! [`round_line`], to the currency's ISO 4217 minor unit, half away from
-//! zero. Nothing else in the crate rounds money.
+//! zero. Nothing else in the crate rounds money; [`round_scaled_minor_units`]
+//! is the same rule on integers, for the batch fast path.
 
 use std::fmt;
 use std::str::FromStr;
@@ -80,6 +81,17 @@ pub fn round_line(exact: Decimal, currency: Currency) -> Decimal {
     // Show every minor-unit digit: 35 USD is written 35.00.
     rounded.rescale(currency.minor_units);
     rounded
+}
+
+/// [`LINE_ROUNDING`] for the integer fast path of `batch`: `value` counts
+/// `1/divisor`-ths of a minor unit (`divisor` a power of ten, at least 10);
+/// returns whole minor units, ties away from zero. Values are never
+/// negative, so away from zero is up. Gives what [`round_line`] gives on the
+/// same amount (a test holds them together).
+#[must_use]
+pub fn round_scaled_minor_units(value: u64, divisor: u64) -> u64 {
+    let (quotient, remainder) = (value / divisor, value % divisor);
+    quotient + u64::from(remainder >= divisor / 2)
 }
 
 /// Writes an amount with thousands separators, e.g. `1,234,567.89`.
@@ -210,6 +222,28 @@ mod tests {
                 round_line(dec(exact), cur(code)).to_string(),
                 expected,
                 "{exact} {code}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_integer_rounding_agrees_with_round_line() {
+        let usd = cur("USD");
+        // (value in 1/divisor-ths of a cent, divisor): 10.5 cents → 11; 10.49 → 10; 0.5 → 1.
+        for (value, divisor) in [
+            (105, 10),
+            (1049, 100),
+            (5, 10),
+            (0, 10),
+            (99_999, 1000),
+            (u64::MAX, 10),
+        ] {
+            let exact = Decimal::from(value) / Decimal::from(divisor) / Decimal::ONE_HUNDRED;
+            let expected = round_line(exact, usd) * Decimal::ONE_HUNDRED;
+            assert_eq!(
+                Decimal::from(round_scaled_minor_units(value, divisor)),
+                expected,
+                "{value}/{divisor}"
             );
         }
     }

@@ -49,10 +49,7 @@ impl Rate {
         let exact = units.checked_mul(self.mantissa)?;
         match self.shift {
             Shift::Up(factor) => exact.checked_mul(factor),
-            Shift::Down(divisor) => {
-                let (quotient, remainder) = (exact / divisor, exact % divisor);
-                Some(quotient + u64::from(remainder >= divisor / 2))
-            }
+            Shift::Down(divisor) => Some(money::round_scaled_minor_units(exact, divisor)),
         }
     }
 }

@@ -463,7 +463,7 @@ pub fn csv(c: &Comparison<'_>) -> String {
         let amount = |kind| {
             quote
                 // Absent lines show as zero at the currency's scale (0.00).
-                .map(|q| crate::money::round_line(q.bill.amount_of(kind), c.currency).to_string())
+                .map(|q| q.bill.amount_of(kind).to_string())
                 .unwrap_or_default()
         };
         let into = c.break_evens.iter().find(|b| b.to.id == id);
