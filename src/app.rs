@@ -6,7 +6,7 @@ use std::io::{self, IsTerminal, Read, Write};
 
 use clap::CommandFactory;
 
-use crate::bill;
+use crate::bill::{self, BillError};
 use crate::calendar::Date;
 use crate::catalog::{self, Catalog};
 use crate::cli::{
@@ -117,15 +117,30 @@ fn usage_from(args: &MetaArgs, unit: Option<Unit>, count: u64) -> Usage {
     }
 }
 
+/// Says which command-line flag a pricing error comes from (the engine and
+/// the catalog speak of units and usage, not of flags).
+fn name_the_flag(err: Error) -> Error {
+    match err {
+        Error::Meta { spec, source, .. } => Error::Input(format!("--meta {spec}: {source}")),
+        Error::Bill(
+            e @ BillError::WrongUnit {
+                expected, given, ..
+            },
+        ) => Error::Input(format!(
+            "{e}; use {} instead of {}",
+            expected.flag(),
+            given.flag()
+        )),
+        other => other,
+    }
+}
+
 fn estimate(catalog: &Catalog, args: &EstimateArgs, out: &mut Output<'_>) -> Result<u8, Error> {
     let plan = catalog.plan(&args.plan)?;
     bill::check_unit(plan, None)?;
     let (unit, count) = read_count(&args.count, plan)?;
     let usage = usage_from(&args.meta, unit, count);
-    let bill = catalog::price(catalog, plan, &usage).map_err(|err| match err {
-        Error::Meta { spec, source, .. } => Error::Input(format!("--meta {spec}: {source}")),
-        other => other,
-    })?;
+    let bill = catalog::price(catalog, plan, &usage).map_err(name_the_flag)?;
     let text = match args.format {
         Format::Table => render::table::bill(&bill, args.explain),
         Format::Json => render::json::bill(&bill, args.explain),
@@ -292,7 +307,7 @@ fn compare(catalog: &Catalog, args: &CompareArgs, out: &mut Output<'_>) -> Resul
     let usage = usage_from(&args.meta, Some(unit), count.unwrap_or(0));
     let bills = tiers
         .iter()
-        .map(|plan| catalog::price(catalog, plan, &usage))
+        .map(|plan| catalog::price(catalog, plan, &usage).map_err(name_the_flag))
         .collect::<Result<Vec<_>, _>>()?;
     let comparison = Comparison::new(bills, count, (currency, choice), args.budget)
         .map_err(|e| Error::Input(e.to_string()))?;

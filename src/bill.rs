@@ -174,21 +174,19 @@ pub enum BillError {
     FreePlan(String),
     /// The count is in the other product's unit.
     #[error(
-        "plan `{plan}` is a {product} plan and bills {expected}, not {given}; use {flag} instead of {wrong_flag}"
+        "plan `{plan}` is a {product} plan and bills {}, not {}",
+        .expected.plural(),
+        .given.plural()
     )]
     WrongUnit {
         /// The plan id.
         plan: String,
         /// The plan's product.
         product: Product,
-        /// The plan's unit, plural.
-        expected: &'static str,
-        /// The unit given, plural.
-        given: &'static str,
-        /// The right flag.
-        flag: &'static str,
-        /// The flag used.
-        wrong_flag: &'static str,
+        /// The plan's unit.
+        expected: Unit,
+        /// The unit given.
+        given: Unit,
     },
     /// Meta charges or a markup on a plan that does not pass Meta through.
     #[error("plan `{plan}` is a {product} plan: {what} only apply to WhatsApp Direct plans")]
@@ -220,10 +218,8 @@ pub fn check_unit(plan: &Plan, unit: Option<Unit>) -> Result<Unit, BillError> {
         Some(given) if given != expected => Err(BillError::WrongUnit {
             plan: plan.id.clone(),
             product: plan.product,
-            expected: expected.plural(),
-            given: given.plural(),
-            flag: expected.flag(),
-            wrong_flag: given.flag(),
+            expected,
+            given,
         }),
         _ => Ok(expected),
     }
@@ -345,7 +341,7 @@ pub fn bill(
         MetaCharges::None => {
             if plan.product == Product::Direct {
                 notes.push(Cow::Borrowed(
-                    "Meta's WhatsApp charges are not included: give them with --meta-amount or --meta CATEGORY:MARKET=COUNT",
+                    "Meta's WhatsApp charges are not included: no Meta usage was given",
                 ));
             }
         }
@@ -625,7 +621,7 @@ pub(crate) mod tests {
         let err = check_unit(&direct(), Some(Unit::Notifications)).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "plan `direct-test` is a direct plan and bills conversations, not notifications; use --conversations instead of --sent"
+            "plan `direct-test` is a direct plan and bills conversations, not notifications"
         );
         let plan = connect("30.00", 10_000, "0.0070", "USD");
         assert!(matches!(

@@ -265,28 +265,15 @@ impl<'c> Pricer<'c, '_> {
             }
         };
         crate::bill::check_unit(plan, Some(unit)).map_err(|e| match e {
-            BillError::WrongUnit {
-                plan,
-                product,
-                expected,
-                given,
-                ..
-            } => {
-                // The engine's message, with the batch's columns for flags.
-                let right = match unit {
-                    Unit::Notifications => Unit::Conversations,
-                    Unit::Conversations => Unit::Notifications,
-                };
-                let e = BillError::WrongUnit {
-                    plan,
-                    product,
-                    expected,
-                    given,
-                    flag: right.column(),
-                    wrong_flag: unit.column(),
-                };
-                Self::error(row, unit.column(), e.to_string())
-            }
+            e @ BillError::WrongUnit { expected, .. } => Self::error(
+                row,
+                unit.column(),
+                format!(
+                    "{e}; use {} instead of {}",
+                    expected.column(),
+                    unit.column()
+                ),
+            ),
             other => Self::error(row, "plan", other.to_string()),
         })?;
         let count = usage::parse_count(text).map_err(|m| Self::error(row, unit.column(), m))?;
