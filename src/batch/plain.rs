@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use super::quick::Quick;
 use super::sink::Sink;
-use super::{AMOUNT_COLUMNS, Format, Options, RowError, Tally, write_outcome};
+use super::{Format, Options, RowError, Tally, write_outcome};
 use crate::catalog::{self, Catalog};
 use crate::error::Error;
 use crate::plan::{Plan, Unit};
@@ -121,12 +121,7 @@ pub(super) fn run<R: Read>(
     let column = plan.unit().map_or("sent", Unit::column);
     let names = [column.to_owned()];
     if options.format == Format::Csv {
-        sink.raw(column.as_bytes());
-        for name in AMOUNT_COLUMNS {
-            sink.comma();
-            sink.raw(name.as_bytes());
-        }
-        sink.end_row()?;
+        sink.header(&names)?;
     }
     let quick = match options.format {
         Format::Csv => Quick::new(plan),
@@ -173,6 +168,7 @@ pub(super) fn run<R: Read>(
                 } else {
                     sink.field(text); // e.g. `15,000`: quoted
                 }
+                // The columns of `Sink::amounts`, written from integers.
                 sink.raw(base.as_bytes());
                 sink.minor(amounts.overage, scale);
                 sink.comma();

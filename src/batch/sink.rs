@@ -8,6 +8,7 @@ use std::io::Write;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::AMOUNT_COLUMNS;
 use crate::bill::{Bill, LineKind};
 use crate::error::Error;
 
@@ -183,9 +184,26 @@ impl<'w> Sink<'w> {
         self.comma();
     }
 
-    /// The amount columns of a bad row: six empty amounts, then the error.
+    /// The header row: the input's columns, then [`AMOUNT_COLUMNS`].
+    pub(crate) fn header(&mut self, input: &[String]) -> Result<(), Error> {
+        for (i, name) in input.iter().enumerate() {
+            if i > 0 {
+                self.comma();
+            }
+            self.field(name.as_bytes());
+        }
+        for name in AMOUNT_COLUMNS {
+            self.comma();
+            self.raw(name.as_bytes());
+        }
+        self.end_row()
+    }
+
+    /// The amount columns of a bad row: every amount empty, then the error.
     pub(crate) fn error(&mut self, message: &str) {
-        self.raw(b",,,,,,,");
+        for _ in AMOUNT_COLUMNS {
+            self.comma();
+        }
         self.field(message.as_bytes());
     }
 

@@ -338,17 +338,7 @@ pub(super) fn run<R: Read>(
     }
     let header = Header::parse(&record, options.default_plan)?;
     if options.format == Format::Csv {
-        for (i, name) in header.names.iter().enumerate() {
-            if i > 0 {
-                sink.comma();
-            }
-            sink.field(name.as_bytes());
-        }
-        for name in AMOUNT_COLUMNS {
-            sink.comma();
-            sink.raw(name.as_bytes());
-        }
-        sink.end_row()?;
+        sink.header(&header.names)?;
     }
     let width = header.names.len();
     let mut pricer = Pricer {
