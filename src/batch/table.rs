@@ -116,24 +116,6 @@ impl Header {
     }
 }
 
-/// Plans looked up so far, so a row's plan id costs a comparison or two.
-struct Plans<'c> {
-    catalog: &'c Catalog,
-    seen: Vec<&'c Plan>,
-}
-
-impl<'c> Plans<'c> {
-    fn get(&mut self, id: &[u8]) -> Result<&'c Plan, String> {
-        if let Some(plan) = self.seen.iter().find(|p| p.id.as_bytes() == id) {
-            return Ok(plan);
-        }
-        let id = std::str::from_utf8(id).map_err(|_| "the plan id is not UTF-8 text".to_owned())?;
-        let plan = self.catalog.plan(id).map_err(|e| e.to_string())?;
-        self.seen.push(plan);
-        Ok(plan)
-    }
-}
-
 /// One row's cell as text, trimmed; empty when absent.
 fn cell(record: &ByteRecord, column: Option<usize>) -> Result<&str, String> {
     let Some(bytes) = column.and_then(|i| record.get(i)) else {
@@ -146,8 +128,8 @@ fn cell(record: &ByteRecord, column: Option<usize>) -> Result<&str, String> {
 
 struct Pricer<'c, 'o> {
     options: &'o Options<'c>,
+    catalog: &'c Catalog,
     header: Header,
-    plans: Plans<'c>,
 }
 
 impl<'c> Pricer<'c, '_> {
@@ -205,9 +187,9 @@ impl<'c> Pricer<'c, '_> {
                 Self::error(row, "plan", "the plan is empty; give a plan id such as connect-10k, or --plan ID for rows without one")
             })?
         } else {
-            self.plans
-                .get(id.as_bytes())
-                .map_err(|m| Self::error(row, "plan", m))?
+            self.catalog
+                .plan(id)
+                .map_err(|e| Self::error(row, "plan", e.to_string()))?
         };
         let (unit, count) = self.count(record, row, plan)?;
         let meta = self.meta(record, row)?;
@@ -343,10 +325,7 @@ pub(super) fn run<R: Read>(
     let width = header.names.len();
     let mut pricer = Pricer {
         options,
-        plans: Plans {
-            catalog,
-            seen: Vec::new(),
-        },
+        catalog,
         header,
     };
     let mut tally = Tally::default();
