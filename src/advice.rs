@@ -86,7 +86,10 @@ impl<'p> Tier<'p> {
     /// The tier of a bill: the bill's total less its platform lines.
     #[must_use]
     pub fn from_bill(bill: &Bill<'p>) -> Self {
-        let extra = bill.amount_of(LineKind::Meta) + bill.amount_of(LineKind::Markup);
+        // Both are parts of the bill's checked total, so their sum fits.
+        let extra = bill
+            .amount_of(LineKind::Meta)
+            .saturating_add(bill.amount_of(LineKind::Markup));
         Self {
             plan: bill.plan,
             extra,
@@ -762,8 +765,8 @@ pub fn reach(tier: &Tier<'_>, budget: Decimal) -> Result<Reach, AdviceError> {
         while !fits(x) && x > Decimal::ZERO {
             x -= Decimal::ONE;
         }
-        while fits(x + Decimal::ONE) {
-            x += Decimal::ONE;
+        while let Some(next) = x.checked_add(Decimal::ONE).filter(|&next| fits(next)) {
+            x = next;
         }
         let n = u64::try_from(x)
             .ok()

@@ -26,10 +26,11 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::table::{Align, Table};
-use super::{amount_text, fair_use_text, markdown};
+use super::{fair_use_text, markdown};
 use crate::advice::{BreakEven, Comparison, CurrencyChoice, Reach, Tier};
 use crate::bill::LineKind;
 use crate::money::group_count;
+use crate::money::group_thousands;
 use crate::plan::Product;
 
 /// "WhatsApp Connect" or "WhatsApp Direct".
@@ -94,7 +95,7 @@ fn reach_text(reach: Reach, tier: Option<&Tier<'_>>, unit: &str) -> String {
             unit.trim_end_matches('s')
         ),
         Reach::NotEvenBase => match tier.and_then(|t| t.total(0).ok()) {
-            Some(floor) => format!("not even the base fee ({} a month)", amount_text(floor)),
+            Some(floor) => format!("not even the base fee ({} a month)", group_thousands(floor)),
             None => "not even the base fee".to_owned(),
         },
     }
@@ -136,7 +137,7 @@ pub fn quote_table(c: &Comparison<'_>) -> Table {
     columns.push(("vs cheapest", Align::Left));
     let mut table = Table::new(&columns);
     for q in &c.quotes {
-        let amount = |kind| amount_text(q.bill.amount_of(kind));
+        let amount = |kind| group_thousands(q.bill.amount_of(kind));
         let mut row = vec![
             q.bill.plan.id.clone(),
             group_count(q.bill.plan.included),
@@ -150,11 +151,11 @@ pub fn quote_table(c: &Comparison<'_>) -> Table {
             row.push(amount(LineKind::Meta));
             row.push(amount(LineKind::Markup));
         }
-        row.push(amount_text(q.bill.total));
+        row.push(group_thousands(q.bill.total));
         row.push(if q.cheapest {
             "cheapest".to_owned()
         } else {
-            format!("+{}", amount_text(q.difference))
+            format!("+{}", group_thousands(q.difference))
         });
         table.row(row);
     }
@@ -179,7 +180,7 @@ pub fn prices_table(c: &Comparison<'_>) -> Table {
         let mut row = vec![
             t.plan.id.clone(),
             group_count(t.plan.included),
-            amount_text(t.plan.base_fee),
+            group_thousands(t.plan.base_fee),
             t.plan.overage_rate.to_string(),
         ];
         if fair {
@@ -197,7 +198,7 @@ pub fn budget_table(c: &Comparison<'_>) -> Option<Table> {
     let header = format!(
         "Within {} {} a month",
         c.currency,
-        amount_text(budget.amount)
+        group_thousands(budget.amount)
     );
     let mut table = Table::new(&[("Plan", Align::Left), (&header, Align::Left)]);
     for (plan, reach) in &budget.reach {
@@ -217,7 +218,7 @@ fn cheapest_text(c: &Comparison<'_>) -> Option<String> {
         c.unit.plural(),
         q.bill.plan.id,
         c.currency,
-        amount_text(q.bill.total)
+        group_thousands(q.bill.total)
     ))
 }
 

@@ -71,12 +71,6 @@ pub fn describe(line: &Line, plan: &Plan) -> String {
     }
 }
 
-/// A quantity as shown: counts grouped (`5,000`), the markup's base as money.
-#[must_use]
-pub fn quantity_text(line: &Line) -> String {
-    group_thousands(line.quantity)
-}
-
 /// A unit price as written (`0.0070`); the markup as a percentage.
 #[must_use]
 pub fn unit_price_text(line: &Line) -> String {
@@ -178,11 +172,4 @@ pub fn markup_text(plan: &Plan) -> String {
     plan.markup_percent
         .map(|p| format!("{}%", p.normalize()))
         .unwrap_or_default()
-}
-
-/// The rounded amount in a currency's minor unit (used for totals of
-/// sums, which are already on the minor unit).
-#[must_use]
-pub fn amount_text(amount: Decimal) -> String {
-    group_thousands(amount)
 }

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::bill::Bill;
+use crate::money::group_thousands;
 use crate::plan::Plan;
 
 /// Column alignment.
@@ -161,16 +162,16 @@ pub fn bill_table(bill: &Bill<'_>) -> Table {
     for line in &bill.lines {
         table.row(vec![
             super::describe(line, bill.plan),
-            super::quantity_text(line),
+            group_thousands(line.quantity),
             super::unit_price_text(line),
-            super::amount_text(line.amount),
+            group_thousands(line.amount),
         ]);
     }
     table.footer(vec![
         "Total".to_owned(),
         String::new(),
         String::new(),
-        format!("{} {}", bill.currency(), super::amount_text(bill.total)),
+        format!("{} {}", bill.currency(), group_thousands(bill.total)),
     ]);
     table
 }
@@ -201,7 +202,7 @@ pub fn plans_table(plans: &[Plan]) -> Table {
             } else {
                 String::new()
             },
-            when_paid(super::amount_text(plan.base_fee)),
+            when_paid(group_thousands(plan.base_fee)),
             when_paid(crate::money::group_count(plan.included)),
             when_paid(plan.overage_rate.to_string()),
             super::fair_use_text(plan),
@@ -225,7 +226,7 @@ pub fn plan_card(plan: &Plan) -> String {
         field("currency", plan.currency.to_string());
         field(
             "base fee",
-            format!("{} per month", super::amount_text(plan.base_fee)),
+            format!("{} per month", group_thousands(plan.base_fee)),
         );
         field("included", unit.count_text(plan.included));
         field(
