@@ -44,8 +44,8 @@ fn nice_step(raw: Decimal, floor: Decimal) -> Decimal {
     let raw = raw.max(floor);
     let ten = Decimal::TEN;
     let mut power = Decimal::ONE;
-    while power * ten <= raw && power < Decimal::from(10_u64.pow(18)) {
-        power *= ten;
+    while let Some(next) = power.checked_mul(ten).filter(|next| *next <= raw) {
+        power = next;
     }
     while power > raw && power > Decimal::new(1, 6) {
         power /= ten;
@@ -58,14 +58,30 @@ fn nice_step(raw: Decimal, floor: Decimal) -> Decimal {
         ten,
     ]
     .into_iter()
-    .map(|m| m * power)
+    .filter_map(|m| m.checked_mul(power))
     .find(|step| *step >= raw)
-    .unwrap_or(ten * power)
+    .unwrap_or(raw)
 }
 
-/// `value` rounded up to a whole number of `step`s.
+/// `value` rounded up to a whole number of `step`s (`value` itself when
+/// that would not fit).
 fn ceil_to(value: Decimal, step: Decimal) -> Decimal {
-    (value / step).ceil() * step
+    value
+        .checked_div(step)
+        .and_then(|steps| steps.ceil().checked_mul(step))
+        .unwrap_or(value)
+}
+
+/// Most ticks an axis gets, whatever the amounts: the steps aim at about
+/// eight, and this bounds the drawing even for absurd figures.
+const MAX_TICKS: u32 = 40;
+
+/// `0, step, 2 × step, …` up to `max`, at most [`MAX_TICKS`] + 1 of them.
+fn ticks(max: Decimal, step: Decimal) -> impl Iterator<Item = Decimal> {
+    (0..=MAX_TICKS).map_while(move |i| {
+        step.checked_mul(Decimal::from(i))
+            .filter(|tick| *tick <= max)
+    })
 }
 
 /// Pixels for drawing only: the amount was computed exactly before.
@@ -187,17 +203,18 @@ struct Frame {
 impl Frame {
     /// Pixels for drawing only: the amounts were computed exactly before.
     fn sx(&self, n: Decimal) -> f64 {
-        LEFT + px(n / self.x_max) * (WIDTH - RIGHT - LEFT)
+        LEFT + px(n.checked_div(self.x_max).unwrap_or_default()) * (WIDTH - RIGHT - LEFT)
     }
 
     fn sy(&self, v: Decimal) -> f64 {
-        HEIGHT - BOTTOM - px(v / self.y_max) * (HEIGHT - BOTTOM - TOP)
+        HEIGHT
+            - BOTTOM
+            - px(v.checked_div(self.y_max).unwrap_or_default()) * (HEIGHT - BOTTOM - TOP)
     }
 }
 
 fn header(out: &mut String, c: &Comparison<'_>) {
     let x0 = LEFT;
-    let unit = c.unit.plural();
     let currency = c.currency.code();
     let _ = writeln!(
         out,
@@ -222,8 +239,8 @@ fn header(out: &mut String, c: &Comparison<'_>) {
     );
     let subtitle = match c.cheapest() {
         Some(q) => format!(
-            "Quoted: {} {unit}; cheapest there: {} ({currency} {}). Dots: where the next tier becomes cheaper.",
-            group_count(q.bill.count),
+            "Quoted: {}; cheapest there: {} ({currency} {}). Dots: where the next tier becomes cheaper.",
+            c.unit.count_text(q.bill.count),
             q.bill.plan.id,
             group_thousands(q.bill.total)
         ),
@@ -248,31 +265,26 @@ fn grid(out: &mut String, c: &Comparison<'_>, f: &Frame) {
         out,
         r##"<g class="grid" stroke="#e4e4e4" stroke-width="1">"##
     );
-    let mut tick = Decimal::ZERO;
-    while tick <= y_max {
+    for tick in ticks(y_max, f.y_step) {
         let y = sy(tick);
         let _ = writeln!(
             out,
             r#"<line x1="{x0:.1}" y1="{y:.1}" x2="{x1:.1}" y2="{y:.1}"/>"#
         );
-        tick += f.y_step;
     }
-    let mut tick = Decimal::ZERO;
-    while tick <= x_max {
+    for tick in ticks(x_max, f.x_step) {
         let x = sx(tick);
         let _ = writeln!(
             out,
             r#"<line x1="{x:.1}" y1="{y0:.1}" x2="{x:.1}" y2="{y1:.1}"/>"#
         );
-        tick += f.x_step;
     }
     let _ = writeln!(out, "</g>");
     let _ = writeln!(
         out,
         r##"<g class="axis-labels" font-size="12" fill="#444">"##
     );
-    let mut tick = Decimal::ZERO;
-    while tick <= y_max {
+    for tick in ticks(y_max, f.y_step) {
         let _ = writeln!(
             out,
             r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{currency} {}</text>"#,
@@ -280,10 +292,8 @@ fn grid(out: &mut String, c: &Comparison<'_>, f: &Frame) {
             sy(tick) + 4.0,
             group_thousands(tick.normalize())
         );
-        tick += f.y_step;
     }
-    let mut tick = Decimal::ZERO;
-    while tick <= x_max {
+    for tick in ticks(x_max, f.x_step) {
         let _ = writeln!(
             out,
             r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
@@ -291,7 +301,6 @@ fn grid(out: &mut String, c: &Comparison<'_>, f: &Frame) {
             y0 + 20.0,
             group_count(u64::try_from(tick).unwrap_or(0))
         );
-        tick += f.x_step;
     }
     let _ = writeln!(out, "</g>");
     let _ = writeln!(

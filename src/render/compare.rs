@@ -47,7 +47,7 @@ fn product_name(product: Product) -> &'static str {
 pub fn title(c: &Comparison<'_>) -> String {
     let volume = c
         .count
-        .map(|n| format!(" at {} {}", group_count(n), c.unit.plural()))
+        .map(|n| format!(" at {}", c.unit.count_text(n)))
         .unwrap_or_default();
     let currency = match &c.currency_choice {
         CurrencyChoice::Given => format!("in {}", c.currency),
@@ -213,9 +213,8 @@ pub fn budget_table(c: &Comparison<'_>) -> Option<Table> {
 fn cheapest_text(c: &Comparison<'_>) -> Option<String> {
     let q = c.cheapest()?;
     Some(format!(
-        "Cheapest at {} {}: {} ({} {}).",
-        group_count(q.bill.count),
-        c.unit.plural(),
+        "Cheapest at {}: {} ({} {}).",
+        c.unit.count_text(q.bill.count),
         q.bill.plan.id,
         c.currency,
         group_thousands(q.bill.total)

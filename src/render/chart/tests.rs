@@ -1,3 +1,6 @@
+//! Chart tests: the SVG parses, has one series per tier, and its axes,
+//! ticks and labels match figures worked by hand.
+
 use rust_decimal::Decimal;
 
 use super::*;
@@ -110,6 +113,28 @@ fn a_budget_only_chart_draws_the_budget() {
             .count(),
         3
     );
+}
+
+#[test]
+fn absurd_amounts_give_a_bounded_chart_not_a_hang() {
+    // A budget of 10^26 dollars: every axis still gets at most MAX_TICKS + 1
+    // ticks (the tick step used to stop growing at 10^19).
+    let svg = chart(
+        &ladder(),
+        Some(1),
+        Some(Decimal::from_i128_with_scale(10_i128.pow(26), 0)),
+    );
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let grid_lines = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("g") && n.attribute("class") == Some("grid"))
+        .flat_map(|g| g.children().filter(|n| n.has_tag_name("line")))
+        .count();
+    assert!(
+        grid_lines <= 2 * (MAX_TICKS as usize + 1),
+        "{grid_lines} grid lines"
+    );
+    assert!(svg.len() < 100_000, "{} bytes", svg.len());
 }
 
 #[test]
