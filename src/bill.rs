@@ -200,7 +200,7 @@ pub enum BillError {
     },
     /// An amount grew past what can be represented exactly.
     #[error(
-        "the amounts are too large to compute exactly ({0} overflowed); check the counts and rates"
+        "the {0} cannot be computed exactly: it needs more than the 28 significant digits ctbill keeps; check the counts and rates"
     )]
     Overflow(&'static str),
 }
@@ -226,11 +226,11 @@ pub fn check_unit(plan: &Plan, unit: Option<Unit>) -> Result<Unit, BillError> {
 }
 
 fn mul(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, BillError> {
-    a.checked_mul(b).ok_or(BillError::Overflow(what))
+    money::exact_mul(a, b).ok_or(BillError::Overflow(what))
 }
 
 fn add(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, BillError> {
-    a.checked_add(b).ok_or(BillError::Overflow(what))
+    money::exact_add(a, b).ok_or(BillError::Overflow(what))
 }
 
 /// Base, overage and fair-use overage: the platform fee for `count` units.
@@ -378,9 +378,9 @@ pub fn bill(
         let percent = markup_override
             .or(plan.markup_percent)
             .unwrap_or(Decimal::ZERO);
-        let fraction = percent
-            .checked_div(Decimal::ONE_HUNDRED)
-            .ok_or(BillError::Overflow("markup"))?
+        // Percent to fraction by moving the point, exactly (10 → 0.1).
+        let fraction = Decimal::try_from_i128_with_scale(percent.mantissa(), percent.scale() + 2)
+            .map_err(|_| BillError::Overflow("markup"))?
             .normalize();
         let exact = mul(subtotal, fraction, "markup")?;
         lines.push(Line::new(

@@ -83,6 +83,60 @@ pub fn round_line(exact: Decimal, currency: Currency) -> Decimal {
     rounded
 }
 
+/// `a × b` when the product can be held exactly, `None` otherwise.
+///
+/// `Decimal::checked_mul` rounds a product that needs more than 28
+/// significant digits instead of failing, which would break "compute
+/// exactly, round once". This multiplies the mantissas in 128 bits and
+/// keeps the scale of the factors (`5,000 × 0.0070 = 35.0000`), dropping
+/// trailing zeros only when that is what it takes to fit; it fails when the
+/// result still does not fit.
+///
+/// # Example
+///
+/// ```
+/// use ctbill::money::exact_mul;
+/// use rust_decimal::Decimal;
+/// assert_eq!(exact_mul(Decimal::new(5000, 0), Decimal::new(70, 4)), Some(Decimal::new(350000, 4)));
+/// let rate = Decimal::from_str_exact("0.2440243902439024390243902439").unwrap();
+/// assert_eq!(exact_mul(Decimal::from(41), rate), None); // 31 significant digits
+/// ```
+#[must_use]
+pub fn exact_mul(a: Decimal, b: Decimal) -> Option<Decimal> {
+    from_parts(
+        a.mantissa().checked_mul(b.mantissa())?,
+        a.scale() + b.scale(),
+    )
+}
+
+/// `a + b` when the sum can be held exactly, `None` otherwise (where
+/// `Decimal::checked_add` would round a sum needing more than 28 digits).
+#[must_use]
+pub fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let scale = a.scale().max(b.scale());
+    let widen = |d: Decimal| {
+        10_i128
+            .checked_pow(scale - d.scale())
+            .and_then(|factor| d.mantissa().checked_mul(factor))
+    };
+    from_parts(widen(a)?.checked_add(widen(b)?)?, scale)
+}
+
+/// A decimal from a mantissa and scale, dropping trailing zeros only when
+/// that is what it takes to fit; `None` when it cannot be held exactly.
+fn from_parts(mut mantissa: i128, mut scale: u32) -> Option<Decimal> {
+    loop {
+        if let Ok(value) = Decimal::try_from_i128_with_scale(mantissa, scale) {
+            return Some(value);
+        }
+        if scale == 0 || mantissa % 10 != 0 {
+            return None;
+        }
+        mantissa /= 10;
+        scale -= 1;
+    }
+}
+
 /// [`LINE_ROUNDING`] for the integer fast path of `batch`: `value` counts
 /// `1/divisor`-ths of a minor unit (`divisor` a power of ten, at least 10);
 /// returns whole minor units, ties away from zero. Values are never
@@ -246,6 +300,54 @@ mod tests {
                 "{value}/{divisor}"
             );
         }
+    }
+
+    #[test]
+    fn products_are_exact_or_refused() {
+        // 15 × 0.0070 = 0.1050, kept at four places; 2^64 × 0.0070 fits.
+        assert_eq!(
+            exact_mul(dec("15"), dec("0.0070")).unwrap().to_string(),
+            "0.1050"
+        );
+        assert_eq!(
+            exact_mul(Decimal::from(u64::MAX), dec("0.0070"))
+                .unwrap()
+                .to_string(),
+            "129127208515966861.3050"
+        );
+        // Scale 30 does not fit, but the product has trailing zeros to drop:
+        // 0.000000000000000000000000000100 (written 30 places) is 10^-28.
+        let tiny = dec("0.00000000000000010"); // 17 places
+        let small = dec("0.0000000000010"); // 13 places
+        assert_eq!(
+            exact_mul(tiny, small).unwrap().to_string(),
+            "0.0000000000000000000000000001"
+        );
+        // 41 × 0.2440243902439024390243902439 = 10.0049999999999999999999999999 (30 digits).
+        assert_eq!(
+            exact_mul(dec("41"), dec("0.2440243902439024390243902439")),
+            None
+        );
+        assert_eq!(exact_mul(Decimal::MAX, dec("2")), None);
+        assert_eq!(exact_mul(dec("-1.5"), dec("2")), Some(dec("-3")));
+    }
+
+    #[test]
+    fn sums_are_exact_or_refused() {
+        assert_eq!(
+            exact_add(dec("35.0000"), dec("30.00")).unwrap().to_string(),
+            "65.0000"
+        );
+        assert_eq!(
+            exact_add(dec("0.1"), dec("-0.1")).unwrap().to_string(),
+            "0.0"
+        );
+        // 10^20 + 10^-9 needs 30 digits: checked_add would round it away.
+        assert_eq!(
+            exact_add(dec("100000000000000000000"), dec("0.000000001")),
+            None
+        );
+        assert_eq!(exact_add(Decimal::MAX, Decimal::ONE), None);
     }
 
     #[test]

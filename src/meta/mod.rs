@@ -37,7 +37,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use crate::calendar::{Date, Month};
-use crate::money::Currency;
+use crate::money::{self, Currency};
 
 pub use market::{MappingRow, MarketMapping, ResolvedMarket};
 pub use parse::{
@@ -469,9 +469,8 @@ impl RateCard {
         let tiers = row.tiers(category);
         if tiers.is_empty() {
             if count > 0 {
-                let exact = list_rate
-                    .checked_mul(Decimal::from(count))
-                    .ok_or_else(overflow)?;
+                let exact =
+                    money::exact_mul(list_rate, Decimal::from(count)).ok_or_else(overflow)?;
                 charge.parts.push(TierPart {
                     count,
                     rate: list_rate,
@@ -491,11 +490,10 @@ impl RateCard {
             let top = tier.to.map_or(count, |to| to.min(count));
             let inside = top.saturating_sub(below);
             if inside > 0 {
-                let exact = tier
-                    .rate
-                    .checked_mul(Decimal::from(inside))
-                    .ok_or_else(overflow)?;
-                charge.exact_total = charge.exact_total.checked_add(exact).ok_or_else(overflow)?;
+                let exact =
+                    money::exact_mul(tier.rate, Decimal::from(inside)).ok_or_else(overflow)?;
+                charge.exact_total =
+                    money::exact_add(charge.exact_total, exact).ok_or_else(overflow)?;
                 charge.parts.push(TierPart {
                     count: inside,
                     rate: tier.rate,
