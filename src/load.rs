@@ -82,7 +82,8 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 /// Where plans and rate cards come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
-    /// A directory: `*.toml` plan files, and rate cards under `meta/`.
+    /// A directory: `*.toml` plan files, and Meta's CSV files (rate cards,
+    /// the market mapping) in `meta/` or beside the plans.
     Dir(PathBuf),
     /// The copy of the shipped `plans/` compiled into the binary.
     Embedded,
@@ -129,7 +130,7 @@ mod embedded {
 pub struct SourceFiles {
     /// `*.toml` plan files, sorted by name.
     pub plans: Vec<SourceFile>,
-    /// `meta/*.csv` rate cards and market mappings, sorted by name.
+    /// `*.csv` and `meta/*.csv`: rate cards and market mappings, sorted by name.
     pub cards: Vec<SourceFile>,
 }
 
@@ -167,12 +168,12 @@ impl SourceFiles {
                 "no plan files here; a plans directory holds one or more `*.toml` files with [[plan]] tables",
             )]);
         }
+        // Meta's CSV files may sit in `meta/` or beside the plans.
+        let mut cards = read_matching(dir, "csv")?;
         let meta = dir.join("meta");
-        let cards = if meta.is_dir() {
-            read_matching(&meta, "csv")?
-        } else {
-            Vec::new()
-        };
+        if meta.is_dir() {
+            cards.extend(read_matching(&meta, "csv")?);
+        }
         Ok(Self { plans, cards })
     }
 }
