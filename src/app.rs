@@ -3,6 +3,7 @@
 //! stdout and stderr.
 
 use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
 
 use clap::CommandFactory;
 
@@ -33,7 +34,14 @@ pub struct Output<'a> {
 ///
 /// Anything that stops the command; nothing has been written to stdout then.
 pub fn execute(cli: Cli, out: &mut Output<'_>) -> Result<u8, Error> {
-    let source = Source::resolve(cli.plans.clone());
+    // CTBILL_PLANS is read here rather than by clap, so that an empty value
+    // means "not set" instead of an error.
+    let plans_dir = cli.plans.clone().or_else(|| {
+        std::env::var_os("CTBILL_PLANS")
+            .filter(|dir| !dir.is_empty())
+            .map(PathBuf::from)
+    });
+    let source = Source::resolve(plans_dir);
     match cli.command {
         Command::Estimate(args) => estimate(&Catalog::load(source)?, &args, out),
         Command::Compare(args) => compare(&Catalog::load(source)?, &args, out),
@@ -85,6 +93,8 @@ fn read_count(args: &CountArgs, plan: &Plan) -> Result<(Option<Unit>, u64), Erro
                 "standard input: cannot read a count ({e}); pass {flag} N instead"
             ))
         })?;
+    // A file saved by a spreadsheet may start with a byte-order mark.
+    let text = text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
         return Err(Error::Input(format!(
             "standard input is empty: expected one count such as 15000, or pass {flag} N"
@@ -97,7 +107,7 @@ fn read_count(args: &CountArgs, plan: &Plan) -> Result<(Option<Unit>, u64), Erro
         )));
     }
     let count =
-        usage::parse_count(&text).map_err(|m| Error::Input(format!("standard input: {m}")))?;
+        usage::parse_count(text).map_err(|m| Error::Input(format!("standard input: {m}")))?;
     Ok((None, count))
 }
 

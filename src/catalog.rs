@@ -187,10 +187,18 @@ impl CardMemo {
 /// names the usage as written), overflow.
 pub fn price<'p>(catalog: &Catalog, plan: &'p Plan, usage: &Usage) -> Result<Bill<'p>, Error> {
     bill::check_unit(plan, usage.unit)?;
+    let direct = plan.product == Product::Direct;
+    // A spreadsheet that fills unused cells with 0 gives a zero Meta amount,
+    // zero message counts or a zero markup on Connect rows: that is no Meta
+    // usage, not an error. Anything non-zero there still is one.
     let meta = match &usage.meta {
         MetaUsage::None => MetaCharges::None,
+        MetaUsage::Amount(amount) if !direct && amount.is_zero() => MetaCharges::None,
         MetaUsage::Amount(amount) => MetaCharges::Amount(*amount),
-        MetaUsage::Messages(counts) if plan.product == Product::Direct => {
+        MetaUsage::Messages(counts) if !direct && counts.iter().all(|c| c.count == 0) => {
+            MetaCharges::None
+        }
+        MetaUsage::Messages(counts) if direct => {
             price_messages(catalog, catalog.rate_book()?, plan, usage.month, counts)?
         }
         MetaUsage::Messages(_) => {
@@ -202,7 +210,8 @@ pub fn price<'p>(catalog: &Catalog, plan: &'p Plan, usage: &Usage) -> Result<Bil
             .into());
         }
     };
-    Ok(bill::bill(plan, usage.count, usage.markup_percent, meta)?)
+    let markup = usage.markup_percent.filter(|m| direct || !m.is_zero());
+    Ok(bill::bill(plan, usage.count, markup, meta)?)
 }
 
 /// Prices Meta message counts on the card in force: counts of the same

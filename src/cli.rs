@@ -22,8 +22,9 @@ use crate::usage::{self, MetaCount};
 #[derive(Debug, Parser)]
 #[command(name = "ctbill", version, about, max_term_width = 100)]
 pub struct Cli {
-    /// Directory of plan files (`*.toml`) and Meta rate cards (`meta/*.csv`).
-    #[arg(long, global = true, env = "CTBILL_PLANS", value_name = "DIR")]
+    /// Directory of plan files (`*.toml`) and Meta rate cards (`*.csv`,
+    /// `meta/*.csv`) [env: CTBILL_PLANS, ignored when empty].
+    #[arg(long, global = true, value_name = "DIR")]
     pub plans: Option<PathBuf>,
 
     /// What to do.

@@ -182,13 +182,14 @@ pub fn group_count(count: u64) -> String {
 }
 
 /// Parses a decimal exactly as written: `"0.0070"` keeps its four places.
-/// Accepts an optional sign, digits, one point, `_` or `,` digit separators
-/// nowhere but between digits are rejected; exponents (`7e-3`) are accepted.
+/// Accepts an optional sign, digits and one point, or an exponent form
+/// (`7e-3`); anything else (digit separators included) is refused.
 ///
 /// # Errors
 ///
 /// Returns a message saying what a valid amount looks like when `text` is
-/// not a plain decimal number or has more than 28 fractional digits.
+/// not a plain decimal number, is too large, or has more digits after the
+/// point than can be kept exactly.
 pub fn parse_exact(text: &str) -> Result<Decimal, String> {
     let trimmed = text.trim();
     let plain = trimmed
@@ -208,7 +209,16 @@ pub fn parse_exact(text: &str) -> Result<Decimal, String> {
         ));
     };
     parsed.map_err(|_| {
-        format!("`{text}` is not an exact decimal number (at most 28 digits after the point), e.g. 0.0070")
+        let whole_digits = trimmed
+            .trim_start_matches(['-', '+'])
+            .split(['.', 'e', 'E'])
+            .next()
+            .map_or(0, |whole| whole.trim_start_matches('0').len());
+        if whole_digits > 28 {
+            format!("`{text}` is too large; amounts are at most {}", group_thousands(Decimal::MAX))
+        } else {
+            format!("`{text}` has more digits than can be kept exactly (28 significant digits at most), e.g. 0.0070")
+        }
     })
 }
 

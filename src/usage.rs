@@ -135,7 +135,29 @@ fn is_grouped(text: &str) -> bool {
 ///
 /// Says what was wrong and what an amount looks like.
 pub fn parse_amount(text: &str) -> Result<Decimal, String> {
-    let amount = money::parse_exact(text.trim().trim_start_matches('$'))?;
+    // As WhatsApp Manager shows it: `$1,234.56` is 1234.56.
+    let bare = text.trim().trim_start_matches('$');
+    let (whole, fraction) = bare
+        .split_once('.')
+        .map_or((bare, None), |(w, f)| (w, Some(f)));
+    let ungrouped;
+    let bare = if whole.contains(',') && is_grouped(whole.trim_start_matches(['-', '+'])) {
+        ungrouped = format!(
+            "{}{}",
+            whole.replace(',', ""),
+            fraction.map(|f| format!(".{f}")).unwrap_or_default()
+        );
+        ungrouped.as_str()
+    } else {
+        bare
+    };
+    let amount = money::parse_exact(bare).map_err(|m| {
+        if text.contains(',') {
+            format!("{m}; group thousands with commas only in threes, e.g. 1,234.56")
+        } else {
+            m
+        }
+    })?;
     if amount.is_sign_negative() && !amount.is_zero() {
         return Err(format!(
             "`{}` is negative; expected zero or more",
@@ -228,6 +250,9 @@ mod tests {
     #[test]
     fn amounts_are_exact_and_not_negative() {
         assert_eq!(parse_amount("12.50").unwrap().to_string(), "12.50");
+        assert_eq!(parse_amount("$1,234.56").unwrap().to_string(), "1234.56");
+        assert_eq!(parse_amount("1,234,567").unwrap().to_string(), "1234567");
+        assert!(parse_amount("1,23.4").is_err());
         assert_eq!(parse_amount("$3835.00").unwrap().to_string(), "3835.00");
         assert!(parse_amount("-1").unwrap_err().contains("negative"));
         assert!(parse_amount("ten").is_err());

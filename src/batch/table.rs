@@ -286,8 +286,14 @@ impl<'c> Pricer<'c, '_> {
                 count,
             };
             match &mut meta {
+                // A zero meta_amount (a spreadsheet's filler) yields to the counts,
+                // and zero counts to an amount.
                 MetaUsage::None => meta = MetaUsage::Messages(vec![entry]),
+                MetaUsage::Amount(amount) if amount.is_zero() => {
+                    meta = MetaUsage::Messages(vec![entry]);
+                }
                 MetaUsage::Messages(counts) => counts.push(entry),
+                MetaUsage::Amount(_) if count == 0 => {}
                 MetaUsage::Amount(_) => {
                     return Err(Self::error(
                         row,
