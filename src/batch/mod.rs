@@ -2,15 +2,16 @@
 //!
 //! Input is either a CSV with a header (see `table.rs`) or a plain list of
 //! counts, one per line, priced on `--plan` (see `plain.rs`). The input is a
-//! plain list when its first non-blank line starts with a digit (or a sign
-//! or a point: `-5` is a bad count, not a header).
+//! plain list when its first non-blank line has no letters (a header names
+//! its columns; `-5` or `"15,000"` is a count, good or bad).
 //!
 //! The contract kept here:
 //! - every input row yields exactly one output row, in input order; a bad
 //!   row carries its error (`row 7, column sent: ...`) instead of amounts;
-//!   rows are numbered from 1, not counting the header or blank lines;
-//! - blank lines are not rows: RFC 4180 has no empty records, and a plain
-//!   list skips them the same way;
+//!   rows are numbered from 1, not counting the header;
+//! - in a plain list every line is a row, a blank one too (a bad row: its
+//!   count is missing), so the output lines up with a parallel file of
+//!   account ids; in a CSV, blank lines are not records (RFC 4180);
 //! - rows are processed as they arrive and never collected: memory stays
 //!   flat whatever the input size;
 //! - a summary goes to stderr; the exit code is 1 when any row was bad, 2
@@ -247,7 +248,7 @@ fn read_start(input: &mut impl Read) -> Result<Vec<u8>, Error> {
     Ok(buf)
 }
 
-/// The kind of input, from its first non-blank byte.
+/// The kind of input, from its first non-blank line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Empty,
@@ -255,11 +256,23 @@ enum Kind {
     Csv,
 }
 
+/// A CSV header names its columns, so it has letters; a count (even a bad
+/// one such as `-5`, `1.5` or a quoted `"15,000"`) has none.
 fn detect(start: &[u8]) -> Kind {
-    match start.iter().find(|b| !b.is_ascii_whitespace()) {
+    let first = start
+        .split(|&b| b == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .find(|line| !line.is_empty());
+    match first {
         None => Kind::Empty,
-        Some(b) if b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.') => Kind::Plain,
-        Some(_) => Kind::Csv,
+        Some(line)
+            if String::from_utf8_lossy(line)
+                .chars()
+                .any(char::is_alphabetic) =>
+        {
+            Kind::Csv
+        }
+        Some(_) => Kind::Plain,
     }
 }
 
@@ -320,7 +333,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn detects_plain_lists_by_their_first_non_blank_byte() {
+    fn detects_plain_lists_by_their_first_non_blank_line() {
         assert_eq!(detect(b""), Kind::Empty);
         assert_eq!(detect(b" \r\n\n"), Kind::Empty);
         assert_eq!(detect(b"15000\n"), Kind::Plain);
@@ -328,6 +341,11 @@ mod tests {
         assert_eq!(detect(b"-5\n"), Kind::Plain);
         assert_eq!(detect(b"plan,sent\n"), Kind::Csv);
         assert_eq!(detect(b"\"sent\"\n"), Kind::Csv);
+        // A header whose first column starts with a digit is still a header;
+        // a quoted count is still a count.
+        assert_eq!(detect(b"2026 accounts,plan,sent\n"), Kind::Csv);
+        assert_eq!(detect(b"\"15,000\"\n"), Kind::Plain);
+        assert_eq!(detect(b"1.5\n"), Kind::Plain);
     }
 
     #[test]

@@ -3,13 +3,15 @@
 //!
 //! This is the fast path: lines are cut out of one reused buffer, a count
 //! of plain digits is parsed without allocating ([`usage::parse_digits`]),
-//! and CSV rows are
-//! priced in integer minor units by [`Quick`], falling back to the engine
-//! whenever a value would not fit. JSON Lines always use the engine.
+//! and CSV rows are priced in integer minor units by [`Quick`], falling
+//! back to the engine whenever a value would not fit. JSON Lines always use
+//! the engine.
 //!
-//! Line ends may be LF or CRLF; surrounding spaces are ignored; blank lines
-//! are not rows. The output's input column is named after the plan's unit
-//! (`sent` or `conversations`) and holds the line as read, trimmed.
+//! Line ends may be LF or CRLF; surrounding spaces and the quotes a
+//! spreadsheet puts around a value are ignored. Every line is a row: a
+//! blank one is a bad row (no count), so the output lines up with the
+//! input. The output's input column is named after the plan's unit (`sent`
+//! or `conversations`) and holds the value as read.
 
 use std::io::{self, Read};
 use std::ops::Range;
@@ -103,6 +105,14 @@ impl<R: Read> Lines<R> {
 }
 
 /// A count as written on a line, other than plain digits.
+/// A line without the double quotes a spreadsheet may put around a count
+/// (`"15,000"`); the value is what is echoed and counted.
+fn unquote(line: &[u8]) -> &[u8] {
+    line.strip_prefix(b"\"")
+        .and_then(|l| l.strip_suffix(b"\""))
+        .unwrap_or(line)
+}
+
 fn count(text: &[u8]) -> Result<u64, String> {
     let text = std::str::from_utf8(text)
         .map_err(|_| "the line is not UTF-8 text; expected a count such as 15000".to_owned())?;
@@ -147,13 +157,10 @@ pub(super) fn run<R: Read>(
                 context: "cannot read the input".to_owned(),
                 source,
             })? {
-                Some(line) => line.trim_ascii(),
+                Some(line) => unquote(line.trim_ascii()),
                 None => break,
             },
         };
-        if text.is_empty() {
-            continue;
-        }
         let row = tally.next_row();
         let fast = fast
             .map(|(count, _)| count)
