@@ -24,6 +24,7 @@ mod sink;
 mod table;
 
 use std::fmt;
+use std::fmt::Write as _;
 use std::io::Read;
 
 use serde::Serialize;
@@ -115,6 +116,9 @@ pub(crate) struct Tally {
     rows: u64,
     bad: u64,
     first_bad: Option<String>,
+    /// Things about the input worth a word on stderr (e.g. a carried
+    /// column named like an output column).
+    notes: Vec<String>,
 }
 
 impl Tally {
@@ -135,13 +139,19 @@ impl Tally {
 
     fn summary(&self) -> String {
         let rows = if self.rows == 1 { "row" } else { "rows" };
-        match &self.first_bad {
-            Some(first) => format!(
-                "ctbill: batch: {} {rows}, {} bad (first: {first})\n",
+        let mut text = String::new();
+        for note in &self.notes {
+            let _ = writeln!(text, "ctbill: batch: note: {note}");
+        }
+        let _ = match &self.first_bad {
+            Some(first) => writeln!(
+                text,
+                "ctbill: batch: {} {rows}, {} bad (first: {first})",
                 self.rows, self.bad
             ),
-            None => format!("ctbill: batch: {} {rows}, 0 bad\n", self.rows),
-        }
+            None => writeln!(text, "ctbill: batch: {} {rows}, 0 bad", self.rows),
+        };
+        text
     }
 }
 

@@ -50,6 +50,33 @@ struct Header {
     month: Option<usize>,
     /// `(column, category, market)` of each Meta count column.
     meta: Vec<(usize, Category, Arc<str>)>,
+    /// Remarks for stderr about columns carried through.
+    notes: Vec<String>,
+}
+
+/// A `CATEGORY:MARKET` column of Meta counts, `None` for any other column
+/// (`crm:id` is carried through like an account id).
+///
+/// # Errors
+///
+/// A column that looks like a misspelt Meta category (`marketting:IN`):
+/// carrying it through would silently leave its messages unpriced.
+fn meta_column(name: &str) -> Result<Option<(Category, Arc<str>)>, Error> {
+    let Some((category, _)) = name.split_once(':') else {
+        return Ok(None);
+    };
+    match usage::parse_meta_key(name) {
+        Ok(meta) => Ok(Some(meta)),
+        Err(m)
+            if crate::suggest::closest(category.trim(), Category::ALL.map(Category::name))
+                .is_some() =>
+        {
+            Err(header_error(format!(
+                "column `{name}` is not a Meta count column ({m}); write CATEGORY:MARKET, e.g. marketing:IN"
+            )))
+        }
+        Err(_) => Ok(None),
+    }
 }
 
 fn header_error(message: impl Into<String>) -> Error {
@@ -62,12 +89,6 @@ impl Header {
         for (i, raw) in record.iter().enumerate() {
             let name = std::str::from_utf8(raw)
                 .map_err(|_| header_error(format!("column {} is not UTF-8 text", i + 1)))?;
-            if header.names.iter().any(|n| n.trim() == name.trim()) {
-                return Err(header_error(format!(
-                    "column `{}` appears twice; name each column once",
-                    name.trim()
-                )));
-            }
             let key = name.trim().to_ascii_lowercase();
             let slot = match key.as_str() {
                 "plan" => Some(&mut header.plan),
@@ -85,19 +106,23 @@ impl Header {
                     )));
                 }
                 *slot = Some(i);
-            } else if key.contains(':') {
-                let (category, market) = usage::parse_meta_key(name.trim()).map_err(|m| {
-                    header_error(format!(
-                        "column `{}` is not a Meta count column ({m}); write CATEGORY:MARKET, e.g. marketing:IN",
+            } else if let Some(meta) = meta_column(name.trim())? {
+                if header
+                    .meta
+                    .iter()
+                    .any(|&(j, _, _)| header.names[j].trim().eq_ignore_ascii_case(name.trim()))
+                {
+                    return Err(header_error(format!(
+                        "column `{}` appears twice; name each Meta count column once",
                         name.trim()
-                    ))
-                })?;
-                header.meta.push((i, category, market));
+                    )));
+                }
+                header.meta.push((i, meta.0, meta.1));
             } else if AMOUNT_COLUMNS.contains(&key.as_str()) {
-                return Err(header_error(format!(
-                    "column `{}` is an output column of ctbill batch; rename or drop it",
+                header.notes.push(format!(
+                    "input column `{}` is carried through unchanged; ctbill's own `{key}` follows the input columns",
                     name.trim()
-                )));
+                ));
             }
             header.names.push(name.to_owned());
         }
@@ -324,17 +349,20 @@ pub(super) fn run<R: Read>(
     if !reader.read_byte_record(&mut record).map_err(read_error)? {
         return Err(header_error("the input has no header line"));
     }
-    let header = Header::parse(&record, options.default_plan)?;
+    let mut header = Header::parse(&record, options.default_plan)?;
     if options.format == Format::Csv {
         sink.header(&header.names)?;
     }
+    let mut tally = Tally {
+        notes: std::mem::take(&mut header.notes),
+        ..Tally::default()
+    };
     let width = header.names.len();
     let mut pricer = Pricer {
         options,
         catalog,
         header,
     };
-    let mut tally = Tally::default();
     while reader.read_byte_record(&mut record).map_err(read_error)? {
         let row = tally.next_row();
         if options.format == Format::Csv {
