@@ -178,17 +178,17 @@ fn batch(catalog: &Catalog, args: &BatchArgs, out: &mut Output<'_>) -> Result<u8
 }
 
 fn plans(catalog: &Catalog, args: &PlansArgs, out: &mut Output<'_>) -> Result<u8, Error> {
-    let selected: Vec<Plan> = match &args.show {
-        Some(PlansCommand::Show { id }) => vec![catalog.plan(id)?.clone()],
-        None => catalog.plans.clone(),
+    let selected: &[Plan] = match &args.show {
+        Some(PlansCommand::Show { id }) => std::slice::from_ref(catalog.plan(id)?),
+        None => &catalog.plans,
     };
     let text = match (args.format, &args.show) {
         (Format::Json, Some(_)) => render::json::pretty(&render::json::PlanJson::new(&selected[0])),
-        (Format::Json, None) => render::json::plans(&selected),
-        (Format::Csv, _) => render::csv::plans(&selected),
-        (Format::Markdown, _) => render::markdown::table(&render::table::plans_table(&selected)),
+        (Format::Json, None) => render::json::plans(selected),
+        (Format::Csv, _) => render::csv::plans(selected),
+        (Format::Markdown, _) => render::markdown::table(&render::table::plans_table(selected)),
         (Format::Table, Some(_)) => render::table::plan_card(&selected[0]),
-        (Format::Table, None) => render::table::plans_table(&selected).render(),
+        (Format::Table, None) => render::table::plans_table(selected).render(),
     };
     write(out.stdout, &text)?;
     Ok(exit::SUCCESS)
