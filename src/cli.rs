@@ -1,6 +1,9 @@
 //! The command line: clap derive definitions (doc comments are the help
-//! text), and their conversion into validated settings. Only this module
-//! sees clap types beyond the output-format enum.
+//! text) and the value parsers that validate each flag as it is read
+//! (counts, amounts, Meta usage, months, currencies), so a bad value is
+//! refused with clap's usage error before anything runs. The engine never
+//! sees these types: `app.rs` turns them into a [`crate::usage::Usage`] and
+//! each command's options.
 
 use std::path::PathBuf;
 
