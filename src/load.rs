@@ -328,6 +328,9 @@ pub const PLAN_KEYS: [&str; 10] = [
     "markup_percent",
 ];
 
+/// The keys that price a plan: every key after `currency`.
+const PRICE_KEYS: &[&str] = PLAN_KEYS.split_at(4).1;
+
 /// Walks one file's TOML tree, collecting problems with their spans.
 struct Reader<'a> {
     label: &'a str,
@@ -376,14 +379,7 @@ impl Reader<'_> {
         let not_for =
             |key: &str, only: &str| format!("`{key}` does not apply to a {product} plan; {only}");
         if !paid {
-            for key in [
-                "base_fee",
-                "included",
-                "overage_rate",
-                "fair_use_limit",
-                "fair_use_rate",
-                "markup_percent",
-            ] {
+            for &key in PRICE_KEYS {
                 if let Some(v) = get(key) {
                     self.problem(v.span(), not_for(key, "a free plan has no prices"));
                 }
