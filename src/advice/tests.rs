@@ -103,7 +103,13 @@ fn connect_break_evens_worked_by_hand() {
     // Past each larger tier's quota the smaller tier's rate is higher, so
     // the larger tier stays cheaper.
     let expected = [21_430, 40_001, 80_001, 200_002];
-    for (pair, at) in ladder.windows(2).zip(expected) {
+    assert_break_evens(&ladder, &expected);
+}
+
+/// Each adjacent pair of `ladder` breaks even at the count `expected` gives.
+fn assert_break_evens(ladder: &[Plan], expected: &[u64]) {
+    assert_eq!(ladder.len(), expected.len() + 1);
+    for (pair, &at) in ladder.windows(2).zip(expected) {
         assert_eq!(
             break_even(&tier(&pair[0]), &tier(&pair[1])),
             Ok(Some(at)),
@@ -124,15 +130,7 @@ fn direct_break_evens_worked_by_hand() {
     // 1,000.00; x = 111,112 gives 1,000.008 → 1,000.01; n = 211,112.
     // Every later band (fair use included) keeps the smaller tier's rate higher.
     let expected = [41_668, 85_001, 211_112];
-    for (pair, at) in ladder.windows(2).zip(expected) {
-        assert_eq!(
-            break_even(&tier(&pair[0]), &tier(&pair[1])),
-            Ok(Some(at)),
-            "{} → {}",
-            pair[0].id,
-            pair[1].id
-        );
-    }
+    assert_break_evens(&ladder, &expected);
 }
 
 #[test]
