@@ -19,6 +19,7 @@ pub mod meta;
 pub mod money;
 pub mod plan;
 pub mod render;
+pub mod shown;
 mod suggest;
 pub mod usage;
 
