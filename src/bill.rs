@@ -396,6 +396,22 @@ pub fn bill(
     let total = lines
         .iter()
         .try_fold(Decimal::ZERO, |sum, l| add(sum, l.amount, "total"))?;
+    // Every amount is shown to its currency's minor unit; one too large to
+    // carry it within 28 significant digits (a markup of 1e28 percent) is
+    // refused rather than shown without its cents.
+    let minor = currency.minor_units();
+    if let Some(line) = lines.iter().find(|l| l.amount.scale() < minor) {
+        return Err(BillError::Overflow(match line.kind {
+            LineKind::Base => "base fee",
+            LineKind::Overage => "overage",
+            LineKind::FairUseOverage => "fair-usage overage",
+            LineKind::Meta => "Meta charge",
+            LineKind::Markup => "markup",
+        }));
+    }
+    if total.scale() < minor {
+        return Err(BillError::Overflow("total"));
+    }
     Ok(Bill {
         plan,
         count,
@@ -538,6 +554,42 @@ pub(crate) mod tests {
             bill(&plan, 2, None, MetaCharges::None),
             Err(BillError::Overflow("overage"))
         );
+    }
+
+    #[test]
+    fn an_amount_too_large_to_show_its_cents_is_refused() {
+        // A markup of 1e28 percent on Meta's 100.00: 100.00 × 10^26 = 10^28,
+        // exact, but 10^28 with two decimals needs 31 significant digits, so
+        // it would be shown without its cents.
+        let plan = direct();
+        let markup = Decimal::from_scientific("1e28").unwrap();
+        assert_eq!(
+            bill(&plan, 0, Some(markup), MetaCharges::Amount(dec("100"))),
+            Err(BillError::Overflow("markup"))
+        );
+        // Decimal::MAX is 79,228,162,514,264,337,593,543,950,335 (in units
+        // of 10^-scale): 792,281,625,142,643,375,935,439,504.00 is past it,
+        // so this Meta amount has no room for its cents.
+        let huge = dec("792281625142643375935439504");
+        assert_eq!(
+            bill(&plan, 0, Some(Decimal::ZERO), MetaCharges::Amount(huge)),
+            Err(BillError::Overflow("Meta charge"))
+        );
+        // One less fits with cents, but the total (plus the 500.00 base fee)
+        // does not.
+        let huge = dec("792281625142643375935439503");
+        assert_eq!(
+            bill(&plan, 0, Some(Decimal::ZERO), MetaCharges::Amount(huge)),
+            Err(BillError::Overflow("total"))
+        );
+        // 26 whole digits and cents fit in 28 digits: billed to the cent.
+        let large = dec("12345678901234567890123456");
+        let bill = bill(&plan, 0, Some(Decimal::ZERO), MetaCharges::Amount(large)).unwrap();
+        assert_eq!(
+            bill.amount_of(LineKind::Meta).to_string(),
+            "12345678901234567890123456.00"
+        );
+        assert_eq!(bill.total.to_string(), "12345678901234567890123956.00");
     }
 
     #[test]
