@@ -188,36 +188,93 @@ pub fn group_count(count: u64) -> String {
 /// # Errors
 ///
 /// Returns a message saying what a valid amount looks like when `text` is
-/// not a plain decimal number, is too large, or has more digits after the
-/// point than can be kept exactly.
+/// empty, is not a plain decimal number, is too large, or has more digits
+/// than can be kept exactly (see [`NotExact`]).
 pub fn parse_exact(text: &str) -> Result<Decimal, String> {
+    decimal_exact(text).map_err(|why| match why {
+        NotExact::Empty => why.reason(),
+        _ => format!("`{}` {}", crate::shown::shown(text.trim()), why.reason()),
+    })
+}
+
+/// Why a text is not an exact decimal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotExact {
+    /// Nothing but blanks.
+    Empty,
+    /// Not a decimal number at all (`abc`, `e5`, `1,000`, `1.2.3`).
+    NotANumber,
+    /// A number, but larger than the largest amount kept.
+    TooLarge,
+    /// A number, but with more significant digits than can be kept exactly.
+    TooManyDigits,
+}
+
+impl NotExact {
+    /// What was wrong and what would be right, to follow the quoted text
+    /// (`is too large; ...`); for [`NotExact::Empty`], a whole sentence.
+    #[must_use]
+    pub fn reason(self) -> String {
+        match self {
+            Self::Empty => {
+                "the number is empty; write digits with an optional point, e.g. 0.0070".to_owned()
+            }
+            Self::NotANumber => {
+                "is not a decimal number; write digits with an optional point, e.g. 0.0070"
+                    .to_owned()
+            }
+            Self::TooLarge => format!(
+                "is too large; amounts are at most {}",
+                group_thousands(Decimal::MAX)
+            ),
+            Self::TooManyDigits => "has more digits than can be kept exactly (28 significant digits at most), e.g. 0.0070".to_owned(),
+        }
+    }
+}
+
+/// [`parse_exact`] with the reason as a value, for callers that word their
+/// own messages.
+///
+/// # Errors
+///
+/// See [`NotExact`].
+pub fn decimal_exact(text: &str) -> Result<Decimal, NotExact> {
     let trimmed = text.trim();
-    let plain = trimmed
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+'));
-    let parsed = if plain {
-        Decimal::from_str_exact(trimmed)
-    } else if trimmed.bytes().any(|b| b == b'e' || b == b'E')
-        && trimmed
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
-    {
-        Decimal::from_scientific(trimmed)
-    } else {
-        return Err(format!(
-            "`{text}` is not a decimal number; write digits with an optional point, e.g. 0.0070"
-        ));
+    if trimmed.is_empty() {
+        return Err(NotExact::Empty);
+    }
+    let (mantissa, exponent) = match trimmed.find(['e', 'E']) {
+        Some(at) => (&trimmed[..at], Some(&trimmed[at + 1..])),
+        None => (trimmed, None),
+    };
+    let unsigned = mantissa.strip_prefix(['-', '+']).unwrap_or(mantissa);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    if whole.len() + fraction.len() == 0 || !digits(whole) || !digits(fraction) || !exponent_ok {
+        return Err(NotExact::NotANumber);
+    }
+    let parsed = match exponent {
+        None => Decimal::from_str_exact(trimmed),
+        Some(_) => Decimal::from_scientific(trimmed),
     };
     parsed.map_err(|_| {
-        let whole_digits = trimmed
-            .trim_start_matches(['-', '+'])
-            .split(['.', 'e', 'E'])
-            .next()
-            .map_or(0, |whole| whole.trim_start_matches('0').len());
-        if whole_digits > 28 {
-            format!("`{text}` is too large; amounts are at most {}", group_thousands(Decimal::MAX))
+        // Digits before the point once the exponent is applied.
+        let leading = i64::try_from(whole.trim_start_matches('0').len()).unwrap_or(i64::MAX);
+        let shift = exponent.map_or(Some(0), |e| e.parse::<i64>().ok());
+        let magnitude = match shift {
+            Some(shift) => leading.saturating_add(shift),
+            // An exponent too long to read: large or tiny by its sign.
+            None if exponent.is_some_and(|e| e.starts_with('-')) => i64::MIN,
+            None => i64::MAX,
+        };
+        if magnitude > 28 {
+            NotExact::TooLarge
         } else {
-            format!("`{text}` has more digits than can be kept exactly (28 significant digits at most), e.g. 0.0070")
+            NotExact::TooManyDigits
         }
     })
 }
@@ -393,6 +450,26 @@ mod tests {
         assert_eq!(parse_exact("0.0070").unwrap().to_string(), "0.0070");
         assert_eq!(parse_exact("30").unwrap().to_string(), "30");
         assert_eq!(parse_exact("7e-3").unwrap().to_string(), "0.007");
+        // Each refusal names the right problem.
+        for (bad, expected) in [
+            ("", "the number is empty"),
+            ("  ", "the number is empty"),
+            ("e5", "`e5` is not a decimal number"),
+            ("1e", "`1e` is not a decimal number"),
+            ("-", "`-` is not a decimal number"),
+            (".", "`.` is not a decimal number"),
+            ("1e40", "`1e40` is too large"),
+            ("1e999999999999999999999", "is too large"),
+            ("123456789012345678901234567890", "is too large"),
+            ("1e-40", "more digits than can be kept exactly"),
+            (
+                "0.00000000000000000000000000001",
+                "more digits than can be kept exactly",
+            ),
+        ] {
+            let err = parse_exact(bad).unwrap_err();
+            assert!(err.contains(expected), "{bad:?}: {err}");
+        }
         for bad in [
             "",
             "abc",
