@@ -102,7 +102,7 @@ fn engine_direct_with_meta(bencher: Bencher) {
     let usage = Usage {
         unit: None,
         count: 130_000,
-        meta: MetaUsage::Amount(Decimal::new(125_040, 2)),
+        meta: MetaUsage::Amount(Decimal::new(125_040, 2).into()),
         markup_percent: None,
         month: "2026-04".parse().unwrap(),
     };

@@ -2,7 +2,7 @@
 //! renderer, and writes the result. The only module that touches stdin,
 //! stdout and stderr.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::CommandFactory;
@@ -16,8 +16,11 @@ use crate::cli::{
 };
 use crate::error::{Error, exit};
 use crate::load::Source;
+use crate::money::Currency;
+use crate::outfile;
 use crate::plan::{Plan, Product, Unit};
 use crate::render::{self, Format};
+use crate::shown::shown_bytes;
 use crate::usage::{self, MetaUsage, Usage};
 
 /// Where a command's output goes.
@@ -50,15 +53,23 @@ pub fn execute(cli: Cli, out: &mut Output<'_>) -> Result<u8, Error> {
         Command::Rates(args) => rates(&Catalog::load(source)?, &args, out),
         Command::Check { dir } => check(dir.map_or(source, Source::Dir), out),
         Command::Completions { shell } => {
-            let mut command = Cli::command();
-            clap_complete::generate(shell, &mut command, "ctbill", out.stdout);
+            // Generated into memory first: clap_complete panics on a write
+            // error, where a closed pipe or a full disk deserve the same
+            // handling as any other output.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "ctbill", &mut script);
+            write_bytes(out.stdout, &script)?;
             Ok(exit::SUCCESS)
         }
     }
 }
 
 fn write(out: &mut dyn Write, text: &str) -> Result<(), Error> {
-    out.write_all(text.as_bytes())
+    write_bytes(out, text.as_bytes())
+}
+
+fn write_bytes(out: &mut dyn Write, bytes: &[u8]) -> Result<(), Error> {
+    out.write_all(bytes)
         .and_then(|()| out.flush())
         .map_err(|source| Error::Io {
             context: "cannot write the output".to_owned(),
@@ -83,48 +94,184 @@ fn read_count(args: &CountArgs, plan: &Plan) -> Result<(Option<Unit>, u64), Erro
             plan.id
         )));
     }
-    let mut text = String::new();
-    stdin
-        .lock()
-        .take(4096)
-        .read_to_string(&mut text)
-        .map_err(|e| {
-            Error::Input(format!(
-                "standard input: cannot read a count ({e}); pass {flag} N instead"
-            ))
-        })?;
-    // A file saved by a spreadsheet may start with a byte-order mark.
-    let text = text.trim_start_matches('\u{feff}');
-    if text.trim().is_empty() {
-        return Err(Error::Input(format!(
+    let value = scan_one_value(&mut stdin.lock(), STDIN_LIMIT).map_err(|e| match e {
+        Scanned::Empty => Error::Input(format!(
             "standard input is empty: expected one count such as 15000, or pass {flag} N"
-        )));
-    }
-    if text.split_whitespace().count() > 1 {
-        return Err(Error::Input(format!(
-            "standard input: expected one count, found several values; for many accounts use `ctbill batch --plan {}`",
+        )),
+        Scanned::Several { first, second } => Error::Input(format!(
+            "standard input: expected one count, found `{}` and then `{}`; for many accounts use `ctbill batch --plan {}`",
+            start_of(&first),
+            start_of(&second),
             plan.id
-        )));
-    }
+        )),
+        Scanned::TooLong(start) => Error::Input(format!(
+            "standard input: `{}` is too long to be a count (more than {MAX_VALUE} characters); expected one count such as 15000",
+            start_of(&start)
+        )),
+        Scanned::TooLarge => Error::Input(format!(
+            "standard input is larger than {} bytes without holding a single count; pass {flag} N",
+            crate::money::group_count(STDIN_LIMIT)
+        )),
+        Scanned::Io(e) => Error::Input(format!(
+            "standard input: cannot read a count ({e}); pass {flag} N instead"
+        )),
+    })?;
+    let text = std::str::from_utf8(&value).map_err(|_| {
+        Error::Input(format!(
+            "standard input: `{}` is not a count; expected a whole number such as 15000",
+            shown_bytes(&value)
+        ))
+    })?;
     let count =
         usage::parse_count(text).map_err(|m| Error::Input(format!("standard input: {m}")))?;
     Ok((None, count))
 }
 
-/// Builds the month's usage from the flags.
-fn usage_from(args: &MetaArgs, unit: Option<Unit>, count: u64) -> Usage {
+/// The most bytes of standard input `estimate` reads looking for its count:
+/// blank space around the count is skipped however long (streamed, never
+/// held), up to this much.
+pub const STDIN_LIMIT: u64 = 1 << 30;
+
+/// The longest value [`scan_one_value`] takes for a count: a `u64` grouped
+/// with separators and a sign fits in 27 characters.
+pub const MAX_VALUE: usize = 64;
+
+/// Why [`scan_one_value`] found no single value.
+#[derive(Debug)]
+pub enum Scanned {
+    /// Nothing but blank space.
+    Empty,
+    /// A second value after the first (each as read, cut to
+    /// [`MAX_VALUE`] bytes).
+    Several {
+        /// The first value.
+        first: Vec<u8>,
+        /// The start of the next one.
+        second: Vec<u8>,
+    },
+    /// A value longer than [`MAX_VALUE`] bytes (its start).
+    TooLong(Vec<u8>),
+    /// More than the limit read.
+    TooLarge,
+    /// Reading failed.
+    Io(io::Error),
+}
+
+/// Reads `input` to its end, streaming, and returns the one value in it:
+/// the bytes between blank space (ASCII whitespace, and a byte-order mark
+/// at the very start, as a spreadsheet may write). Memory stays bounded:
+/// blank space is skipped, not kept, and a value is kept up to
+/// [`MAX_VALUE`] bytes.
+///
+/// # Errors
+///
+/// No value, a second value, a value too long to be a count, more than
+/// `limit` bytes, or a read error.
+pub fn scan_one_value(input: &mut dyn BufRead, limit: u64) -> Result<Vec<u8>, Scanned> {
+    const BOM: &[u8] = b"\xef\xbb\xbf";
+    let mut value: Vec<u8> = Vec::new();
+    let mut second: Vec<u8> = Vec::new();
+    // 0: before the value, 1: in it, 2: after it, 3: in a second value.
+    let mut state = 0u8;
+    let mut total = 0u64;
+    // The value began at the first byte, so a byte-order mark may lead it.
+    let mut from_start = false;
+    let several = |first: Vec<u8>, second: Vec<u8>| Scanned::Several { first, second };
+    loop {
+        let buffer = match input.fill_buf() {
+            Ok([]) => break,
+            Ok(buffer) => buffer,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Scanned::Io(e)),
+        };
+        for &b in buffer {
+            let blank = b.is_ascii_whitespace() || b == 0x0b;
+            match (state, blank) {
+                (0 | 2, true) => {}
+                (0, false) => {
+                    from_start = total == 0 && value.is_empty();
+                    state = 1;
+                    value.push(b);
+                }
+                (1, false) if value.len() < MAX_VALUE + BOM.len() => value.push(b),
+                (1, false) => return Err(Scanned::TooLong(strip_bom(value, from_start))),
+                (1, true) if from_start && value == BOM => {
+                    value.clear();
+                    state = 0;
+                }
+                (1, true) => state = 2,
+                (2, false) => {
+                    state = 3;
+                    second.push(b);
+                }
+                (3, false) if second.len() < MAX_VALUE => second.push(b),
+                _ => return Err(several(strip_bom(value, from_start), second)),
+            }
+        }
+        let used = buffer.len();
+        total = total.saturating_add(used as u64);
+        input.consume(used);
+        if total > limit {
+            return Err(Scanned::TooLarge);
+        }
+    }
+    let value = strip_bom(value, from_start);
+    match state {
+        3 => Err(several(value, second)),
+        _ if value.is_empty() => Err(Scanned::Empty),
+        _ if value.len() > MAX_VALUE => Err(Scanned::TooLong(value)),
+        _ => Ok(value),
+    }
+}
+
+/// A value read by [`scan_one_value`] as a message quotes it: its first
+/// 24 bytes, escaped, and `…` when there is more.
+fn start_of(value: &[u8]) -> String {
+    const SHOWN: usize = 24;
+    if value.len() > SHOWN {
+        format!("{}…", shown_bytes(&value[..SHOWN]))
+    } else {
+        shown_bytes(value)
+    }
+}
+
+fn strip_bom(mut value: Vec<u8>, from_start: bool) -> Vec<u8> {
+    if from_start && value.starts_with(b"\xef\xbb\xbf") {
+        value.drain(..3);
+    }
+    value
+}
+
+/// Builds the month's usage from the flags, for plans billing in
+/// `currency`: a Meta amount written in another currency is refused here,
+/// naming the flag. A markup below 1 written without `%` is warned about.
+fn usage_from(
+    args: &MetaArgs,
+    unit: Option<Unit>,
+    count: u64,
+    currency: Currency,
+    out: &mut Output<'_>,
+) -> Result<Usage, Error> {
     let meta = match (&args.meta_amount, args.meta.is_empty()) {
-        (Some(amount), _) => MetaUsage::Amount(*amount),
+        (Some(amount), _) => {
+            amount
+                .in_currency(currency)
+                .map_err(|m| Error::Input(format!("--meta-amount: {m}")))?;
+            MetaUsage::Amount(*amount)
+        }
         (None, false) => MetaUsage::Messages(args.meta.clone()),
         (None, true) => MetaUsage::None,
     };
-    Usage {
+    if let Some(warning) = args.markup.and_then(|m| m.warning("--markup")) {
+        write(out.stderr, &format!("ctbill: warning: {warning}\n"))?;
+    }
+    Ok(Usage {
         unit,
         count,
         meta,
-        markup_percent: args.markup,
+        markup_percent: args.markup.map(|m| m.percent),
         month: args.month.unwrap_or_else(|| Date::today_utc().month()),
-    }
+    })
 }
 
 /// Says which command-line flag a pricing error comes from (the engine and
@@ -149,7 +296,7 @@ fn estimate(catalog: &Catalog, args: &EstimateArgs, out: &mut Output<'_>) -> Res
     let plan = catalog.plan(&args.plan)?;
     bill::check_unit(plan, None)?;
     let (unit, count) = read_count(&args.count, plan)?;
-    let usage = usage_from(&args.meta, unit, count);
+    let usage = usage_from(&args.meta, unit, count, plan.currency, out)?;
     let bill = catalog::price(catalog, plan, &usage).map_err(name_the_flag)?;
     let text = match args.format {
         Format::Table => render::table::bill(&bill, args.explain),
@@ -314,12 +461,23 @@ fn compare(catalog: &Catalog, args: &CompareArgs, out: &mut Output<'_>) -> Resul
         )));
     }
     let count = given.map(|(_, n)| n);
-    let usage = usage_from(&args.meta, Some(unit), count.unwrap_or(0));
+    let usage = usage_from(&args.meta, Some(unit), count.unwrap_or(0), currency, out)?;
+    let budget = args
+        .budget
+        .map(|b| {
+            b.in_currency(currency).map_err(|m| {
+                Error::Input(format!(
+                    "--budget: {}",
+                    m.replace("the plan bills", "the compared plans bill")
+                ))
+            })
+        })
+        .transpose()?;
     let bills = tiers
         .iter()
         .map(|plan| catalog::price(catalog, plan, &usage).map_err(name_the_flag))
         .collect::<Result<Vec<_>, _>>()?;
-    let comparison = Comparison::new(bills, count, (currency, choice), args.budget)
+    let comparison = Comparison::new(bills, count, (currency, choice), budget)
         .map_err(|e| Error::Input(e.to_string()))?;
     let text = match args.format {
         Format::Table => render::compare::table(&comparison),
@@ -327,19 +485,119 @@ fn compare(catalog: &Catalog, args: &CompareArgs, out: &mut Output<'_>) -> Resul
         Format::Csv => render::compare::csv(&comparison),
         Format::Markdown => render::compare::markdown(&comparison),
     };
-    if let Some(path) = &args.chart {
-        let svg = render::chart::svg(&comparison).map_err(|e| Error::Input(e.to_string()))?;
-        std::fs::write(path, svg).map_err(|source| Error::Io {
-            context: format!("cannot write the chart to `{}`", path.display()),
-            source,
-        })?;
-    }
+    // The chart waits beside its target until the table is out.
+    let chart = match &args.chart {
+        Some(path) => {
+            let svg = render::chart::svg(&comparison).map_err(|e| Error::Input(e.to_string()))?;
+            Some(outfile::prepare(
+                path,
+                svg.as_bytes(),
+                "chart",
+                &inputs(catalog),
+            )?)
+        }
+        None => None,
+    };
     write(out.stdout, &text)?;
-    if let Some(path) = &args.chart {
-        write(
-            out.stderr,
-            &format!("chart written to {}\n", path.display()),
-        )?;
+    if let Some(chart) = chart {
+        let path = chart.target().display().to_string();
+        chart.commit()?;
+        write(out.stderr, &format!("chart written to {path}\n"))?;
     }
     Ok(exit::SUCCESS)
+}
+
+/// The files a command read from its plans directory, which nothing it
+/// writes may replace.
+fn inputs(catalog: &Catalog) -> Vec<PathBuf> {
+    match &catalog.source {
+        Source::Dir(_) => catalog
+            .files
+            .plans
+            .iter()
+            .chain(&catalog.files.cards)
+            .map(|file| PathBuf::from(&file.label))
+            .collect(),
+        Source::Embedded => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Feeds `input` in chunks of `chunk` bytes, as a pipe may.
+    fn scan(input: &[u8], chunk: usize) -> Result<Vec<u8>, Scanned> {
+        let mut reader = io::BufReader::with_capacity(chunk, input);
+        scan_one_value(&mut reader, STDIN_LIMIT)
+    }
+
+    fn value(input: &[u8]) -> String {
+        for chunk in [1, 2, 3, 7, 4096, 65536] {
+            let found = scan(input, chunk).unwrap();
+            assert_eq!(found, scan(input, 8192).unwrap(), "chunk {chunk}");
+        }
+        String::from_utf8(scan(input, 8192).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_count_is_found_past_any_amount_of_blank_space() {
+        // 4,093 spaces then 150000: the old 4 KiB read kept only `150`.
+        let mut input = vec![b' '; 4093];
+        input.extend_from_slice(b"150000\n");
+        assert_eq!(value(&input), "150000");
+        let mut input = vec![b'\n'; 3 << 20];
+        input.extend_from_slice(b"15000");
+        input.extend_from_slice(&[b'\r', b'\n', b'\t'].repeat(1000));
+        assert_eq!(value(&input), "15000");
+        assert_eq!(value(b"12,345\n"), "12,345");
+        assert_eq!(value(b"\xef\xbb\xbf15000\n"), "15000");
+        assert_eq!(value(b"\xef\xbb\xbf\r\n15000\n"), "15000");
+    }
+
+    #[test]
+    fn a_second_value_anywhere_is_refused() {
+        let mut input = b"150000".to_vec();
+        input.extend(vec![b' '; 5000]);
+        input.extend_from_slice(b"7\n");
+        for chunk in [1, 4096] {
+            match scan(&input, chunk) {
+                Err(Scanned::Several { first, second }) => {
+                    assert_eq!((&first[..], &second[..]), (&b"150000"[..], &b"7"[..]));
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        // A byte-order mark is only skipped at the very start.
+        assert!(matches!(
+            scan(b"1 \xef\xbb\xbf", 8),
+            Err(Scanned::Several { .. })
+        ));
+    }
+
+    #[test]
+    fn empty_long_and_oversized_inputs_are_errors() {
+        assert!(matches!(scan(b"", 8), Err(Scanned::Empty)));
+        assert!(matches!(scan(b" \n\t\r\n", 8), Err(Scanned::Empty)));
+        assert!(matches!(scan(b"\xef\xbb\xbf\n", 8), Err(Scanned::Empty)));
+        // /dev/zero: NUL is no blank space, so it is one endless value.
+        let zeros = vec![0u8; 1 << 20];
+        match scan(&zeros, 4096) {
+            Err(Scanned::TooLong(start)) => assert!(start.len() <= MAX_VALUE + 3),
+            other => panic!("{other:?}"),
+        }
+        let blank = vec![b' '; 10_000];
+        let mut reader = &blank[..];
+        assert!(matches!(
+            scan_one_value(&mut reader, 4096),
+            Err(Scanned::TooLarge)
+        ));
+    }
+
+    #[test]
+    fn quoted_values_are_cut_and_escaped() {
+        assert_eq!(start_of(b"12"), "12");
+        assert_eq!(start_of(b"1\x1b[2J"), "1\\u{1b}[2J");
+        assert_eq!(start_of(&[b'9'; 30]), format!("{}…", "9".repeat(24)));
+    }
 }

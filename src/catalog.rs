@@ -194,7 +194,11 @@ pub fn price<'p>(catalog: &Catalog, plan: &'p Plan, usage: &Usage) -> Result<Bil
     let meta = match &usage.meta {
         MetaUsage::None => MetaCharges::None,
         MetaUsage::Amount(amount) if !direct && amount.is_zero() => MetaCharges::None,
-        MetaUsage::Amount(amount) => MetaCharges::Amount(*amount),
+        MetaUsage::Amount(amount) => MetaCharges::Amount(
+            amount
+                .in_currency(plan.currency)
+                .map_err(|m| Error::Input(format!("Meta amount: {m}")))?,
+        ),
         MetaUsage::Messages(counts) if !direct && counts.iter().all(|c| c.count == 0) => {
             MetaCharges::None
         }

@@ -8,13 +8,12 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use rust_decimal::Decimal;
 
 use crate::calendar::Month;
 use crate::money::Currency;
 use crate::plan::Product;
 use crate::render::Format;
-use crate::usage::{self, MetaCount};
+use crate::usage::{self, Amount, Markup, MetaCount};
 
 /// Exact invoices and quotes for CleverTap's WhatsApp add-ons.
 ///
@@ -90,19 +89,22 @@ pub struct CountArgs {
 /// Meta's charges (WhatsApp Direct plans): an amount, or message counts.
 #[derive(Debug, Args, Clone, Default)]
 pub struct MetaArgs {
-    /// Meta's charges as shown in WhatsApp Manager, passed through as is.
+    /// Meta's charges as shown in WhatsApp Manager, passed through as is;
+    /// in the plan's currency, which may be written ($100, USD 100, 100 INR,
+    /// ₹100) and must then be the plan's.
     #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_hyphen_values = true,
           conflicts_with = "meta", help_heading = "Meta charges")]
-    pub meta_amount: Option<Decimal>,
+    pub meta_amount: Option<Amount>,
     /// Delivered messages, priced on Meta's rate card; repeatable.
     /// CATEGORY is marketing, utility, authentication,
     /// authentication-international or service; MARKET is a market on the
     /// card, a country name or an ISO code (e.g. marketing:IN=20000).
     #[arg(long, value_name = "CATEGORY:MARKET=COUNT", value_parser = parse_meta, help_heading = "Meta charges")]
     pub meta: Vec<MetaCount>,
-    /// Service markup in percent over Meta's charges (default: the plan's).
-    #[arg(long, value_name = "PCT", value_parser = parse_amount, allow_hyphen_values = true, help_heading = "Meta charges")]
-    pub markup: Option<Decimal>,
+    /// Service markup in percent over Meta's charges (default: the plan's):
+    /// 10 and 10% are both ten percent; 0.10 is a tenth of a percent.
+    #[arg(long, value_name = "PCT", value_parser = parse_markup, allow_hyphen_values = true, help_heading = "Meta charges")]
+    pub markup: Option<Markup>,
     /// Billing month, which picks the Meta rate card (default: this month).
     #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, help_heading = "Meta charges")]
     pub month: Option<Month>,
@@ -145,9 +147,10 @@ pub struct CompareArgs {
     /// Meta charges, markup and month (the same on every tier).
     #[command(flatten)]
     pub meta: MetaArgs,
-    /// Monthly budget: the largest volume each tier carries within it.
+    /// Monthly budget: the largest volume each tier carries within it (in
+    /// the tiers' currency, which may be written: $500, USD 500).
     #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_hyphen_values = true)]
-    pub budget: Option<Decimal>,
+    pub budget: Option<Amount>,
     /// Output format.
     #[arg(long, value_enum, default_value_t, help_heading = "Output")]
     pub format: Format,
@@ -235,12 +238,47 @@ pub enum RatesCommand {
     },
 }
 
+/// `--plans` given more than once with different directories (before and
+/// after the subcommand, or twice in one place): clap would keep the last
+/// one silently, so the command line is refused with both named. The same
+/// directory twice is not ambiguous and passes. Call on arguments clap has
+/// accepted: every `--plans` token before `--` is then the option itself
+/// (no flag of ctbill takes a value that starts with `--plans`).
+#[must_use]
+pub fn conflicting_plans(args: &[std::ffi::OsString]) -> Option<String> {
+    let mut given: Vec<String> = Vec::new();
+    let mut tokens = args.iter().skip(1);
+    while let Some(token) = tokens.next() {
+        if token == "--" {
+            break;
+        }
+        if token == "--plans" {
+            if let Some(value) = tokens.next() {
+                given.push(value.to_string_lossy().into_owned());
+            }
+        } else if let Some(value) = token.to_string_lossy().strip_prefix("--plans=") {
+            given.push(value.to_owned());
+        }
+    }
+    let first = given.first()?;
+    let other = given.iter().find(|dir| *dir != first)?;
+    Some(format!(
+        "--plans is given twice, as `{}` and as `{}`; give one plans directory",
+        crate::shown::shown(first),
+        crate::shown::shown(other)
+    ))
+}
+
 fn parse_count(text: &str) -> Result<u64, String> {
     usage::parse_count(text)
 }
 
-fn parse_amount(text: &str) -> Result<Decimal, String> {
+fn parse_amount(text: &str) -> Result<Amount, String> {
     usage::parse_amount(text)
+}
+
+fn parse_markup(text: &str) -> Result<Markup, String> {
+    usage::parse_markup(text)
 }
 
 fn parse_product(text: &str) -> Result<Product, String> {
@@ -278,6 +316,38 @@ mod tests {
         assert_eq!(cli.plans, Some(PathBuf::from("d")));
         let cli = Cli::try_parse_from(["ctbill", "--plans", "d", "plans"]).unwrap();
         assert_eq!(cli.plans, Some(PathBuf::from("d")));
+    }
+
+    #[test]
+    fn plans_given_twice_with_different_directories_is_refused() {
+        let args = |list: &[&str]| {
+            list.iter()
+                .map(std::ffi::OsString::from)
+                .collect::<Vec<_>>()
+        };
+        let twice = args(&["ctbill", "--plans", "a", "plans", "--plans", "b"]);
+        // clap alone keeps the last one without a word.
+        assert_eq!(
+            Cli::try_parse_from(&twice).unwrap().plans,
+            Some(PathBuf::from("b"))
+        );
+        let message = conflicting_plans(&twice).unwrap();
+        assert!(message.contains("as `a` and as `b`"), "{message}");
+        for refused in [
+            &["ctbill", "plans", "--plans", "a", "--plans=b"][..],
+            &["ctbill", "--plans=a", "rates", "show", "--plans", "b"],
+        ] {
+            assert!(conflicting_plans(&args(refused)).is_some(), "{refused:?}");
+        }
+        for accepted in [
+            &["ctbill", "--plans", "a", "plans"][..],
+            &["ctbill", "--plans", "a", "plans", "--plans", "a"],
+            &["ctbill", "plans"],
+            // After `--`, a file named like the option is only a file.
+            &["ctbill", "--plans", "a", "batch", "--", "--plans"],
+        ] {
+            assert_eq!(conflicting_plans(&args(accepted)), None, "{accepted:?}");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod error;
 pub mod load;
 pub mod meta;
 pub mod money;
+pub mod outfile;
 pub mod plan;
 pub mod render;
 pub mod shown;
@@ -32,7 +33,8 @@ use clap::Parser;
 /// Runs the command line and returns the process exit code. Data goes to
 /// stdout, messages to stderr; errors are printed here, never panicked.
 pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
-    let cli = match cli::Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let cli = match cli::Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(err) => {
             // clap prints help and version to stdout, usage errors to stderr.
@@ -44,6 +46,10 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             });
         }
     };
+    if let Some(message) = cli::conflicting_plans(&args) {
+        let _ = writeln!(io::stderr(), "ctbill: error: {message}");
+        return ExitCode::from(error::exit::USAGE);
+    }
     let (stdout, stderr) = (io::stdout(), io::stderr());
     let (mut stdout, mut stderr) = (stdout.lock(), stderr.lock());
     let mut output = app::Output {

@@ -631,6 +631,18 @@ overage_rate = 0.0070
     }
 
     #[test]
+    fn a_plus_sign_on_a_count_is_valid_toml_and_accepted() {
+        // `+10000` is a valid TOML integer (TOML 1.0, "Integer"): 10,000.
+        let text = CONNECT.replace("included = 10_000", "included = +10000");
+        assert_eq!(load_one(&text).unwrap()[0].included, 10_000);
+        let text = CONNECT.replace("included = 10_000", "included = -0");
+        assert_eq!(load_one(&text).unwrap()[0].included, 0);
+        let text = CONNECT.replace("included = 10_000", "included = -5");
+        let errors = load_one(&text).unwrap_err();
+        assert!(errors[0].contains("`-5` is negative"), "{errors:?}");
+    }
+
+    #[test]
     fn quoted_amounts_are_exact_too() {
         let text = CONNECT.replace("0.0070", "\"0.00700000000000000000000001\"");
         let plans = load_one(&text).unwrap();

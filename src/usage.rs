@@ -9,8 +9,9 @@ use std::sync::Arc;
 
 use crate::calendar::Month;
 use crate::meta::Category;
-use crate::money;
+use crate::money::{self, Currency};
 use crate::plan::Unit;
+use crate::shown::shown;
 
 /// One month of usage for one account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,8 +36,9 @@ pub enum MetaUsage {
     /// No Meta charges on this bill.
     #[default]
     None,
-    /// An amount read off WhatsApp Manager, passed through as is.
-    Amount(Decimal),
+    /// An amount read off WhatsApp Manager, passed through as is (once its
+    /// currency, when written, is the plan's).
+    Amount(Amount),
     /// Delivered message counts, priced against the rate card in force.
     Messages(Vec<MetaCount>),
 }
@@ -54,7 +56,8 @@ pub struct MetaCount {
 }
 
 /// Parses a count of units: a whole number, zero or more, optionally
-/// grouped with `,` or `_` (`15,000`).
+/// grouped with `,` or `_` (`15,000`). A leading `+` is accepted (`+15000`,
+/// as TOML, `strtoul` and most tools read it), and so is `-0`, which is zero.
 ///
 /// # Errors
 ///
@@ -68,35 +71,60 @@ pub fn parse_count(text: &str) -> Result<u64, String> {
     if trimmed.is_empty() {
         return Err("the count is empty; expected a whole number such as 15000".to_owned());
     }
-    let digits: String = trimmed
+    let quoted = shown(trimmed);
+    let (negative, unsigned) = match trimmed.as_bytes()[0] {
+        b'+' => (false, &trimmed[1..]),
+        b'-' => (true, &trimmed[1..]),
+        _ => (false, trimmed),
+    };
+    let digits: String = unsigned
         .chars()
         .filter(|c| !matches!(c, ',' | '_'))
         .collect();
-    let grouped_well = trimmed == digits || is_grouped(trimmed);
-    if digits.starts_with('-') && money::parse_exact(&digits).is_ok() {
-        return Err(format!("`{trimmed}` is negative; a count is zero or more"));
-    }
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && grouped_well {
+    let all_digits = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    let grouped_well = unsigned == digits || is_grouped(unsigned);
+    if all_digits && grouped_well {
+        if negative && digits.bytes().any(|b| b != b'0') {
+            return Err(format!("`{quoted}` is negative; a count is zero or more"));
+        }
         return digits.parse::<u64>().map_err(|_| {
             format!(
-                "`{trimmed}` is too large; a count is at most {}",
+                "`{quoted}` is too large; a count is at most {}",
                 money::group_count(u64::MAX)
             )
         });
     }
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+    if all_digits {
         return Err(format!(
-            "`{trimmed}` has misplaced digit separators; write {digits} or group by thousands"
+            "`{quoted}` has misplaced digit separators; write {} or group by thousands",
+            shown(&digits)
         ));
     }
-    if money::parse_exact(&digits).is_ok() {
-        return Err(format!(
-            "`{trimmed}` is not a whole number; counts are whole messages, e.g. 15000"
-        ));
+    let signed = if negative {
+        format!("-{digits}")
+    } else {
+        digits
+    };
+    let parsed = if unsigned.starts_with(['+', '-']) {
+        Err(String::new())
+    } else {
+        money::parse_exact(&signed)
+    };
+    match parsed {
+        Ok(value) if value.is_sign_negative() && !value.is_zero() => {
+            Err(format!("`{quoted}` is negative; a count is zero or more"))
+        }
+        Ok(value) if value.fract().is_zero() => Err(format!(
+            "`{quoted}` is not written as a count; write the whole number in digits, e.g. {}",
+            value.trunc().normalize()
+        )),
+        Ok(_) => Err(format!(
+            "`{quoted}` is not a whole number; counts are whole messages, e.g. 15000"
+        )),
+        Err(_) => Err(format!(
+            "`{quoted}` is not a count; expected a whole number such as 15000 or 15,000"
+        )),
     }
-    Err(format!(
-        "`{trimmed}` is not a count; expected a whole number such as 15000 or 15,000"
-    ))
 }
 
 /// The common case of a count, parsed without allocating: 1 to 19 ASCII
@@ -128,43 +156,289 @@ fn is_grouped(text: &str) -> bool {
         && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Parses an amount of money or a percentage given by the user: exact, zero
-/// or more.
+/// An amount of money as the user wrote it: the exact value, and the
+/// currency when one was written (`$100`, `USD 100`, `100 INR`, `₹100`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Amount {
+    /// The exact value, zero or more.
+    pub value: Decimal,
+    /// The currency written with it; `None` means the plan's currency.
+    pub currency: Option<Currency>,
+}
+
+impl Amount {
+    /// Whether the amount is zero (in any currency).
+    #[must_use]
+    pub fn is_zero(&self) -> bool {
+        self.value.is_zero()
+    }
+
+    /// The value, once the amount is known to be in `currency` (the plan's):
+    /// an amount written without a currency is in the plan's currency.
+    ///
+    /// # Errors
+    ///
+    /// The amount was written in another currency; the message names both
+    /// and how to write it (the caller says which flag or cell it was).
+    pub fn in_currency(&self, currency: Currency) -> Result<Decimal, String> {
+        match self.currency {
+            Some(written) if written != currency => Err(format!(
+                "the amount is in {written}, but the plan bills in {currency}; \
+                 give it in {currency} (e.g. {} or {currency} {})",
+                self.value, self.value
+            )),
+            _ => Ok(self.value),
+        }
+    }
+}
+
+impl From<Decimal> for Amount {
+    /// An amount in the plan's currency.
+    fn from(value: Decimal) -> Self {
+        Self {
+            value,
+            currency: None,
+        }
+    }
+}
+
+/// Currency symbols an amount may carry, longest first. `$` alone is the
+/// US dollar, as WhatsApp Manager writes it; other dollars are written with
+/// their code (`CAD 100`).
+const SYMBOLS: &[(&str, &str)] = &[
+    ("US$", "USD"),
+    ("R$", "BRL"),
+    ("$", "USD"),
+    ("₹", "INR"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+];
+
+/// What an amount looks like, for error messages.
+const AMOUNT_SHAPE: &str = "expected an amount such as 1250.40, optionally with its currency \
+    ($1250.40, USD 1250.40, 1250.40 INR)";
+
+/// Parses an amount of money given by the user: exact, zero or more,
+/// thousands grouped with commas or not (`$1,234.56` as WhatsApp Manager
+/// shows it), with an optional currency before or after the number: a
+/// symbol (`$`, `₹`, `€`, `£`, `US$`, `R$`) or an ISO 4217 code (`USD 100`,
+/// `100 inr`). Whether the currency is the plan's is checked where the plan
+/// is known ([`Amount::in_currency`]).
 ///
 /// # Errors
 ///
-/// Says what was wrong and what an amount looks like.
-pub fn parse_amount(text: &str) -> Result<Decimal, String> {
-    // As WhatsApp Manager shows it: `$1,234.56` is 1234.56.
-    let bare = text.trim().trim_start_matches('$');
-    let (whole, fraction) = bare
+/// Says what was wrong (empty, not a number, an unknown or ambiguous
+/// currency, negative, too many digits) and what an amount looks like.
+pub fn parse_amount(text: &str) -> Result<Amount, String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(format!("the amount is empty; {AMOUNT_SHAPE}"));
+    }
+    let quoted = shown(trimmed);
+    // A sign may come before the currency: `-$5`.
+    let (sign, rest) = match trimmed.as_bytes()[0] {
+        sign @ (b'-' | b'+') => (Some(sign), trimmed[1..].trim_start()),
+        _ => (None, trimmed),
+    };
+    let (before, rest) = split_currency_prefix(rest);
+    let (number, after) = split_currency_suffix(rest);
+    let number = number.trim();
+    if number.is_empty() {
+        let named = [before, after].into_iter().flatten().next();
+        return Err(if named.is_some_and(|c| currency_named(c).is_ok()) {
+            format!("`{quoted}` has no number; {AMOUNT_SHAPE}")
+        } else {
+            format!("`{quoted}` is not an amount; {AMOUNT_SHAPE}")
+        });
+    }
+    let mut currency = None;
+    for written in [before, after].into_iter().flatten() {
+        let found = currency_named(written).map_err(|m| format!("`{quoted}`: {m}"))?;
+        if currency.is_some_and(|c| c != found) {
+            return Err(format!(
+                "`{quoted}` names two currencies; write one, e.g. 100 or USD 100"
+            ));
+        }
+        currency = Some(found);
+    }
+    let signed = match sign {
+        Some(b'-') => format!("-{number}"),
+        _ => number.to_owned(),
+    };
+    let value = parse_number(&signed).map_err(|m| {
+        if m.is_empty() {
+            format!("`{quoted}` is not an amount; {AMOUNT_SHAPE}")
+        } else {
+            format!("`{quoted}` {m}")
+        }
+    })?;
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(format!("`{quoted}` is negative; expected zero or more"));
+    }
+    Ok(Amount { value, currency })
+}
+
+/// A markup percentage as the user wrote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Markup {
+    /// The percentage: `10` is ten percent.
+    pub percent: Decimal,
+    /// Written without `%` and between 0 and 1 (`0.10`): a tenth of a
+    /// percent as written, but quite possibly meant as a fraction (ten
+    /// percent). The caller warns once; see [`Markup::warning`].
+    pub unmarked_fraction: bool,
+}
+
+impl Markup {
+    /// The warning to print on stderr when [`Markup::unmarked_fraction`]
+    /// holds, `None` otherwise. `place` names where the value came from
+    /// (`--markup`, or `column markup, row 7`). A batch should print it
+    /// once, for the first such row, with how many rows had one, rather
+    /// than once per row.
+    #[must_use]
+    pub fn warning(&self, place: &str) -> Option<String> {
+        self.unmarked_fraction.then(|| {
+            let percent = self.percent;
+            let hundredfold = (percent * Decimal::ONE_HUNDRED).normalize();
+            format!(
+                "{place} {percent} is read as {percent} percent, not {hundredfold} percent; \
+                 a markup is a percentage: write {hundredfold} or {hundredfold}% for {hundredfold} percent, \
+                 or {percent}% to keep {percent} percent without this warning"
+            )
+        })
+    }
+}
+
+/// Parses a markup percentage: `10` and `10%` both mean ten percent; `0.10`
+/// means a tenth of a percent (flagged by [`Markup::unmarked_fraction`]).
+///
+/// # Errors
+///
+/// Says what was wrong (empty, an amount of money, not a number, negative)
+/// and what a percentage looks like.
+pub fn parse_markup(text: &str) -> Result<Markup, String> {
+    const SHAPE: &str = "expected a percentage such as 10 or 10% (both ten percent)";
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(format!("the markup is empty; {SHAPE}"));
+    }
+    let quoted = shown(trimmed);
+    let (number, percent_sign) = match trimmed.strip_suffix('%') {
+        Some(number) => (number.trim_end(), true),
+        None => (trimmed, false),
+    };
+    let unsigned = number.trim_start_matches(['-', '+']).trim_start();
+    let (before, rest) = split_currency_prefix(unsigned);
+    let (rest, after) = split_currency_suffix(rest);
+    let money = [before, after]
+        .into_iter()
+        .flatten()
+        .any(|c| currency_named(c).is_ok());
+    if money && !rest.trim().is_empty() {
+        return Err(format!(
+            "`{quoted}` is an amount of money; a markup is a percentage of Meta's charges, {SHAPE}"
+        ));
+    }
+    if number.is_empty() {
+        return Err(format!("`{quoted}` has no number; {SHAPE}"));
+    }
+    let percent = parse_number(number).map_err(|m| {
+        if m.is_empty() {
+            format!("`{quoted}` is not a percentage; {SHAPE}")
+        } else {
+            format!("`{quoted}` {m}")
+        }
+    })?;
+    if percent.is_sign_negative() && !percent.is_zero() {
+        return Err(format!("`{quoted}` is negative; a markup is zero or more"));
+    }
+    Ok(Markup {
+        percent,
+        unmarked_fraction: !percent_sign && !percent.is_zero() && percent < Decimal::ONE,
+    })
+}
+
+/// A currency symbol or a run of ASCII letters at the start, and the rest.
+/// Letters count only as a three-letter run (an ISO code): `e5` is a
+/// malformed number, not a currency.
+fn split_currency_prefix(text: &str) -> (Option<&str>, &str) {
+    if let Some((symbol, _)) = SYMBOLS.iter().find(|(s, _)| text.starts_with(s)) {
+        return (Some(&text[..symbol.len()]), &text[symbol.len()..]);
+    }
+    let letters = text.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let next = text.as_bytes().get(letters);
+    if letters == 3 && next.is_none_or(|b| !b.is_ascii_alphabetic()) && next.is_some() {
+        return (Some(&text[..3]), &text[3..]);
+    }
+    if letters == 3 && next.is_none() {
+        // A bare three-letter word (`ten`, `USD`): no number either way.
+        return (Some(text), "");
+    }
+    (None, text)
+}
+
+/// The number and a currency symbol or three-letter code at the end.
+fn split_currency_suffix(text: &str) -> (&str, Option<&str>) {
+    if let Some((symbol, _)) = SYMBOLS.iter().find(|(s, _)| text.ends_with(s)) {
+        let cut = text.len() - symbol.len();
+        return (&text[..cut], Some(&text[cut..]));
+    }
+    let letters = text
+        .bytes()
+        .rev()
+        .take_while(u8::is_ascii_alphabetic)
+        .count();
+    if letters == 3 && text.len() > 3 {
+        let cut = text.len() - 3;
+        // `1e5` ends in a digit; `100USD` and `100 USD` end in a code.
+        return (&text[..cut], Some(&text[cut..]));
+    }
+    (text, None)
+}
+
+/// The currency a symbol or code names.
+fn currency_named(written: &str) -> Result<Currency, String> {
+    if let Some((_, code)) = SYMBOLS.iter().find(|(s, _)| *s == written) {
+        return Ok(Currency::from_code(code).expect("the symbol table holds ISO codes"));
+    }
+    Currency::from_code(written).ok_or_else(|| {
+        format!(
+            "`{}` is not an ISO 4217 currency code or a known symbol (e.g. USD, INR, EUR, $, ₹, €)",
+            shown(written)
+        )
+    })
+}
+
+/// A decimal number, exactly as written, thousands optionally grouped with
+/// commas. The error is the part of a message after the quoted input
+/// (`is too large; ...`), or empty when the text is no number at all.
+fn parse_number(text: &str) -> Result<Decimal, String> {
+    let (whole, fraction) = text
         .split_once('.')
-        .map_or((bare, None), |(w, f)| (w, Some(f)));
-    let ungrouped;
-    let bare = if whole.contains(',') && is_grouped(whole.trim_start_matches(['-', '+'])) {
-        ungrouped = format!(
+        .map_or((text, None), |(w, f)| (w, Some(f)));
+    let unsigned = whole.trim_start_matches(['-', '+']);
+    if whole.contains(',') {
+        if !is_grouped(unsigned) {
+            return Err(
+                "has misplaced thousands separators; group with commas only in threes, e.g. 1,234.56"
+                    .to_owned(),
+            );
+        }
+        let ungrouped = format!(
             "{}{}",
             whole.replace(',', ""),
             fraction.map(|f| format!(".{f}")).unwrap_or_default()
         );
-        ungrouped.as_str()
-    } else {
-        bare
-    };
-    let amount = money::parse_exact(bare).map_err(|m| {
-        if text.contains(',') {
-            format!("{m}; group thousands with commas only in threes, e.g. 1,234.56")
-        } else {
-            m
-        }
-    })?;
-    if amount.is_sign_negative() && !amount.is_zero() {
-        return Err(format!(
-            "`{}` is negative; expected zero or more",
-            text.trim()
-        ));
+        return number_exact(&ungrouped);
     }
-    Ok(amount)
+    number_exact(text)
+}
+
+fn number_exact(text: &str) -> Result<Decimal, String> {
+    money::decimal_exact(text).map_err(|why| match why {
+        money::NotExact::NotANumber | money::NotExact::Empty => String::new(),
+        other => other.reason(),
+    })
 }
 
 /// Parses `CATEGORY:MARKET=COUNT`, e.g. `marketing:IN=20000` or
@@ -223,6 +497,12 @@ mod tests {
         assert_eq!(parse_count(" 15,000\n"), Ok(15_000));
         assert_eq!(parse_count("1_000_000"), Ok(1_000_000));
         assert_eq!(parse_count("0"), Ok(0));
+        // A sign on a count, as TOML and most tools read it: `+` is
+        // positive, and minus zero is zero.
+        assert_eq!(parse_count("+15000"), Ok(15_000));
+        assert_eq!(parse_count("+15,000"), Ok(15_000));
+        assert_eq!(parse_count("-0"), Ok(0));
+        assert_eq!(parse_count("-000"), Ok(0));
         assert_eq!(parse_count("18446744073709551615"), Ok(u64::MAX));
         assert_eq!(
             parse_digits(b"9999999999999999999"),
@@ -234,8 +514,13 @@ mod tests {
         let cases = [
             ("", "empty"),
             ("-5", "negative"),
+            ("-1,000", "negative"),
             ("15000.5", "not a whole number"),
-            ("1e3", "not a whole number"),
+            ("-0.5", "negative"),
+            ("1e3", "write the whole number in digits, e.g. 1000"),
+            ("1.0", "write the whole number in digits, e.g. 1"),
+            ("+-5", "not a count"),
+            ("++5", "not a count"),
             ("abc", "not a count"),
             ("1,50,000", "misplaced digit separators"),
             ("18446744073709551616", "too large"),
@@ -247,15 +532,119 @@ mod tests {
         }
     }
 
+    fn amount(text: &str) -> (String, Option<&'static str>) {
+        let a = parse_amount(text).unwrap();
+        (a.value.to_string(), a.currency.map(Currency::code))
+    }
+
     #[test]
     fn amounts_are_exact_and_not_negative() {
-        assert_eq!(parse_amount("12.50").unwrap().to_string(), "12.50");
-        assert_eq!(parse_amount("$1,234.56").unwrap().to_string(), "1234.56");
-        assert_eq!(parse_amount("1,234,567").unwrap().to_string(), "1234567");
+        assert_eq!(amount("12.50"), ("12.50".into(), None));
+        assert_eq!(amount("1,234,567"), ("1234567".into(), None));
+        assert_eq!(amount("+5"), ("5".into(), None));
         assert!(parse_amount("1,23.4").is_err());
-        assert_eq!(parse_amount("$3835.00").unwrap().to_string(), "3835.00");
         assert!(parse_amount("-1").unwrap_err().contains("negative"));
-        assert!(parse_amount("ten").is_err());
+        assert!(parse_amount("-$1").unwrap_err().contains("negative"));
+        assert!(parse_amount("$-1").unwrap_err().contains("negative"));
+        assert!(parse_amount("ten").unwrap_err().contains("not an amount"));
+    }
+
+    #[test]
+    fn amounts_carry_their_currency_when_written() {
+        // As WhatsApp Manager shows it: `$1,234.56` is 1234.56 US dollars.
+        assert_eq!(amount("$1,234.56"), ("1234.56".into(), Some("USD")));
+        assert_eq!(amount("$3835.00"), ("3835.00".into(), Some("USD")));
+        assert_eq!(amount("USD 100"), ("100".into(), Some("USD")));
+        assert_eq!(amount("usd100"), ("100".into(), Some("USD")));
+        assert_eq!(amount("100 INR"), ("100".into(), Some("INR")));
+        assert_eq!(amount("₹100"), ("100".into(), Some("INR")));
+        assert_eq!(
+            amount("₹ 1,00,000".replace("1,00,000", "100,000").as_str()),
+            ("100000".into(), Some("INR"))
+        );
+        assert_eq!(amount("€12.5"), ("12.5".into(), Some("EUR")));
+        assert_eq!(amount("12.5€"), ("12.5".into(), Some("EUR")));
+        assert_eq!(amount("US$ 7"), ("7".into(), Some("USD")));
+        assert_eq!(amount("$100 USD"), ("100".into(), Some("USD")));
+        // Exponent forms are numbers, not currencies.
+        assert_eq!(amount("1e3"), ("1000".into(), None));
+        for (bad, expected) in [
+            ("", "the amount is empty"),
+            ("  ", "the amount is empty"),
+            ("e5", "`e5` is not an amount"),
+            ("$", "`$` has no number"),
+            ("100 XYZ", "`XYZ` is not an ISO 4217 currency code"),
+            ("$100 INR", "names two currencies"),
+            ("1e40", "`1e40` is too large"),
+            (
+                "0.00000000000000000000000000001",
+                "more digits than can be kept exactly",
+            ),
+            ("12..5", "is not an amount"),
+            ("1,2345", "misplaced thousands separators"),
+        ] {
+            let err = parse_amount(bad).unwrap_err();
+            assert!(err.contains(expected), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn an_amount_in_another_currency_than_the_plans_is_refused() {
+        let inr = Currency::from_code("INR").unwrap();
+        let err = parse_amount("$100").unwrap().in_currency(inr).unwrap_err();
+        assert!(err.contains("in USD, but the plan bills in INR"), "{err}");
+        assert_eq!(
+            parse_amount("₹100").unwrap().in_currency(inr),
+            Ok(Decimal::ONE_HUNDRED)
+        );
+        assert_eq!(
+            parse_amount("100").unwrap().in_currency(inr),
+            Ok(Decimal::ONE_HUNDRED)
+        );
+    }
+
+    #[test]
+    fn a_markup_is_a_percentage_with_or_without_its_sign() {
+        let ten = Decimal::TEN;
+        assert_eq!(parse_markup("10").unwrap().percent, ten);
+        assert_eq!(parse_markup("10%").unwrap().percent, ten);
+        assert_eq!(parse_markup(" 10 % ").unwrap().percent, ten);
+        assert!(!parse_markup("10").unwrap().unmarked_fraction);
+        // 0.10 is a tenth of a percent, as written, with a warning.
+        let tenth = parse_markup("0.10").unwrap();
+        assert_eq!(tenth.percent.to_string(), "0.10");
+        assert!(tenth.unmarked_fraction);
+        let warning = tenth.warning("--markup").unwrap();
+        assert!(
+            warning.contains("--markup 0.10 is read as 0.10 percent, not 10 percent"),
+            "{warning}"
+        );
+        // With `%`, or zero, or 1 and more: no warning.
+        for quiet in ["0.10%", "0", "0.0", "1", "25.5"] {
+            let markup = parse_markup(quiet).unwrap();
+            assert_eq!(markup.warning("--markup"), None, "{quiet}");
+        }
+        for (bad, expected) in [
+            ("", "the markup is empty"),
+            ("%", "has no number"),
+            ("-5", "negative"),
+            ("-5%", "negative"),
+            ("$10", "is an amount of money"),
+            ("10 USD", "is an amount of money"),
+            ("ten", "is not a percentage"),
+            ("10%%", "is not a percentage"),
+        ] {
+            let err = parse_markup(bad).unwrap_err();
+            assert!(err.contains(expected), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn quoted_input_is_escaped() {
+        let err = parse_count("1\u{1b}[2J").unwrap_err();
+        assert!(err.contains("1\\u{1b}[2J"), "{err}");
+        let err = parse_amount("\u{1b}]0;x\u{7}5").unwrap_err();
+        assert!(!err.contains('\u{1b}'), "{err}");
     }
 
     #[test]

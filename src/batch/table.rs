@@ -223,7 +223,12 @@ impl<'c> Pricer<'c, '_> {
         let markup_percent: Option<Decimal> = if markup.is_empty() {
             None
         } else {
-            Some(usage::parse_amount(markup).map_err(|m| Self::error(row, "markup", m))?)
+            // `Markup::warning` says when to warn (once per batch, not per row).
+            Some(
+                usage::parse_markup(markup)
+                    .map_err(|m| Self::error(row, "markup", m))?
+                    .percent,
+            )
         };
         let month = self.text(record, row, h.month)?;
         let month = if month.is_empty() {
