@@ -486,18 +486,7 @@ fn compare(catalog: &Catalog, args: &CompareArgs, out: &mut Output<'_>) -> Resul
         Format::Markdown => render::compare::markdown(&comparison),
     };
     // The chart waits beside its target until the table is out.
-    let chart = match &args.chart {
-        Some(path) => {
-            let svg = render::chart::svg(&comparison).map_err(|e| Error::Input(e.to_string()))?;
-            Some(outfile::prepare(
-                path,
-                svg.as_bytes(),
-                "chart",
-                &inputs(catalog),
-            )?)
-        }
-        None => None,
-    };
+    let chart = prepare_chart(catalog, args, &comparison)?;
     write(out.stdout, &text)?;
     if let Some(chart) = chart {
         let path = chart.target().display().to_string();
@@ -505,6 +494,19 @@ fn compare(catalog: &Catalog, args: &CompareArgs, out: &mut Output<'_>) -> Resul
         write(out.stderr, &format!("chart written to {path}\n"))?;
     }
     Ok(exit::SUCCESS)
+}
+
+/// Renders the `--chart` SVG, when asked for, into a file not yet in place.
+fn prepare_chart(
+    catalog: &Catalog,
+    args: &CompareArgs,
+    comparison: &crate::advice::Comparison,
+) -> Result<Option<outfile::Pending>, Error> {
+    let Some(path) = &args.chart else {
+        return Ok(None);
+    };
+    let svg = render::chart::svg(comparison).map_err(|e| Error::Input(e.to_string()))?;
+    outfile::prepare(path, svg.as_bytes(), "chart", &inputs(catalog)).map(Some)
 }
 
 /// The files a command read from its plans directory, which nothing it
