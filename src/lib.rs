@@ -30,6 +30,29 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// clap's message for a value its parser refused quotes the value whole and
+/// raw (a terminal escape sequence, a megabyte-long argument): this is the
+/// same message with the value quoted as every other message quotes input,
+/// escaped and shortened; `None` when that changes nothing.
+fn refused_value(err: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    use std::error::Error as _;
+    let string = |kind| match err.get(kind) {
+        Some(ContextValue::String(value)) => Some(value.as_str()),
+        _ => None,
+    };
+    let value = string(ContextKind::InvalidValue)?;
+    let arg = string(ContextKind::InvalidArg)?;
+    let quoted = shown::shown(value);
+    if err.kind() != ErrorKind::ValueValidation || quoted == value {
+        return None;
+    }
+    let reason = err.source().map(ToString::to_string).unwrap_or_default();
+    Some(format!(
+        "error: invalid value '{quoted}' for '{arg}': {reason}\n\nFor more information, try '--help'.\n"
+    ))
+}
+
 /// Runs the command line and returns the process exit code. Data goes to
 /// stdout, messages to stderr; errors are printed here, never panicked.
 pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
@@ -38,7 +61,14 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             // clap prints help and version to stdout, usage errors to stderr.
-            let _ = err.print();
+            match refused_value(&err) {
+                Some(text) => {
+                    let _ = write!(io::stderr(), "{text}");
+                }
+                None => {
+                    let _ = err.print();
+                }
+            }
             return ExitCode::from(if err.use_stderr() {
                 error::exit::USAGE
             } else {

@@ -558,10 +558,7 @@ mod tests {
         assert_eq!(amount("usd100"), ("100".into(), Some("USD")));
         assert_eq!(amount("100 INR"), ("100".into(), Some("INR")));
         assert_eq!(amount("₹100"), ("100".into(), Some("INR")));
-        assert_eq!(
-            amount("₹ 100,000"),
-            ("100000".into(), Some("INR"))
-        );
+        assert_eq!(amount("₹ 100,000"), ("100000".into(), Some("INR")));
         assert_eq!(amount("€12.5"), ("12.5".into(), Some("EUR")));
         assert_eq!(amount("12.5€"), ("12.5".into(), Some("EUR")));
         assert_eq!(amount("US$ 7"), ("7".into(), Some("USD")));
