@@ -123,7 +123,7 @@ pub struct SourceFile {
     /// The contents of a rate-card file that is not UTF-8 text (an Excel
     /// workbook, or a broken file for the card parser to name); `text` is
     /// empty then.
-    pub raw: Option<Vec<u8>>,
+    pub raw: Option<Cow<'static, [u8]>>,
 }
 
 impl SourceFile {
@@ -169,9 +169,17 @@ impl SourceFiles {
             text: Cow::Borrowed(text),
             raw: None,
         };
+        let workbook = |&(name, bytes): &(&str, &'static [u8])| SourceFile {
+            label: format!("<built-in>/{name}"),
+            text: Cow::Borrowed(""),
+            raw: Some(Cow::Borrowed(bytes)),
+        };
+        let mut cards: Vec<SourceFile> = embedded::CARDS.iter().map(file).collect();
+        cards.extend(embedded::WORKBOOKS.iter().map(workbook));
+        cards.sort_by(|a, b| a.label.cmp(&b.label));
         Self {
             plans: embedded::PLANS.iter().map(file).collect(),
-            cards: embedded::CARDS.iter().map(file).collect(),
+            cards,
         }
     }
 
@@ -253,7 +261,7 @@ fn read_matching(dir: &Path, cards: bool) -> Result<Vec<SourceFile>, Vec<Problem
             Ok(Err(bytes)) if cards => files.push(SourceFile {
                 label,
                 text: Cow::Borrowed(""),
-                raw: Some(bytes),
+                raw: Some(Cow::Owned(bytes)),
             }),
             Ok(Err(_)) => problems.push(Problem::file(&label, "is not UTF-8 text")),
             Err(err) => problems.push(Problem::file(&label, format!("cannot read: {err}"))),

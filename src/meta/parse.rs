@@ -411,8 +411,7 @@ fn parse_title(label: &str, row: &Row) -> Result<(Currency, Date), CardError> {
 
 /// Meta's own layout: `rows[0]` is the title row.
 pub(super) fn parse_original(label: &str, rows: &[Row]) -> Result<CardFile, Vec<CardError>> {
-    let (currency, effective) =
-        parse_title(label, &rows[0]).map_err(|e| vec![e.in_cell(0)])?;
+    let (currency, effective) = parse_title(label, &rows[0]).map_err(|e| vec![e.in_cell(0)])?;
     let Some(header_at) = rows.iter().position(|r| is_market_key(&key(r.cell(0)))) else {
         return Err(vec![CardError::file(
             label,
@@ -950,7 +949,9 @@ fn parse_rates(ctx: Ctx<'_>, header: &Row, data: &[&Row]) -> Result<CardFile, Ve
     for row in data {
         let name = row.cell(market_col);
         if name.is_empty() {
-            errors.push(CardError::at(label, row.line, "the row has no market name").in_cell(market_col));
+            errors.push(
+                CardError::at(label, row.line, "the row has no market name").in_cell(market_col),
+            );
             continue;
         }
         if row.cells.len() < width {
@@ -965,11 +966,14 @@ fn parse_rates(ctx: Ctx<'_>, header: &Row, data: &[&Row]) -> Result<CardFile, Ve
             continue;
         }
         if let Some(first) = seen.insert(market::normalize(name), row.line) {
-            errors.push(CardError::at(
-                label,
-                row.line,
-                format!("market {name} appears twice (also on line {first})"),
-            ).in_cell(market_col));
+            errors.push(
+                CardError::at(
+                    label,
+                    row.line,
+                    format!("market {name} appears twice (also on line {first})"),
+                )
+                .in_cell(market_col),
+            );
             continue;
         }
         if let Err(e) = check_currency(label, row, currency_col, &mut currency, origin) {

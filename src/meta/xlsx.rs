@@ -63,30 +63,33 @@ pub fn is_workbook(data: &[u8]) -> bool {
 
 /// Reads every card sheet of a workbook. Never returns an empty list.
 pub(super) fn parse_workbook(label: &str, data: &[u8]) -> Vec<Result<CardFile, Vec<CardError>>> {
-    let mut book = match Xlsx::new(Cursor::new(data)) {
-        Ok(book) => book,
-        Err(e) => {
+    let damaged = |why: &str| {
+        format!(
+            "is a ZIP archive but not an Excel workbook ctbill can read ({}); expected Meta's rates or volume-tiers file as downloaded (.xlsx or CSV)",
+            shown(why)
+        )
+    };
+    let sheets = match guarded(|| read_workbook(data)) {
+        Some(Ok(sheets)) => sheets,
+        Some(Err(e)) => return vec![Err(vec![CardError::file(label, damaged(&e.to_string()))])],
+        None => {
             return vec![Err(vec![CardError::file(
                 label,
-                format!(
-                    "is a ZIP archive but not an Excel workbook ctbill can read ({}); expected Meta's rates or volume-tiers file as downloaded (.xlsx or CSV)",
-                    shown(&e.to_string())
-                ),
+                damaged("its contents are malformed"),
             )])];
         }
     };
-    let names = book.sheet_names();
     let mut found = Vec::new();
     let mut unreadable = Vec::new();
-    for name in &names {
-        match read_sheet(&mut book, name) {
-            Ok(sheet) if sheet.is_card() => found.push(parse_sheet(label, name, &sheet)),
+    for (name, sheet) in &sheets {
+        match sheet {
+            Ok(sheet) if sheet.is_card() => found.push(parse_sheet(label, name, sheet)),
             Ok(_) => {}
-            Err(e) => unreadable.push(CardError::file(
+            Err(why) => unreadable.push(CardError::file(
                 &place(label, name, None, None),
                 format!(
                     "the sheet cannot be read ({}); the workbook looks damaged: download it again",
-                    shown(&e.to_string())
+                    shown(why)
                 ),
             )),
         }
@@ -95,10 +98,10 @@ pub(super) fn parse_workbook(label: &str, data: &[u8]) -> Vec<Result<CardFile, V
         found.push(Err(unreadable));
     }
     if found.is_empty() {
-        let listed: Vec<String> = names
+        let listed: Vec<String> = sheets
             .iter()
             .take(10)
-            .map(|n| format!("\"{}\"", shown(n)))
+            .map(|(n, _)| format!("\"{}\"", shown(n)))
             .collect();
         found.push(Err(vec![CardError::file(
             label,
@@ -107,11 +110,38 @@ pub(super) fn parse_workbook(label: &str, data: &[u8]) -> Vec<Result<CardFile, V
                  (\"Cost per message in USD on the WhatsApp Business Platform, effective October 1, 2026\") in cell A1; \
                  its sheets: {}{}",
                 if listed.is_empty() { "none".to_owned() } else { listed.join(", ") },
-                if names.len() > listed.len() { ", ..." } else { "" }
+                if sheets.len() > listed.len() { ", ..." } else { "" }
             ),
         )]));
     }
     found
+}
+
+/// Every sheet of a workbook, by name, as text cells (or why it cannot be
+/// read).
+type Sheets = Vec<(String, Result<Sheet, String>)>;
+
+fn read_workbook(data: &[u8]) -> Result<Sheets, XlsxError> {
+    let mut book = Xlsx::new(Cursor::new(data))?;
+    let names = book.sheet_names();
+    Ok(names
+        .into_iter()
+        .map(|name| {
+            let sheet = read_sheet(&mut book, &name).map_err(|e| e.to_string());
+            (name, sheet)
+        })
+        .collect())
+}
+
+/// Runs calamine on untrusted bytes: should it panic on a malformed
+/// workbook it does not expect, that is `None` (and its panic message is
+/// not printed), never a crash. ctbill's own code does not run in here.
+fn guarded<T>(read: impl FnOnce() -> T) -> Option<T> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    std::panic::set_hook(hook);
+    result.ok()
 }
 
 /// One sheet's cells as text, within the bounds.
@@ -358,14 +388,234 @@ mod tests {
         assert!(!is_workbook(b""));
     }
 
+    /// CRC-32 (IEEE), bit by bit: enough for a test archive.
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = !0_u32;
+        for &byte in data {
+            crc ^= u32::from(byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    /// A ZIP archive of uncompressed entries.
+    fn stored_zip(entries: &[(&str, &str)]) -> Vec<u8> {
+        let (mut out, mut central) = (Vec::new(), Vec::new());
+        for (name, text) in entries {
+            let offset = u32::try_from(out.len()).unwrap();
+            let (crc, size) = (crc32(text.as_bytes()), u32::try_from(text.len()).unwrap());
+            let name_len = u16::try_from(name.len()).unwrap();
+            let mut common = Vec::new();
+            common.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            common.extend_from_slice(&crc.to_le_bytes());
+            common.extend_from_slice(&size.to_le_bytes());
+            common.extend_from_slice(&size.to_le_bytes());
+            common.extend_from_slice(&name_len.to_le_bytes());
+            common.extend_from_slice(&[0, 0]);
+            out.extend_from_slice(b"PK\x03\x04");
+            out.extend_from_slice(&common);
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(text.as_bytes());
+            central.extend_from_slice(b"PK\x01\x02\x14\x00");
+            central.extend_from_slice(&common);
+            central.extend_from_slice(&[0; 10]);
+            central.extend_from_slice(&offset.to_le_bytes());
+            central.extend_from_slice(name.as_bytes());
+        }
+        let (at, size) = (
+            u32::try_from(out.len()).unwrap(),
+            u32::try_from(central.len()).unwrap(),
+        );
+        let count = u16::try_from(entries.len()).unwrap();
+        out.extend_from_slice(&central);
+        out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+        out.extend_from_slice(&count.to_le_bytes());
+        out.extend_from_slice(&count.to_le_bytes());
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&at.to_le_bytes());
+        out.extend_from_slice(&[0, 0]);
+        out
+    }
+
+    /// A one-sheet workbook whose sheet data is `rows` (raw XML).
+    fn crafted(rows: &str) -> Vec<u8> {
+        let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+        let pkg = "http://schemas.openxmlformats.org/package/2006/relationships";
+        stored_zip(&[
+            (
+                "_rels/.rels",
+                &format!(
+                    r#"<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+                ),
+            ),
+            (
+                "xl/workbook.xml",
+                &format!(
+                    r#"<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="List rates" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+                ),
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                &format!(
+                    r#"<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+                ),
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                &format!(r#"<worksheet xmlns="{main}"><sheetData>{rows}</sheetData></worksheet>"#),
+            ),
+        ])
+    }
+
+    const TITLE_CELL: &str = r#"<c r="A1" t="inlineStr"><is><t>Cost per message in USD on the WhatsApp Business Platform, effective January 1, 2027</t></is></c>"#;
+
+    fn first_error(data: &[u8]) -> String {
+        let found = parse_workbook("w.xlsx", data);
+        let errors = found.into_iter().find_map(Result::err).expect("an error");
+        errors[0].to_string()
+    }
+
+    #[test]
+    fn a_crafted_workbook_that_upsets_the_reader_is_an_error() {
+        // A cell reference far past Excel's last column overflows inside
+        // the reader; it must come out as an error about the file.
+        let data = crafted(&format!(
+            r#"<row r="1">{TITLE_CELL}</row><row r="2"><c r="ZZZZZZZZ99999999999"><v>1</v></c></row>"#
+        ));
+        let err = first_error(&data);
+        assert!(
+            err.starts_with("w.xlsx: is a ZIP archive but not an Excel workbook ctbill can read (its contents are malformed)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn numbers_as_excel_stores_them_read_as_typed() {
+        // Excel writes a double's 17 significant digits into the XML, and
+        // sometimes an exponent: the cells still read 0.0118 and 0.0107.
+        let text = |r: u32, c: char, t: &str| {
+            format!(r#"<c r="{c}{r}" t="inlineStr"><is><t>{t}</t></is></c>"#)
+        };
+        let header: String = [
+            "Market",
+            "Currency",
+            "Marketing",
+            "Utility",
+            "Authentication",
+        ]
+        .iter()
+        .zip('A'..)
+        .map(|(h, c)| text(3, c, h))
+        .collect();
+        let data = crafted(&format!(
+            r#"<row r="1">{TITLE_CELL}</row><row r="3">{header}</row><row r="4">{}{}<c r="C4"><v>0.011799999999999999</v></c><c r="D4"><v>1.0699999999999999E-2</v></c><c r="E4"><v>0.0014</v></c></row>"#,
+            text(4, 'A', "Other"),
+            text(4, 'B', "USD"),
+        ));
+        let found = parse_workbook("w.xlsx", &data);
+        let Ok(CardFile::Rates(rates)) = &found[0] else {
+            panic!("{found:?}");
+        };
+        let other = &rates.markets[0];
+        assert_eq!(other.rates[0].unwrap().to_string(), "0.0118");
+        assert_eq!(other.rates[1].unwrap().to_string(), "0.0107");
+        assert_eq!(other.rates[2].unwrap().to_string(), "0.0014");
+        assert_eq!(other.line, 4);
+    }
+
+    #[test]
+    fn cells_far_away_are_refused_not_allocated() {
+        let data = crafted(&format!(
+            r#"<row r="1">{TITLE_CELL}</row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#
+        ));
+        let err = first_error(&data);
+        assert!(
+            err.starts_with("w.xlsx: sheet \"List rates\", cell XFD1048576: a filled cell outside"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_sheet_the_reader_refuses_is_named() {
+        let data = crafted(&format!(
+            r#"<row r="1">{TITLE_CELL}</row><row r="2"><c r="B2" t="s"><v>99</v></c></row>"#
+        ));
+        let err = first_error(&data);
+        assert!(
+            err.starts_with("w.xlsx: sheet \"List rates\": the sheet cannot be read"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn a_zip_that_is_no_workbook_is_an_error() {
         let found = parse_workbook("x.csv", b"PK\x03\x04 not really a zip");
         assert_eq!(found.len(), 1);
         let errors = found.into_iter().next().unwrap().unwrap_err();
         assert!(
-            errors[0].to_string().starts_with("x.csv: is a ZIP archive but not an Excel workbook"),
+            errors[0]
+                .to_string()
+                .starts_with("x.csv: is a ZIP archive but not an Excel workbook"),
             "{errors:?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A small rate card written by `rust_xlsxwriter`.
+    fn card() -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.set_name("List rates").unwrap();
+        let title =
+            "Cost per message in USD on the WhatsApp Business Platform, effective January 1, 2027";
+        sheet.write_string(0, 0, title).unwrap();
+        for (c, h) in (0_u16..).zip([
+            "Market",
+            "Currency",
+            "Marketing",
+            "Utility",
+            "Authentication",
+        ]) {
+            sheet.write_string(2, c, h).unwrap();
+        }
+        sheet.write_string(3, 0, "Other").unwrap();
+        sheet.write_string(3, 1, "USD").unwrap();
+        for c in 2..5 {
+            sheet.write_number(3, c, 0.0118).unwrap();
+        }
+        book.save_to_buffer().unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn damaged_workbooks_never_panic(
+            flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let mut bytes = card();
+            for (at, x) in flips {
+                let i = at.index(bytes.len());
+                bytes[i] ^= x;
+            }
+            let keep = cut.index(bytes.len() * 2).max(4);
+            bytes.truncate(keep);
+            bytes[..4].copy_from_slice(b"PK\x03\x04");
+            let _ = parse_workbook("f.xlsx", &bytes);
+        }
     }
 }
