@@ -29,10 +29,13 @@
 //! guessed at. The text is then parsed exactly, like a CSV cell; no `f64`
 //! is used anywhere else.
 //!
-//! Bounds: cells are streamed, and a card sheet's cells must lie within the
-//! first [`MAX_COLUMNS`] columns and [`MAX_ROWS`] rows (Meta's sheets use
-//! about 20 columns and 300 rows), so a stray cell in `XFD1048576` cannot
-//! make ctbill allocate a billion empty cells.
+//! Bounds: a workbook may unpack to at most [`MAX_UNPACKED`] bytes
+//! (counted as they are inflated, before the reader sees them), cells are
+//! streamed, and a card sheet's cells must lie within the first
+//! [`MAX_COLUMNS`] columns and [`MAX_ROWS`] rows (Meta's sheets use about 20
+//! columns and 300 rows), so neither a "ZIP bomb" nor a stray cell in
+//! `XFD1048576` can make ctbill hold gigabytes. Should calamine panic on a
+//! malformed workbook, that is an error about the file, never a crash.
 
 use std::io::Cursor;
 
@@ -50,6 +53,9 @@ const MAX_ROWS: u32 = 10_000;
 
 /// Columns of a sheet that ctbill reads; a card sheet's cells lie left.
 const MAX_COLUMNS: u32 = 64;
+
+/// Bytes a workbook may unpack to; Meta's unpack to well under 1 MiB.
+const MAX_UNPACKED: u64 = 64 << 20;
 
 /// Significant digits Excel keeps of a typed number and shows.
 const EXCEL_DIGITS: usize = 15;
@@ -69,6 +75,9 @@ pub(super) fn parse_workbook(label: &str, data: &[u8]) -> Vec<Result<CardFile, V
             shown(why)
         )
     };
+    if let Err(why) = check_unpacked_size(data, MAX_UNPACKED) {
+        return vec![Err(vec![CardError::file(label, why)])];
+    }
     let sheets = match guarded(|| read_workbook(data)) {
         Some(Ok(sheets)) => sheets,
         Some(Err(e)) => return vec![Err(vec![CardError::file(label, damaged(&e.to_string()))])],
@@ -115,6 +124,37 @@ pub(super) fn parse_workbook(label: &str, data: &[u8]) -> Vec<Result<CardFile, V
         )]));
     }
     found
+}
+
+/// Refuses an archive that unpacks to more than `limit` bytes (a "ZIP
+/// bomb" would make the reader hold gigabytes), counting the bytes actually
+/// inflated, not the sizes the archive declares. An archive that cannot be
+/// unpacked is left for the reader to name.
+fn check_unpacked_size(data: &[u8], limit: u64) -> Result<(), String> {
+    let Some(mut archive) = guarded(|| zip::ZipArchive::new(Cursor::new(data)).ok()).flatten()
+    else {
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for index in 0..archive.len() {
+        let unpacked = guarded(|| {
+            let entry = archive.by_index(index).ok()?;
+            std::io::copy(
+                &mut std::io::Read::take(entry, limit - total + 1),
+                &mut std::io::sink(),
+            )
+            .ok()
+        })
+        .flatten();
+        total = total.saturating_add(unpacked.unwrap_or(0));
+        if total > limit {
+            return Err(format!(
+                "is a ZIP archive that unpacks to more than {} MiB; Meta's workbooks are far smaller: download the file again",
+                limit >> 20
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Every sheet of a workbook, by name, as text cells (or why it cannot be
@@ -555,6 +595,27 @@ mod tests {
     }
 
     #[test]
+    fn an_archive_that_unpacks_too_far_is_refused() {
+        use std::io::Write as _;
+
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        out.start_file("xl/sharedStrings.xml", options).unwrap();
+        out.write_all(&vec![b'a'; 3 << 20]).unwrap();
+        let data = out.finish().unwrap().into_inner();
+        assert!(data.len() < 100_000, "{}", data.len());
+        let err = check_unpacked_size(&data, 2 << 20).unwrap_err();
+        assert!(err.contains("unpacks to more than 2 MiB"), "{err}");
+        assert_eq!(check_unpacked_size(&data, 4 << 20), Ok(()));
+        // A real workbook is far below the limit.
+        assert_eq!(
+            check_unpacked_size(&super::fuzz::card(), MAX_UNPACKED),
+            Ok(())
+        );
+    }
+
+    #[test]
     fn a_zip_that_is_no_workbook_is_an_error() {
         let found = parse_workbook("x.csv", b"PK\x03\x04 not really a zip");
         assert_eq!(found.len(), 1);
@@ -575,7 +636,7 @@ mod fuzz {
     use super::*;
 
     /// A small rate card written by `rust_xlsxwriter`.
-    fn card() -> Vec<u8> {
+    pub(super) fn card() -> Vec<u8> {
         let mut book = rust_xlsxwriter::Workbook::new();
         let sheet = book.add_worksheet();
         sheet.set_name("List rates").unwrap();
