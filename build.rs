@@ -5,14 +5,30 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::{env, fs};
 
+/// Rate-card files: Meta's CSV or Excel workbooks, whatever the case of
+/// the extension (`load::is_card_file`); Excel's `~$` lock files are not.
+fn is_card(name: &str) -> bool {
+    let extension = Path::new(name).extension().and_then(|e| e.to_str());
+    !name.starts_with("~$")
+        && extension.is_some_and(|e| {
+            ["csv", "xlsx", "xlsm", "xlsb", "xls"]
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        })
+}
+
 fn list(dir: &Path, extension: &str) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)
         .map(|entries| {
             entries
                 .filter_map(Result::ok)
                 .map(|e| e.path())
-                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == extension))
+                .filter(|p| p.is_file())
                 .filter_map(|p| p.file_name()?.to_str().map(str::to_owned))
+                .filter(|name| match extension {
+                    "csv" => is_card(name),
+                    _ => Path::new(name).extension().is_some_and(|e| e == extension),
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -25,6 +41,9 @@ fn main() {
     println!("cargo::rerun-if-changed=plans");
     println!("cargo::rerun-if-changed=plans/meta");
     let mut out = String::new();
+    // Meta's Excel workbooks (told by content, whatever their names) are
+    // embedded as bytes, apart from the text files.
+    let mut workbooks = Vec::new();
     for (constant, dir, prefix, extension) in [
         ("PLANS", root.clone(), "", "toml"),
         ("CARDS", root.join("meta"), "meta/", "csv"),
@@ -38,6 +57,10 @@ fn main() {
         for name in list(&dir, extension) {
             let path = dir.join(&name);
             println!("cargo::rerun-if-changed={}", path.display());
+            if fs::read(&path).is_ok_and(|b| b.starts_with(b"PK\x03\x04")) {
+                workbooks.push((format!("{prefix}{name}"), path.display().to_string()));
+                continue;
+            }
             writeln!(
                 out,
                 "    ({:?}, include_str!({:?})),",
@@ -48,6 +71,16 @@ fn main() {
         }
         writeln!(out, "];").unwrap();
     }
+    writeln!(
+        out,
+        "/// Embedded Excel workbooks in `meta/`: (name, bytes)."
+    )
+    .unwrap();
+    writeln!(out, "pub static WORKBOOKS: &[(&str, &[u8])] = &[").unwrap();
+    for (name, path) in workbooks {
+        writeln!(out, "    ({name:?}, include_bytes!({path:?})),").unwrap();
+    }
+    writeln!(out, "];").unwrap();
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("embedded_plans.rs");
     fs::write(dest, out).unwrap();
 }

@@ -125,7 +125,7 @@ impl Catalog {
                     .files
                     .cards
                     .iter()
-                    .map(|f| (f.label.as_str(), f.text.as_ref()));
+                    .map(|f| (f.label.as_str(), f.contents()));
                 RateBook::from_files(files).map_err(|errors| {
                     errors
                         .into_iter()

@@ -82,8 +82,9 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 /// Where plans and rate cards come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
-    /// A directory: `*.toml` plan files, and Meta's CSV files (rate cards,
-    /// the market mapping) in `meta/` or beside the plans.
+    /// A directory: `*.toml` plan files, and Meta's CSV files and Excel
+    /// workbooks (rate cards, the market mapping) in `meta/` or beside the
+    /// plans (see [`is_card_file`]).
     Dir(PathBuf),
     /// The copy of the shipped `plans/` compiled into the binary.
     Embedded,
@@ -119,6 +120,18 @@ pub struct SourceFile {
     pub label: String,
     /// The file's contents.
     pub text: Cow<'static, str>,
+    /// The contents of a rate-card file that is not UTF-8 text (an Excel
+    /// workbook, or a broken file for the card parser to name); `text` is
+    /// empty then.
+    pub raw: Option<Cow<'static, [u8]>>,
+}
+
+impl SourceFile {
+    /// The contents as bytes, text or not.
+    #[must_use]
+    pub fn contents(&self) -> &[u8] {
+        self.raw.as_deref().unwrap_or(self.text.as_bytes())
+    }
 }
 
 mod embedded {
@@ -130,7 +143,8 @@ mod embedded {
 pub struct SourceFiles {
     /// `*.toml` plan files, sorted by name.
     pub plans: Vec<SourceFile>,
-    /// `*.csv` and `meta/*.csv`: rate cards and market mappings, sorted by name.
+    /// Rate cards and market mappings beside the plans and in `meta/`
+    /// (see [`is_card_file`]), sorted by name.
     pub cards: Vec<SourceFile>,
 }
 
@@ -153,32 +167,60 @@ impl SourceFiles {
         let file = |&(name, text): &(&str, &'static str)| SourceFile {
             label: format!("<built-in>/{name}"),
             text: Cow::Borrowed(text),
+            raw: None,
         };
+        let workbook = |&(name, bytes): &(&str, &'static [u8])| SourceFile {
+            label: format!("<built-in>/{name}"),
+            text: Cow::Borrowed(""),
+            raw: Some(Cow::Borrowed(bytes)),
+        };
+        let mut cards: Vec<SourceFile> = embedded::CARDS.iter().map(file).collect();
+        cards.extend(embedded::WORKBOOKS.iter().map(workbook));
+        cards.sort_by(|a, b| a.label.cmp(&b.label));
         Self {
             plans: embedded::PLANS.iter().map(file).collect(),
-            cards: embedded::CARDS.iter().map(file).collect(),
+            cards,
         }
     }
 
     fn read_dir(dir: &Path) -> Result<Self, Vec<Problem>> {
-        let plans = read_matching(dir, "toml")?;
+        let plans = read_matching(dir, false)?;
         if plans.is_empty() {
             return Err(vec![Problem::file(
                 &dir.display().to_string(),
                 "no plan files here; a plans directory holds one or more `*.toml` files with [[plan]] tables",
             )]);
         }
-        // Meta's CSV files may sit in `meta/` or beside the plans.
-        let mut cards = read_matching(dir, "csv")?;
+        // Meta's files may sit in `meta/` or beside the plans.
+        let mut cards = read_matching(dir, true)?;
         let meta = dir.join("meta");
         if meta.is_dir() {
-            cards.extend(read_matching(&meta, "csv")?);
+            cards.extend(read_matching(&meta, true)?);
         }
         Ok(Self { plans, cards })
     }
 }
 
-fn read_matching(dir: &Path, extension: &str) -> Result<Vec<SourceFile>, Vec<Problem>> {
+/// Whether a file is read as a rate card: a name ending in `.csv`, `.xlsx`,
+/// `.xlsm`, `.xlsb` or `.xls`, in any case (Meta's links serve workbooks
+/// named `.csv`). Which of CSV or workbook it is is told from its content
+/// ([`crate::meta::is_workbook`]), never from its name. Excel's lock files
+/// (`~$USD.xlsx`, present while the workbook is open in Excel) are skipped.
+#[must_use]
+pub fn is_card_file(path: &Path) -> bool {
+    const EXTENSIONS: [&str; 5] = ["csv", "xlsx", "xlsm", "xlsb", "xls"];
+    let lock = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("~$"));
+    !lock
+        && path
+            .extension()
+            .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// Reads `*.toml` plan files, or with `cards` the rate-card files
+/// ([`is_card_file`]), which may be workbooks rather than text.
+fn read_matching(dir: &Path, cards: bool) -> Result<Vec<SourceFile>, Vec<Problem>> {
     let label = dir.display().to_string();
     let entries = std::fs::read_dir(dir).map_err(|err| {
         vec![Problem::file(
@@ -189,17 +231,37 @@ fn read_matching(dir: &Path, extension: &str) -> Result<Vec<SourceFile>, Vec<Pro
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == extension))
+        .filter(|p| {
+            p.is_file()
+                && if cards {
+                    is_card_file(p)
+                } else {
+                    p.extension().is_some_and(|e| e == "toml")
+                }
+        })
         .collect();
     paths.sort();
     let mut files = Vec::with_capacity(paths.len());
     let mut problems = Vec::new();
     for path in paths {
         let label = path.display().to_string();
-        match std::fs::read(&path).map(String::from_utf8) {
+        match std::fs::read(&path).map(|bytes| {
+            if cards && crate::meta::is_workbook(&bytes) {
+                Err(bytes)
+            } else {
+                String::from_utf8(bytes).map_err(std::string::FromUtf8Error::into_bytes)
+            }
+        }) {
             Ok(Ok(text)) => files.push(SourceFile {
                 label,
                 text: Cow::Owned(text),
+                raw: None,
+            }),
+            // The card parser tells a workbook from a broken file.
+            Ok(Err(bytes)) if cards => files.push(SourceFile {
+                label,
+                text: Cow::Borrowed(""),
+                raw: Some(Cow::Owned(bytes)),
             }),
             Ok(Err(_)) => problems.push(Problem::file(&label, "is not UTF-8 text")),
             Err(err) => problems.push(Problem::file(&label, format!("cannot read: {err}"))),
@@ -745,10 +807,12 @@ markup_percent = "10"
             SourceFile {
                 label: "a.toml".into(),
                 text: CONNECT.into(),
+                raw: None,
             },
             SourceFile {
                 label: "b.toml".into(),
                 text: format!("\n{CONNECT}").into(),
+                raw: None,
             },
         ];
         let errors = parse_plans(&files).unwrap_err();

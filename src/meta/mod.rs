@@ -23,12 +23,14 @@
 //!   the exact amount with its breakdown. Rounding is the caller's job
 //!   ([`crate::money::round_line`], once per line).
 //!
-//! Nothing here reads files or prints: callers pass `(label, text)` pairs,
-//! and the label (usually the path) appears in every error, with the line.
+//! Nothing here reads files or prints: callers pass `(label, contents)`
+//! pairs, and the label (usually the path) appears in every error, with the
+//! line (or, in an Excel workbook, the sheet and cell: see `xlsx`).
 
 mod countries;
 mod market;
 mod parse;
+mod xlsx;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -43,6 +45,7 @@ pub use market::{MappingRow, MarketMapping, ResolvedMarket};
 pub use parse::{
     CardFile, MarketRates, RatesFile, SourceFormat, TierSet, TiersFile, parse_card_file,
 };
+pub use xlsx::is_workbook;
 
 /// A pricing category of Meta's per-message model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -153,6 +156,9 @@ pub struct CardError {
     pub file: String,
     /// 1-based physical line where the offending CSV record starts.
     pub line: Option<u64>,
+    /// 0-based index of the offending cell within its record, when the
+    /// problem is one cell (a workbook's errors name the cell, `D12`).
+    pub cell: Option<usize>,
     /// What is wrong and, where possible, what would be right.
     pub message: String,
 }
@@ -162,6 +168,7 @@ impl CardError {
         Self {
             file: file.to_owned(),
             line: Some(line),
+            cell: None,
             message: message.into(),
         }
     }
@@ -170,7 +177,16 @@ impl CardError {
         Self {
             file: file.to_owned(),
             line: None,
+            cell: None,
             message: message.into(),
+        }
+    }
+
+    /// The same problem, pinned to one cell of its record.
+    fn in_cell(self, cell: usize) -> Self {
+        Self {
+            cell: Some(cell),
+            ..self
         }
     }
 }
@@ -573,22 +589,33 @@ impl RateBook {
     /// assert_eq!(round_line(charge.exact_total, usd).to_string(), "3835.00");
     /// ```
     ///
+    /// Each file's contents are its bytes: Meta's Excel workbook (told by
+    /// its content, whatever its name) or UTF-8 text.
+    ///
     /// # Errors
     ///
     /// Every problem found, in every file: unreadable files, two rates (or
     /// two tiers) files for one currency and date, a tiers file without a
     /// rates file, tiers for a market the rates file does not have, a first
     /// tier whose rate is not the list rate, two mapping files.
-    pub fn from_files<'a, I>(files: I) -> Result<Self, Vec<CardError>>
+    pub fn from_files<'a, I, D>(files: I) -> Result<Self, Vec<CardError>>
     where
-        I: IntoIterator<Item = (&'a str, &'a str)>,
+        I: IntoIterator<Item = (&'a str, &'a D)>,
+        D: AsRef<[u8]> + ?Sized + 'a,
     {
         let mut errors = Vec::new();
         let mut rates: BTreeMap<(Currency, Date), RatesFile> = BTreeMap::new();
         let mut tiers: BTreeMap<(Currency, Date), TiersFile> = BTreeMap::new();
         let mut mapping: Option<MarketMapping> = None;
-        for (label, text) in files {
-            match parse::parse_all(label, text) {
+        // A workbook may hold more than one card sheet (list rates and
+        // volume tiers).
+        let parsed = files.into_iter().flat_map(|(label, data)| {
+            parse::parse_data(label, data.as_ref())
+                .into_iter()
+                .map(move |file| (label, file))
+        });
+        for (label, parsed) in parsed {
+            match parsed {
                 Err(mut errs) => errors.append(&mut errs),
                 Ok(CardFile::Rates(file)) => {
                     let key = (file.currency, file.effective);

@@ -13,7 +13,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use super::market::{self, MarketMapping};
-use super::{CardError, Category, Tier};
+use super::{CardError, Category, Tier, xlsx};
 use crate::calendar::Date;
 use crate::money::{self, Currency};
 
@@ -120,6 +120,22 @@ pub fn parse_card_file(label: &str, text: &str) -> Result<CardFile, CardError> {
     })
 }
 
+/// Reads one file's bytes: Meta's Excel workbook (told by its content,
+/// see [`xlsx`]), which may hold more than one card sheet, or a text file
+/// for [`parse_all`]. Never returns an empty list.
+pub(super) fn parse_data(label: &str, data: &[u8]) -> Vec<Result<CardFile, Vec<CardError>>> {
+    if xlsx::is_workbook(data) {
+        return xlsx::parse_workbook(label, data);
+    }
+    match std::str::from_utf8(data) {
+        Ok(text) => vec![parse_all(label, text)],
+        Err(_) => vec![Err(vec![CardError::file(
+            label,
+            "is neither UTF-8 text nor an Excel workbook (.xlsx); expected Meta's rates or volume-tiers file as downloaded (CSV or .xlsx), or the market mapping",
+        )])],
+    }
+}
+
 /// A CSV record and the line it starts on.
 pub(super) struct Row {
     pub(super) line: u64,
@@ -222,6 +238,7 @@ fn read_rows(label: &str, text: &str, comments: bool) -> Result<Vec<Row>, CardEr
         let record = record.map_err(|e| CardError {
             file: label.to_owned(),
             line: e.position().map(|p| line_at(p.byte())),
+            cell: None,
             message: format!("not valid CSV: {e}"),
         })?;
         let line = record.position().map_or(0, |p| line_at(p.byte()));
@@ -236,7 +253,7 @@ fn read_rows(label: &str, text: &str, comments: bool) -> Result<Vec<Row>, CardEr
 /// A header cell reduced to lowercase letters and digits, so that
 /// `"Authentication-\nInternational"`, `authentication_international` and
 /// `Authentication-International` compare equal.
-fn key(cell: &str) -> String {
+pub(super) fn key(cell: &str) -> String {
     cell.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
@@ -392,8 +409,9 @@ fn parse_title(label: &str, row: &Row) -> Result<(Currency, Date), CardError> {
     Ok((currency, effective))
 }
 
-fn parse_original(label: &str, rows: &[Row]) -> Result<CardFile, Vec<CardError>> {
-    let (currency, effective) = parse_title(label, &rows[0]).map_err(|e| vec![e])?;
+/// Meta's own layout: `rows[0]` is the title row.
+pub(super) fn parse_original(label: &str, rows: &[Row]) -> Result<CardFile, Vec<CardError>> {
+    let (currency, effective) = parse_title(label, &rows[0]).map_err(|e| vec![e.in_cell(0)])?;
     let Some(header_at) = rows.iter().position(|r| is_market_key(&key(r.cell(0)))) else {
         return Err(vec![CardError::file(
             label,
@@ -465,7 +483,7 @@ fn check_currency(
     origin: &str,
 ) -> Result<(), CardError> {
     let cell = row.cell(index);
-    match currency {
+    let result = match currency {
         Some(expected) if expected.code().eq_ignore_ascii_case(cell) => Ok(()),
         Some(expected) => Err(CardError::at(
             label,
@@ -484,7 +502,8 @@ fn check_currency(
             })?);
             Ok(())
         }
-    }
+    };
+    result.map_err(|e| e.in_cell(index))
 }
 
 fn parse_original_tiers(
@@ -533,11 +552,9 @@ fn parse_original_tiers(
             market = Some(name.to_owned());
         }
         let Some(market) = &market else {
-            errors.push(CardError::at(
-                label,
-                row.line,
-                "the first tier row has no market name",
-            ));
+            errors.push(
+                CardError::at(label, row.line, "the first tier row has no market name").in_cell(0),
+            );
             continue;
         };
         if let Err(e) = check_currency(
@@ -645,20 +662,25 @@ struct TierColumns {
 /// Parses one tier from its cells; `what` names the market and category.
 fn tier_from_row(label: &str, row: &Row, what: &str, cols: TierColumns) -> Result<Tier, CardError> {
     let line = row.line;
-    let from = parse_count(label, line, &format!("{what} From"), row.cell(cols.from))?;
+    let from = parse_count(label, line, &format!("{what} From"), row.cell(cols.from))
+        .map_err(|e| e.in_cell(cols.from))?;
     let to = match row.cell(cols.to) {
         "" | "--" => None,
-        to => Some(parse_count(label, line, &format!("{what} To"), to)?),
+        to => Some(
+            parse_count(label, line, &format!("{what} To"), to).map_err(|e| e.in_cell(cols.to))?,
+        ),
     };
-    let rate = parse_rate(label, line, &format!("{what} Rate"), row.cell(cols.rate))?.ok_or_else(
-        || {
-            CardError::at(
-                label,
-                line,
-                format!("{what}: the tier has bounds but its rate is n/a"),
-            )
-        },
-    )?;
+    let rate = parse_rate(label, line, &format!("{what} Rate"), row.cell(cols.rate))
+        .and_then(|rate| {
+            rate.ok_or_else(|| {
+                CardError::at(
+                    label,
+                    line,
+                    format!("{what}: the tier has bounds but its rate is n/a"),
+                )
+            })
+        })
+        .map_err(|e| e.in_cell(cols.rate))?;
     let discount_vs_list = cols
         .discount
         .map(|i| row.cell(i))
@@ -897,7 +919,7 @@ fn row_rates(
     for (slot, (category, col)) in rates.iter_mut().zip(Category::ALL.iter().zip(cols)) {
         let Some(col) = col else { continue };
         let what = format!("{name} {category} rate");
-        match parse_rate(label, row.line, &what, row.cell(*col)) {
+        match parse_rate(label, row.line, &what, row.cell(*col)).map_err(|e| e.in_cell(*col)) {
             Ok(rate) => *slot = rate,
             Err(e) => errors.push(e),
         }
@@ -927,7 +949,9 @@ fn parse_rates(ctx: Ctx<'_>, header: &Row, data: &[&Row]) -> Result<CardFile, Ve
     for row in data {
         let name = row.cell(market_col);
         if name.is_empty() {
-            errors.push(CardError::at(label, row.line, "the row has no market name"));
+            errors.push(
+                CardError::at(label, row.line, "the row has no market name").in_cell(market_col),
+            );
             continue;
         }
         if row.cells.len() < width {
@@ -942,11 +966,14 @@ fn parse_rates(ctx: Ctx<'_>, header: &Row, data: &[&Row]) -> Result<CardFile, Ve
             continue;
         }
         if let Some(first) = seen.insert(market::normalize(name), row.line) {
-            errors.push(CardError::at(
-                label,
-                row.line,
-                format!("market {name} appears twice (also on line {first})"),
-            ));
+            errors.push(
+                CardError::at(
+                    label,
+                    row.line,
+                    format!("market {name} appears twice (also on line {first})"),
+                )
+                .in_cell(market_col),
+            );
             continue;
         }
         if let Err(e) = check_currency(label, row, currency_col, &mut currency, origin) {
