@@ -202,7 +202,7 @@ pub enum MetaError {
     },
     /// The text names no market of the card and no known country.
     #[error(
-        "`{input}` is not a market on the {card} card, a country in Meta's country table, or a two-letter ISO country code{}",
+        "`{input}` is not a market on the {card} card, a country in Meta's country table, or an ISO country code{}",
         did_you_mean(suggestions)
     )]
     UnknownMarket {

@@ -658,8 +658,156 @@ fn without_a_mapping_only_market_names_resolve() {
     let april = &book.cards()[0];
     assert!(!april.has_volume_tiers());
     assert_eq!(book.resolve_market(april, "india").unwrap().market, "India");
-    let err = book.resolve_market(april, "IN").unwrap_err();
+    // A country with its own row bills there by code too (one country, one market).
+    assert_eq!(book.resolve_market(april, "IN").unwrap().market, "India");
+    // Japan has no row of its own; only the mapping could say where it bills.
+    let err = book.resolve_market(april, "JP").unwrap_err();
     assert!(matches!(err, MetaError::NoMapping { .. }), "{err}");
+}
+
+// ------------------------------------------------------------ one country, one market
+
+/// Every card and mapping built into ctbill.
+fn built_in_book() -> RateBook {
+    let files = crate::load::SourceFiles::embedded();
+    RateBook::from_files(
+        files
+            .cards
+            .iter()
+            .map(|f| (f.label.as_str(), f.text.as_ref())),
+    )
+    .unwrap_or_else(|errors| panic!("built-in cards do not load: {errors:#?}"))
+}
+
+#[test]
+fn the_issue_examples_bill_at_the_same_market_by_code_and_by_name() {
+    let book = book();
+    let october = card(&book, usd(), "2026-10");
+    let resolve = |text: &str| book.resolve_market(october, text).unwrap().market;
+    // Kazakhstan has its own row on the 2026-10-01 card (utility 0.0180);
+    // Meta's country table does not list it, so KZ used to fall to Other.
+    for text in ["KZ", "kz", "KAZ", "Kazakhstan", "Republic of Kazakhstan"] {
+        assert_eq!(resolve(text), "Kazakhstan", "{text}");
+    }
+    let kz = book
+        .price(usd(), month("2026-10"), Category::Utility, "KZ", 1000)
+        .unwrap();
+    // 1,000 × 0.0180 = 18.0000
+    assert_eq!(kz.exact_total.to_string(), "18.0000");
+    for (names, market) in [
+        (
+            &[
+                "TR",
+                "TUR",
+                "Turkey",
+                "Türkiye",
+                "turkiye",
+                "TÜRKIYE",
+                "Republic of Türkiye",
+            ][..],
+            "Turkey",
+        ),
+        (
+            &["CZ", "CZE", "Czechia", "Czech Republic", "czechia"][..],
+            "Rest of Central & Eastern Europe",
+        ),
+        (
+            &[
+                "CI",
+                "CIV",
+                "Côte d'Ivoire",
+                "Cote d'Ivoire",
+                "cote divoire",
+                "Ivory Coast",
+            ][..],
+            "Rest of Africa",
+        ),
+        (
+            &[
+                "VN",
+                "VNM",
+                "Viet Nam",
+                "Vietnam",
+                "Socialist Republic of Viet Nam",
+            ][..],
+            "Rest of Asia Pacific",
+        ),
+        (&["RU", "RUS", "Russian Federation", "Russia"][..], "Russia"),
+        (&["SZ", "Eswatini", "Swaziland"][..], "Rest of Africa"),
+        (&["EE", "EST", "Estonia"][..], "Other"),
+    ] {
+        for text in names {
+            assert_eq!(resolve(text), market, "{text}");
+        }
+    }
+}
+
+/// Whatever name, code or alias of a country is written, it resolves to the
+/// market its ISO alpha-2 code resolves to, on every built-in card.
+#[test]
+fn every_name_and_code_of_a_country_bills_where_its_iso_code_does() {
+    let book = built_in_book();
+    let mapping_names: Vec<(&str, &str)> = book
+        .mapping()
+        .expect("a mapping is built in")
+        .rows
+        .iter()
+        .filter(|r| r.iso2 != "*")
+        .map(|r| (r.iso2.as_str(), r.country.as_str()))
+        .collect();
+    assert!(!book.cards().is_empty());
+    for card in book.cards() {
+        let market = |text: &str| book.resolve_market(card, text).map(|r| r.market);
+        for country in super::countries::COUNTRIES {
+            let by_code = market(country.alpha2);
+            let mapped = mapping_names
+                .iter()
+                .filter(|(code, _)| *code == country.alpha2)
+                .map(|(_, name)| *name);
+            for text in country
+                .names
+                .iter()
+                .copied()
+                .chain([country.alpha3])
+                .chain(mapped)
+            {
+                assert_eq!(
+                    market(text),
+                    by_code,
+                    "{text} vs {} on the {} card",
+                    country.alpha2,
+                    card.name()
+                );
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    /// Any spelling of a country (case changed letter by letter, accents
+    /// kept or dropped) bills where its ISO code does.
+    #[test]
+    fn any_case_and_accents_resolve_alike(
+        index in 0..super::countries::COUNTRIES.len(),
+        name in 0_usize..8,
+        mask in proptest::prelude::any::<u64>(),
+        strip in proptest::prelude::any::<bool>(),
+    ) {
+        let book = book();
+        let card = card(&book, usd(), "2026-10");
+        let country = &super::countries::COUNTRIES[index];
+        let written = country.names[name % country.names.len()];
+        let mut text: String = written
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if mask >> (i % 64) & 1 == 1 { c.to_uppercase().next().unwrap_or(c) } else { c.to_lowercase().next().unwrap_or(c) })
+            .collect();
+        if strip {
+            text = text.replace(['ü', 'Ü'], "u").replace(['ô', 'Ô'], "o").replace(['é', 'É'], "e");
+        }
+        let by_code = book.resolve_market(card, country.alpha2).map(|r| r.market);
+        proptest::prop_assert_eq!(book.resolve_market(card, &text).map(|r| r.market), by_code);
+    }
 }
 
 // ------------------------------------------------------------ pricing
