@@ -189,13 +189,34 @@ fn read_matching(dir: &Path, extension: &str) -> Result<Vec<SourceFile>, Vec<Pro
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == extension))
+        .filter(|p| p.extension().is_some_and(|e| e == extension))
         .collect();
     paths.sort();
     let mut files = Vec::with_capacity(paths.len());
     let mut problems = Vec::new();
     for path in paths {
         let label = path.display().to_string();
+        // A name that matches but leads to no file (a dangling or looping
+        // symbolic link) is reported, never skipped: the plans or cards it
+        // was meant to hold would silently be missing. A directory that
+        // happens to end in `.toml` or `.csv` is not a file to read.
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => {}
+            Ok(_) => continue,
+            Err(err) => {
+                let link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
+                let what = if link {
+                    "is a symbolic link that leads to no readable file (dangling or looping)"
+                } else {
+                    "cannot be read"
+                };
+                problems.push(Problem::file(
+                    &label,
+                    format!("{what}: {err}; point it at a file or remove it"),
+                ));
+                continue;
+            }
+        }
         match std::fs::read(&path).map(String::from_utf8) {
             Ok(Ok(text)) => files.push(SourceFile {
                 label,

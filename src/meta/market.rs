@@ -219,6 +219,22 @@ pub(super) fn resolve(
                 note: None,
             });
         }
+        if let Some(what) = card.partial_rates() {
+            let known = normalize(input) == "other"
+                || mapping.is_some_and(|m| {
+                    m.rows
+                        .iter()
+                        .any(|r| normalize(&r.market) == normalize(input))
+                });
+            if known {
+                return Err(MetaError::NotOnPartialCard {
+                    input: input.to_owned(),
+                    market: input.to_owned(),
+                    card: card.name(),
+                    what: what.to_owned(),
+                });
+            }
+        }
         let markets = card.markets().iter().map(super::Market::name);
         let countries = mapping
             .into_iter()
@@ -265,6 +281,12 @@ pub(super) fn resolve(
         Some(m) => Ok(ResolvedMarket {
             market: m.name().to_owned(),
             note: Some(note),
+        }),
+        None if card.partial_rates().is_some() => Err(MetaError::NotOnPartialCard {
+            input: input.to_owned(),
+            market,
+            card: card.name(),
+            what: card.partial_rates().unwrap_or_default().to_owned(),
         }),
         None => Err(MetaError::MarketNotOnCard {
             input: input.to_owned(),

@@ -245,6 +245,36 @@ pub enum MetaError {
         /// The market asked for.
         market: String,
     },
+    /// A partial card has no row for the market a country or name bills as.
+    #[error(
+        "the {card} card is partial ({what}): it has no {market} row, where `{input}` is billed, so ctbill cannot price it; price it on a complete card (--month) or add the complete card to plans/meta/"
+    )]
+    NotOnPartialCard {
+        /// What the user wrote.
+        input: String,
+        /// The market it bills as.
+        market: String,
+        /// The card's name.
+        card: String,
+        /// What the card covers, e.g. `India only`.
+        what: String,
+    },
+    /// A count reaches volume tiers a partial card does not publish.
+    #[error(
+        "the {card} card publishes {market} {category} volume tiers only up to {published} messages; {count} messages reach tiers it does not publish, and ctbill will not guess their rates; add the complete tiers file to plans/meta/"
+    )]
+    TiersNotPublished {
+        /// The card's name.
+        card: String,
+        /// The category asked for.
+        category: Category,
+        /// The market asked for.
+        market: String,
+        /// The last message count the published tiers cover.
+        published: u64,
+        /// The count asked for.
+        count: u64,
+    },
     /// The amount does not fit in a decimal.
     #[error(
         "{count} {category} messages to {market} overflow the largest amount ctbill can compute"
@@ -289,6 +319,21 @@ pub struct Tier {
     pub discount_vs_list: Option<String>,
 }
 
+/// Whether tiers cover every count: from 0, contiguous, ending open.
+fn tiers_complete(tiers: &[Tier]) -> bool {
+    let mut next = 0_u64;
+    for tier in tiers {
+        if tier.from > next {
+            return false;
+        }
+        match tier.to {
+            Some(to) => next = to.saturating_add(1),
+            None => return true,
+        }
+    }
+    false
+}
+
 /// One market row of a card: its name and a rate per category.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Market {
@@ -330,6 +375,14 @@ pub struct RateCard {
     service_free: bool,
     sources: Vec<String>,
     provenance: Vec<String>,
+    /// What the rates file says it lacks (its `# Partial: ...` line).
+    partial_rates: Option<String>,
+    /// What the tiers file says it lacks (its `# Partial: ...` line).
+    partial_tiers: Option<String>,
+    /// Whether every file of the card is Meta's own (primary).
+    primary: bool,
+    /// Whether the card came from the data built into ctbill.
+    built_in: bool,
 }
 
 impl RateCard {
@@ -347,18 +400,87 @@ impl RateCard {
 
     /// How a bill names the card: `Meta USD rate card effective 2026-04-01
     /// (with volume tiers)`, or `(list rates, no volume tiers published)`
-    /// when no tiers file came with it.
+    /// when no tiers file came with it. A partial card says so and what it
+    /// covers: `(partial: India only; list rates, no volume tiers
+    /// published)`, or `(volume tiers for Saudi Arabia, United Arab
+    /// Emirates utility only; other markets at list rates)`.
     #[must_use]
     pub fn describe(&self) -> String {
-        let tiers = if self.has_volume_tiers {
-            "with volume tiers"
+        let tiers = if !self.has_volume_tiers {
+            "list rates, no volume tiers published".to_owned()
+        } else if self.tiers_partial() {
+            format!(
+                "volume tiers for {} only; other markets at list rates",
+                self.tiered_summary()
+            )
         } else {
-            "list rates, no volume tiers published"
+            "with volume tiers".to_owned()
         };
+        let rows = self
+            .partial_rates
+            .as_ref()
+            .map_or_else(String::new, |what| format!("partial: {what}; "));
         format!(
-            "Meta {} rate card effective {} ({tiers})",
+            "Meta {} rate card effective {} ({rows}{tiers})",
             self.currency, self.effective
         )
+    }
+
+    /// Whether the card lacks markets or categories, or some volume tiers:
+    /// it prices what it has and refuses the rest.
+    #[must_use]
+    pub fn is_partial(&self) -> bool {
+        self.partial_rates.is_some() || self.partial_tiers.is_some() || self.tiers_partial()
+    }
+
+    /// What the rates file says it lacks (its `# Partial:` line), e.g.
+    /// `India row only`.
+    #[must_use]
+    pub fn partial_rates(&self) -> Option<&str> {
+        self.partial_rates.as_deref()
+    }
+
+    /// Whether volume tiers are published for some tiered markets ×
+    /// categories only (or with gaps).
+    #[must_use]
+    pub fn tiers_partial(&self) -> bool {
+        self.has_volume_tiers
+            && self.markets.iter().any(|m| {
+                [Category::Utility, Category::Authentication]
+                    .into_iter()
+                    .any(|c| m.rate(c).is_some() && m.tiers(c).is_empty())
+                    || m.tiers.values().any(|t| !tiers_complete(t))
+            })
+    }
+
+    /// The markets × categories with published tiers, e.g. `Saudi Arabia
+    /// utility, authentication; United Arab Emirates utility`.
+    #[must_use]
+    pub fn tiered_summary(&self) -> String {
+        let parts: Vec<String> = self
+            .markets
+            .iter()
+            .filter(|m| !m.tiers.is_empty())
+            .map(|m| {
+                let cats: Vec<&str> = m.tiers.keys().map(|c| c.name()).collect();
+                format!("{} {}", m.name, cats.join(", "))
+            })
+            .collect();
+        parts.join("; ")
+    }
+
+    /// Whether every file of the card is Meta's own file (primary), rather
+    /// than a third party's copy (secondary).
+    #[must_use]
+    pub fn is_primary(&self) -> bool {
+        self.primary
+    }
+
+    /// Whether the card is the one built into ctbill (else it was read from
+    /// the plans directory: see [`RateCard::sources`]).
+    #[must_use]
+    pub fn is_built_in(&self) -> bool {
+        self.built_in
     }
 
     /// A short name for messages: `2026-04-01 USD`.
@@ -483,9 +605,21 @@ impl RateCard {
         // Tier i holds the messages numbered (previous tier's `to`, own `to`];
         // the first tier starts after message 0.
         let mut below = 0_u64;
+        let mut open = false;
+        let not_published = |below: u64| MetaError::TiersNotPublished {
+            card: self.name(),
+            category,
+            market: row.name.clone(),
+            published: below,
+            count,
+        };
         for tier in tiers {
             if count <= below {
                 break;
+            }
+            if tier.from > below.saturating_add(1) {
+                // A partial card: the tiers between are not published.
+                return Err(not_published(below));
             }
             let top = tier.to.map_or(count, |to| to.min(count));
             let inside = top.saturating_sub(below);
@@ -502,8 +636,14 @@ impl RateCard {
             }
             match tier.to {
                 Some(to) => below = to,
-                None => break,
+                None => {
+                    open = true;
+                    break;
+                }
             }
+        }
+        if !open && count > below {
+            return Err(not_published(below));
         }
         Ok(charge)
     }
@@ -746,6 +886,28 @@ fn build_card(rates: &RatesFile, tiers: Option<&TiersFile>) -> Result<RateCard, 
     let mut sources = vec![rates.label.clone()];
     let mut provenance = rates.provenance.clone();
     let has_volume_tiers = tiers.is_some();
+    let partial_rates = parse::partial_note(&rates.provenance).map(str::to_owned);
+    let mut partial_tiers = None;
+    let mut primary = parse::is_primary(rates.format, &rates.provenance);
+    if partial_rates.is_none() && !markets.iter().any(|m| m.key == "other") {
+        // Meta's cards always end with "Other", the market of every country
+        // they do not list; a card without it is cut short or partial.
+        let (last, name) = rates
+            .markets
+            .last()
+            .map_or((0, ""), |m| (m.line, m.name.as_str()));
+        errors.push(CardError::at(
+            &rates.label,
+            last,
+            format!(
+                "the card ends after {} markets (the last is {}) without an `Other` row, so it cannot price the countries it does not list; \
+                 the file looks cut short: use Meta's complete file, or, if the card is knowingly partial, say what it lacks \
+                 in a `# Partial: ...` comment line above the header",
+                rates.markets.len(),
+                crate::shown::shown(name)
+            ),
+        ));
+    }
     if let Some(tiers) = tiers {
         for set in &tiers.sets {
             let wanted = market::normalize(&set.market);
@@ -781,6 +943,8 @@ fn build_card(rates: &RatesFile, tiers: Option<&TiersFile>) -> Result<RateCard, 
         }
         sources.push(tiers.label.clone());
         provenance.extend(tiers.provenance.iter().cloned());
+        partial_tiers = parse::partial_note(&tiers.provenance).map(str::to_owned);
+        primary &= parse::is_primary(tiers.format, &tiers.provenance);
     }
     if errors.is_empty() {
         Ok(RateCard {
@@ -791,6 +955,10 @@ fn build_card(rates: &RatesFile, tiers: Option<&TiersFile>) -> Result<RateCard, 
             service_free,
             sources,
             provenance,
+            partial_rates,
+            partial_tiers,
+            primary,
+            built_in: false,
         })
     } else {
         Err(errors)

@@ -1004,6 +1004,7 @@ fn pricing_an_unknown_market_suggests_close_names() {
 #[test]
 fn overflow_is_an_error_not_a_panic() {
     let huge = "# Effective date: 2030-01-01\n\
+                # Partial: Atlantis only\n\
                 market,currency,marketing,utility,authentication,authentication_international,service\n\
                 Atlantis,USD,79228162514264337593543950335,1,1,,\n";
     let book = RateBook::from_files([("huge.csv", huge)]).unwrap();
