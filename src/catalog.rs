@@ -126,7 +126,19 @@ impl Catalog {
                     .cards
                     .iter()
                     .map(|f| (f.label.as_str(), f.text.as_ref()));
-                RateBook::from_files(files).map_err(|errors| {
+                // A plans directory's cards and mapping sit on top of the
+                // built-in ones, which fill the gaps.
+                let book = match self.source {
+                    Source::Embedded => RateBook::from_files(files).map(RateBook::built_in),
+                    Source::Dir(_) => {
+                        let built_in = SourceFiles::embedded().cards;
+                        RateBook::layered(
+                            files,
+                            built_in.iter().map(|f| (f.label.as_str(), f.text.as_ref())),
+                        )
+                    }
+                };
+                book.map_err(|errors| {
                     errors
                         .into_iter()
                         .map(|e| Problem {
@@ -140,6 +152,20 @@ impl Catalog {
             })
             .as_ref()
             .map_err(|problems| Error::Problems(problems.clone()))
+    }
+
+    /// How many rate cards the source itself holds (for a plans directory,
+    /// not counting the built-in cards that fill its gaps).
+    ///
+    /// # Errors
+    ///
+    /// Every problem in every rate-card file.
+    pub fn own_card_count(&self) -> Result<usize, Error> {
+        let cards = self.rate_book()?.cards();
+        Ok(match self.source {
+            Source::Embedded => cards.len(),
+            Source::Dir(_) => cards.iter().filter(|c| !c.is_built_in()).count(),
+        })
     }
 
     /// The plan with this id, or an error suggesting the closest one.

@@ -797,6 +797,53 @@ impl RateBook {
         }
     }
 
+    /// Builds the book of a plans directory on top of the data built into
+    /// ctbill: built-in data fills the gaps. Every card of `own` is kept; a
+    /// built-in card is added when `own` has none of the same currency and
+    /// effective date (a card in the directory wins); the built-in market
+    /// mapping is used when `own` has none.
+    ///
+    /// # Errors
+    ///
+    /// Every problem in `own` (and in `built_in`, which has none unless
+    /// ctbill was built with broken data).
+    pub fn layered<'a, 'b, I, J>(own: I, built_in: J) -> Result<Self, Vec<CardError>>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+        J: IntoIterator<Item = (&'b str, &'b str)>,
+    {
+        let own = Self::from_files(own);
+        let base = Self::from_files(built_in).map(Self::built_in);
+        let (mut book, base) = match (own, base) {
+            (Ok(own), Ok(base)) => (own, base),
+            (Err(mut a), Err(mut b)) => {
+                a.append(&mut b);
+                return Err(a);
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(e),
+        };
+        for card in base.cards {
+            let key = (card.currency, card.effective);
+            if !book.cards.iter().any(|c| (c.currency, c.effective) == key) {
+                book.cards.push(card);
+            }
+        }
+        book.cards.sort_by_key(|c| (c.currency, c.effective));
+        if book.mapping.is_none() {
+            book.mapping = base.mapping;
+        }
+        Ok(book)
+    }
+
+    /// Marks every card as built into ctbill.
+    #[must_use]
+    pub fn built_in(mut self) -> Self {
+        for card in &mut self.cards {
+            card.built_in = true;
+        }
+        self
+    }
+
     /// The cards, ordered by currency, then effective date.
     #[must_use]
     pub fn cards(&self) -> &[RateCard] {
