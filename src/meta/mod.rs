@@ -190,7 +190,7 @@ pub enum MetaError {
     /// No card in the currency is effective for the month.
     #[error(
         "no {currency} Meta rate card is in force in {month}; {}",
-        list_cards(available)
+        list_cards(*currency, available)
     )]
     NoCard {
         /// The currency asked for.
@@ -261,7 +261,9 @@ pub enum MetaError {
     },
     /// A count reaches volume tiers a partial card does not publish.
     #[error(
-        "the {card} card publishes {market} {category} volume tiers only up to {published} messages; {count} messages reach tiers it does not publish, and ctbill will not guess their rates; add the complete tiers file to plans/meta/"
+        "the {card} card publishes {market} {category} volume tiers only up to {} messages; {} messages reach tiers it does not publish, and ctbill will not guess their rates; add the complete tiers file to plans/meta/",
+        money::group_count(*published),
+        money::group_count(*count)
     )]
     TiersNotPublished {
         /// The card's name.
@@ -289,12 +291,27 @@ pub enum MetaError {
     },
 }
 
-fn list_cards(cards: &[(Currency, Date)]) -> String {
+fn list_cards(currency: Currency, cards: &[(Currency, Date)]) -> String {
     if cards.is_empty() {
         return "no Meta rate cards are loaded".to_owned();
     }
-    let names: Vec<String> = cards.iter().map(|(c, d)| format!("{c} {d}")).collect();
-    format!("cards loaded: {}", names.join(", "))
+    let same: Vec<String> = cards
+        .iter()
+        .filter(|(c, _)| *c == currency)
+        .map(|(_, d)| d.to_string())
+        .collect();
+    if same.is_empty() {
+        let mut others: Vec<&str> = cards.iter().map(|(c, _)| c.code()).collect();
+        others.dedup();
+        return format!(
+            "no {currency} card is loaded at all (cards loaded in {}); add Meta's {currency} rate card to plans/meta/",
+            others.join(", ")
+        );
+    }
+    format!(
+        "the {currency} cards loaded take effect {}; pick a month from the earliest, or add an older card to plans/meta/",
+        same.join(", ")
+    )
 }
 
 fn did_you_mean(suggestions: &[String]) -> String {
@@ -589,6 +606,17 @@ impl RateCard {
             count,
         };
         let tiers = row.tiers(category);
+        if tiers.is_empty()
+            && self.has_volume_tiers
+            && category.has_volume_tiers()
+            && self.tiers_partial()
+        {
+            charge.note = Some(format!(
+                "the {} card publishes no {} {category} volume tiers: billed at the list rate",
+                self.name(),
+                row.name
+            ));
+        }
         if tiers.is_empty() {
             if count > 0 {
                 let exact =

@@ -550,7 +550,7 @@ fn picks_the_newest_card_on_or_before_the_month() {
         .to_string();
     assert_eq!(
         err,
-        "no USD Meta rate card is in force in 2026-03; cards loaded: INR 2025-10-01, USD 2026-04-01, USD 2026-10-01"
+        "no USD Meta rate card is in force in 2026-03; the USD cards loaded take effect 2026-04-01, 2026-10-01; pick a month from the earliest, or add an older card to plans/meta/"
     );
     let eur = Currency::from_code("EUR").unwrap();
     assert!(book.card_for(eur, month("2026-11")).is_err());
@@ -676,6 +676,7 @@ fn built_in_book() -> RateBook {
             .iter()
             .map(|f| (f.label.as_str(), f.text.as_ref())),
     )
+    .map(RateBook::built_in)
     .unwrap_or_else(|errors| panic!("built-in cards do not load: {errors:#?}"))
 }
 
@@ -742,6 +743,17 @@ fn the_issue_examples_bill_at_the_same_market_by_code_and_by_name() {
     }
 }
 
+/// The market a resolution ends at, or the market it was refused for
+/// (errors quote the input, which differs between a name and a code).
+fn outcome(result: Result<ResolvedMarket, MetaError>) -> Result<String, String> {
+    result.map(|r| r.market).map_err(|e| match e {
+        MetaError::NotOnPartialCard { market, .. } | MetaError::MarketNotOnCard { market, .. } => {
+            market
+        }
+        other => format!("{other:?}"),
+    })
+}
+
 /// Whatever name, code or alias of a country is written, it resolves to the
 /// market its ISO alpha-2 code resolves to, on every built-in card.
 #[test]
@@ -757,7 +769,7 @@ fn every_name_and_code_of_a_country_bills_where_its_iso_code_does() {
         .collect();
     assert!(!book.cards().is_empty());
     for card in book.cards() {
-        let market = |text: &str| book.resolve_market(card, text).map(|r| r.market);
+        let market = |text: &str| outcome(book.resolve_market(card, text));
         for country in super::countries::COUNTRIES {
             let by_code = market(country.alpha2);
             let mapped = mapping_names
@@ -805,8 +817,8 @@ proptest::proptest! {
         if strip {
             text = text.replace(['ü', 'Ü'], "u").replace(['ô', 'Ô'], "o").replace(['é', 'É'], "e");
         }
-        let by_code = book.resolve_market(card, country.alpha2).map(|r| r.market);
-        proptest::prop_assert_eq!(book.resolve_market(card, &text).map(|r| r.market), by_code);
+        let by_code = outcome(book.resolve_market(card, country.alpha2));
+        proptest::prop_assert_eq!(outcome(book.resolve_market(card, &text)), by_code);
     }
 }
 
@@ -1088,5 +1100,111 @@ fn every_truncation_is_an_error_or_a_card_never_a_panic() {
     }
     for end in (0..=USD_TIERS_2026_04.len()).step_by(401) {
         let _ = parse_card_file("cut.csv", &USD_TIERS_2026_04[..end]);
+    }
+}
+
+// ------------------------------------------------------------ partial cards, built-in cards
+
+#[test]
+fn partial_tiers_price_what_they_publish_and_refuse_the_rest() {
+    let book = built_in_book();
+    let inr_july = card(&book, inr(), "2026-08");
+    assert_eq!(inr_july.effective().to_string(), "2026-07-01");
+    // India utility: only the list tier 0–25,000,000 @ ₹0.1150 is published.
+    // 25,000,000 × 0.1150 = 2,875,000.0000
+    let top = inr_july
+        .price(Category::Utility, "India", 25_000_000)
+        .unwrap();
+    assert_eq!(top.exact_total, dec("2875000.0000"));
+    let err = inr_july
+        .price(Category::Utility, "India", 25_000_001)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            MetaError::TiersNotPublished {
+                published: 25_000_000,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // Rest of Central & Eastern Europe utility, 2026-10-01: 0–100,000 @ 0.0212 and
+    // 80,000,001+ @ 0.0159; the tiers between are a gap.
+    // 100,000 × 0.0212 = 2,120.0000
+    let october = card(&book, usd(), "2026-11");
+    let cee = "Rest of Central & Eastern Europe";
+    assert_eq!(
+        october
+            .price(Category::Utility, cee, 100_000)
+            .unwrap()
+            .exact_total,
+        dec("2120.0000")
+    );
+    assert!(october.price(Category::Utility, cee, 100_001).is_err());
+    assert!(october.price(Category::Utility, cee, 90_000_000).is_err());
+    // Rest of Africa utility is fully published: 150,000 =
+    // 100,000 × 0.0040 + 50,000 × 0.0038 = 400.0000 + 190.0000 = 590.0000
+    let africa = october
+        .price(Category::Utility, "Rest of Africa", 150_000)
+        .unwrap();
+    assert_eq!(africa.exact_total, dec("590.0000"));
+    assert_eq!(africa.note, None);
+    // India has no published tiers on this card: list rate, and the bill says so.
+    // 150,000 × 0.0014 = 210.0000
+    let india = october.price(Category::Utility, "India", 150_000).unwrap();
+    assert_eq!(india.exact_total, dec("210.0000"));
+    assert!(
+        india
+            .note
+            .unwrap()
+            .contains("publishes no India utility volume tiers")
+    );
+    assert!(october.is_partial() && october.tiers_partial());
+}
+
+#[test]
+fn every_built_in_card_loads_and_carries_its_provenance() {
+    let book = built_in_book();
+    let names: Vec<String> = book.cards().iter().map(RateCard::name).collect();
+    for expected in [
+        "2026-07-01 USD",
+        "2026-01-01 INR",
+        "2026-04-01 INR",
+        "2026-07-01 INR",
+        "2026-10-01 INR",
+        "2026-04-01 EUR",
+        "2026-07-01 CLP",
+        "2026-10-01 BRL",
+        "2026-10-01 IDR",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} not in {names:?}"
+        );
+    }
+    for card in book.cards() {
+        assert!(card.is_built_in());
+        // Meta's own file (its title row), or a normalized file that says
+        // where its figures came from and how far to trust them.
+        assert!(
+            card.is_primary() || card.provenance().iter().any(|l| l.contains("TRUST")),
+            "{} has no provenance",
+            card.name()
+        );
+    }
+}
+
+proptest::proptest! {
+    /// The card in force never takes effect after the billing month starts.
+    #[test]
+    fn the_card_in_force_is_never_newer_than_the_month(year in 2025_u16..2029, m in 1_u8..=12, which in 0_usize..8) {
+        let book = built_in_book();
+        let currency = ["USD", "INR", "EUR", "CLP", "BRL", "IDR", "SAR", "AED"][which];
+        let month: Month = format!("{year}-{m:02}").parse().unwrap();
+        if let Ok(card) = book.card_for(Currency::from_code(currency).unwrap(), month) {
+            proptest::prop_assert!(card.effective() <= month.first_day());
+            proptest::prop_assert!(card.currency().code() == currency);
+        }
     }
 }
