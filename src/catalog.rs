@@ -292,6 +292,21 @@ fn price_messages(
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let mut lines = lines;
+    if let Some(stale) = card.staleness(month) {
+        // The bill gathers its notes from the Meta lines: a line without a
+        // note of its own carries it, else the first line adds it to its own.
+        let free = lines.iter().position(|l| l.note.is_none());
+        if let Some(line) = free
+            .or(if lines.is_empty() { None } else { Some(0) })
+            .map(|i| &mut lines[i])
+        {
+            line.note = Some(match line.note.take() {
+                Some(note) => format!("{note}; {stale}"),
+                None => stale,
+            });
+        }
+    }
     Ok(MetaCharges::Priced {
         card: catalog.card_description(card),
         lines,

@@ -443,6 +443,24 @@ impl RateCard {
         )
     }
 
+    /// A note for a bill of `month` when the card is stale: Meta changes
+    /// rates on the first day of a quarter, so a card that took effect a
+    /// quarter or more before the billing month has most likely been
+    /// replaced by a card ctbill does not have. `None` while the card is
+    /// current (and for a card newer than the month, which is never in
+    /// force for it).
+    #[must_use]
+    pub fn staleness(&self, month: Month) -> Option<String> {
+        let index = |year: i32, month: u32| i64::from(year) * 12 + i64::from(month);
+        let age = index(month.year, month.month) - index(self.effective.year, self.effective.month);
+        (age >= 3).then(|| {
+            format!(
+                "the newest {} card here is {}, {age} months before {month}; Meta publishes new cards quarterly, so these rates may be out of date: drop newer files into plans/meta/",
+                self.currency, self.effective
+            )
+        })
+    }
+
     /// Whether the card lacks markets or categories, or some volume tiers:
     /// it prices what it has and refuses the rest.
     #[must_use]

@@ -1208,3 +1208,25 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_card_a_quarter_or_more_before_the_month_is_named_stale() {
+    let book = book();
+    let october = card(&book, usd(), "2026-12");
+    // 2026-10-01 → 2026-12: two months, still the quarter's card.
+    assert_eq!(october.staleness(month("2026-12")), None);
+    // 2027-01: a new quarter; Meta will have published a newer card.
+    let note = october.staleness(month("2027-01")).unwrap();
+    assert_eq!(
+        note,
+        "the newest USD card here is 2026-10-01, 3 months before 2027-01; Meta publishes new cards quarterly, so these rates may be out of date: drop newer files into plans/meta/"
+    );
+    // The 2025-10-01 INR card (the only INR card of these files) for 2026-11: 13 months.
+    let inr_card = card(&book, inr(), "2026-11");
+    assert!(
+        inr_card
+            .staleness(month("2026-11"))
+            .unwrap()
+            .contains("2025-10-01, 13 months before 2026-11")
+    );
+}
