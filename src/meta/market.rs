@@ -230,8 +230,7 @@ pub(super) fn resolve(
                 return Err(MetaError::NotOnPartialCard {
                     input: input.to_owned(),
                     market: input.to_owned(),
-                    card: card.name(),
-                    what: what.to_owned(),
+                    card: format!("{} card is partial ({what})", card.name()),
                 });
             }
         }
@@ -285,8 +284,11 @@ pub(super) fn resolve(
         None if card.partial_rates().is_some() => Err(MetaError::NotOnPartialCard {
             input: input.to_owned(),
             market,
-            card: card.name(),
-            what: card.partial_rates().unwrap_or_default().to_owned(),
+            card: format!(
+                "{} card is partial ({})",
+                card.name(),
+                card.partial_rates().unwrap_or_default()
+            ),
         }),
         None => Err(MetaError::MarketNotOnCard {
             input: input.to_owned(),

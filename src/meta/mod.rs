@@ -247,17 +247,16 @@ pub enum MetaError {
     },
     /// A partial card has no row for the market a country or name bills as.
     #[error(
-        "the {card} card is partial ({what}): it has no {market} row, where `{input}` is billed, so ctbill cannot price it; price it on a complete card (--month) or add the complete card to plans/meta/"
+        "the {card}: it has no {market} row, where `{input}` is billed, so ctbill cannot price it; price it on a complete card (--month) or add the complete card to plans/meta/"
     )]
     NotOnPartialCard {
         /// What the user wrote.
         input: String,
         /// The market it bills as.
         market: String,
-        /// The card's name.
+        /// The card and what it covers, e.g. `2026-10-01 INR card is
+        /// partial (India only)`.
         card: String,
-        /// What the card covers, e.g. `India only`.
-        what: String,
     },
     /// A count reaches volume tiers a partial card does not publish.
     #[error(
@@ -336,6 +335,15 @@ pub struct Tier {
     pub discount_vs_list: Option<String>,
 }
 
+/// How far a card's figures can be trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trust {
+    /// Meta's own files.
+    Primary,
+    /// A third party's copy of Meta's figures.
+    Secondary,
+}
+
 /// Whether tiers cover every count: from 0, contiguous, ending open.
 fn tiers_complete(tiers: &[Tier]) -> bool {
     let mut next = 0_u64;
@@ -396,8 +404,8 @@ pub struct RateCard {
     partial_rates: Option<String>,
     /// What the tiers file says it lacks (its `# Partial: ...` line).
     partial_tiers: Option<String>,
-    /// Whether every file of the card is Meta's own (primary).
-    primary: bool,
+    /// Whether every file of the card is Meta's own.
+    trust: Trust,
     /// Whether the card came from the data built into ctbill.
     built_in: bool,
 }
@@ -508,7 +516,7 @@ impl RateCard {
     /// than a third party's copy (secondary).
     #[must_use]
     pub fn is_primary(&self) -> bool {
-        self.primary
+        self.trust == Trust::Primary
     }
 
     /// Whether the card is the one built into ctbill (else it was read from
@@ -680,12 +688,11 @@ impl RateCard {
                     exact,
                 });
             }
-            match tier.to {
-                Some(to) => below = to,
-                None => {
-                    open = true;
-                    break;
-                }
+            if let Some(to) = tier.to {
+                below = to;
+            } else {
+                open = true;
+                break;
             }
         }
         if !open && count > below {
@@ -1050,7 +1057,11 @@ fn build_card(rates: &RatesFile, tiers: Option<&TiersFile>) -> Result<RateCard, 
             provenance,
             partial_rates,
             partial_tiers,
-            primary,
+            trust: if primary {
+                Trust::Primary
+            } else {
+                Trust::Secondary
+            },
             built_in: false,
         })
     } else {

@@ -676,8 +676,10 @@ fn built_in_book() -> RateBook {
             .iter()
             .map(|f| (f.label.as_str(), f.text.as_ref())),
     )
-    .map(RateBook::built_in)
-    .unwrap_or_else(|errors| panic!("built-in cards do not load: {errors:#?}"))
+    .map_or_else(
+        |errors| panic!("built-in cards do not load: {errors:#?}"),
+        RateBook::built_in,
+    )
 }
 
 #[test]
