@@ -250,7 +250,14 @@ fn price_messages(
     month: Month,
     counts: &[MetaCount],
 ) -> Result<MetaCharges, Error> {
-    let spec = |c: &MetaCount| format!("{}:{}={}", c.category, c.market, c.count);
+    let spec = |c: &MetaCount| {
+        format!(
+            "{}:{}={}",
+            c.category,
+            crate::shown::Shown(&c.market),
+            c.count
+        )
+    };
     let card = book
         .card_for(plan.currency, month)
         .map_err(|source| Error::Input(source.to_string()))?;

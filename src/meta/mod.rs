@@ -202,7 +202,8 @@ pub enum MetaError {
     },
     /// The text names no market of the card and no known country.
     #[error(
-        "`{input}` is not a market on the {card} card, a country in Meta's country table, or an ISO country code{}",
+        "`{}` is not a market on the {card} card, a country in Meta's country table, or an ISO country code{}",
+        crate::shown::Shown(input),
         did_you_mean(suggestions)
     )]
     UnknownMarket {
@@ -215,7 +216,8 @@ pub enum MetaError {
     },
     /// The mapping sends a country to a market this card does not have.
     #[error(
-        "`{input}` is billed as market {market} (Meta's country table), but the {card} card has no {market} row; the card and the mapping do not match"
+        "`{}` is billed as market {market} (Meta's country table), but the {card} card has no {market} row; the card and the mapping do not match",
+        crate::shown::Shown(input)
     )]
     MarketNotOnCard {
         /// What the user wrote.
@@ -227,7 +229,8 @@ pub enum MetaError {
     },
     /// A country was named but no country-to-market mapping is loaded.
     #[error(
-        "`{input}` is not a market on the {card} card, and no country-to-market mapping is loaded to look it up; name a market of the card (e.g. India, Rest of Africa, Other) or add meta-market-mapping.csv"
+        "`{}` is not a market on the {card} card, and no country-to-market mapping is loaded to look it up; name a market of the card (e.g. India, Rest of Africa, Other) or add meta-market-mapping.csv",
+        crate::shown::Shown(input)
     )]
     NoMapping {
         /// What the user wrote.
@@ -247,7 +250,9 @@ pub enum MetaError {
     },
     /// A partial card has no row for the market a country or name bills as.
     #[error(
-        "the {card}: it has no {market} row, where `{input}` is billed, so ctbill cannot price it; price it on a complete card (--month) or add the complete card to plans/meta/"
+        "the {card}: it has no {} row, where `{}` is billed, so ctbill cannot price it; price it on a complete card (--month) or add the complete card to plans/meta/",
+        crate::shown::Shown(market),
+        crate::shown::Shown(input)
     )]
     NotOnPartialCard {
         /// What the user wrote.

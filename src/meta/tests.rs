@@ -1232,3 +1232,18 @@ fn a_card_a_quarter_or_more_before_the_month_is_named_stale() {
             .contains("2025-10-01, 13 months before 2026-11")
     );
 }
+
+#[test]
+fn a_market_as_written_is_quoted_with_control_characters_escaped() {
+    let book = book();
+    let october = card(&book, usd(), "2026-11");
+    let err = book
+        .resolve_market(october, "In\u{1b}[2Jdia")
+        .unwrap_err()
+        .to_string();
+    assert!(!err.contains('\u{1b}'), "{err}");
+    assert!(
+        err.starts_with("`In\\u{1b}[2Jdia` is not a market"),
+        "{err}"
+    );
+}
