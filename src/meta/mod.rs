@@ -502,7 +502,8 @@ impl RateCard {
     }
 
     /// The markets × categories with published tiers, e.g. `Saudi Arabia
-    /// utility, authentication; United Arab Emirates utility`.
+    /// utility, authentication (in part); United Arab Emirates utility`
+    /// (`in part`: some tiers of that market × category are not published).
     #[must_use]
     pub fn tiered_summary(&self) -> String {
         let parts: Vec<String> = self
@@ -510,7 +511,17 @@ impl RateCard {
             .iter()
             .filter(|m| !m.tiers.is_empty())
             .map(|m| {
-                let cats: Vec<&str> = m.tiers.keys().map(|c| c.name()).collect();
+                let cats: Vec<String> = m
+                    .tiers
+                    .iter()
+                    .map(|(c, tiers)| {
+                        if tiers_complete(tiers) {
+                            c.name().to_owned()
+                        } else {
+                            format!("{c} (in part)")
+                        }
+                    })
+                    .collect();
                 format!("{} {}", m.name, cats.join(", "))
             })
             .collect();

@@ -166,7 +166,8 @@ fn tiers_table(market: &Market) -> Table {
         ("vs. list", Align::Right),
     ]);
     for category in Category::ALL {
-        for tier in market.tiers(category) {
+        let tiers = market.tiers(category);
+        for (i, tier) in tiers.iter().enumerate() {
             table.row(vec![
                 category.name().to_owned(),
                 group_count(tier.from),
@@ -174,6 +175,22 @@ fn tiers_table(market: &Market) -> Table {
                 tier.rate.to_string(),
                 tier.discount_vs_list.clone().unwrap_or_default(),
             ]);
+            // A partial card's tiers may leave a gap or stop short: say so.
+            let next = tiers.get(i + 1).map(|t| t.from);
+            if let Some(to) = tier.to
+                && next.is_none_or(|from| from > to.saturating_add(1))
+            {
+                table.row(vec![
+                    category.name().to_owned(),
+                    group_count(to.saturating_add(1)),
+                    next.map_or_else(
+                        || "and above".to_owned(),
+                        |from| group_count(from.saturating_sub(1)),
+                    ),
+                    "not published".to_owned(),
+                    String::new(),
+                ]);
+            }
         }
     }
     table
