@@ -37,7 +37,11 @@ fn list(dir: &Path, extension: &str) -> Vec<String> {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("plans");
+    // Read at run time, not with `env!`: a build-script binary compiled in
+    // one checkout and reused by another (same sources, shared target
+    // directory) must embed the files of the checkout being built.
+    let manifest_dir = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir).join("plans");
     println!("cargo::rerun-if-changed=plans");
     println!("cargo::rerun-if-changed=plans/meta");
     let mut out = String::new();

@@ -379,7 +379,7 @@ fn rates(catalog: &Catalog, args: &RatesArgs, out: &mut Output<'_>) -> Result<u8
 
 fn check(source: Source, out: &mut Output<'_>) -> Result<u8, Error> {
     let catalog = Catalog::load_checked(source)?;
-    let cards = catalog.rate_book()?.cards().len();
+    let cards = catalog.own_card_count()?;
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let (plans, files) = (catalog.plans.len(), catalog.files.plans.len());
     let text = format!(

@@ -126,7 +126,19 @@ impl Catalog {
                     .cards
                     .iter()
                     .map(|f| (f.label.as_str(), f.contents()));
-                RateBook::from_files(files).map_err(|errors| {
+                // A plans directory's cards and mapping sit on top of the
+                // built-in ones, which fill the gaps.
+                let book = match self.source {
+                    Source::Embedded => RateBook::from_files(files).map(RateBook::built_in),
+                    Source::Dir(_) => {
+                        let built_in = SourceFiles::embedded().cards;
+                        RateBook::layered(
+                            files,
+                            built_in.iter().map(|f| (f.label.as_str(), f.contents())),
+                        )
+                    }
+                };
+                book.map_err(|errors| {
                     errors
                         .into_iter()
                         .map(|e| Problem {
@@ -140,6 +152,20 @@ impl Catalog {
             })
             .as_ref()
             .map_err(|problems| Error::Problems(problems.clone()))
+    }
+
+    /// How many rate cards the source itself holds (for a plans directory,
+    /// not counting the built-in cards that fill its gaps).
+    ///
+    /// # Errors
+    ///
+    /// Every problem in every rate-card file.
+    pub fn own_card_count(&self) -> Result<usize, Error> {
+        let cards = self.rate_book()?.cards();
+        Ok(match self.source {
+            Source::Embedded => cards.len(),
+            Source::Dir(_) => cards.iter().filter(|c| !c.is_built_in()).count(),
+        })
     }
 
     /// The plan with this id, or an error suggesting the closest one.
@@ -228,7 +254,14 @@ fn price_messages(
     month: Month,
     counts: &[MetaCount],
 ) -> Result<MetaCharges, Error> {
-    let spec = |c: &MetaCount| format!("{}:{}={}", c.category, c.market, c.count);
+    let spec = |c: &MetaCount| {
+        format!(
+            "{}:{}={}",
+            c.category,
+            crate::shown::Shown(&c.market),
+            c.count
+        )
+    };
     let card = book
         .card_for(plan.currency, month)
         .map_err(|source| Error::Input(source.to_string()))?;
@@ -270,6 +303,21 @@ fn price_messages(
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let mut lines = lines;
+    if let Some(stale) = card.staleness(month) {
+        // The bill gathers its notes from the Meta lines: a line without a
+        // note of its own carries it, else the first line adds it to its own.
+        let free = lines.iter().position(|l| l.note.is_none());
+        if let Some(line) = free
+            .or(if lines.is_empty() { None } else { Some(0) })
+            .map(|i| &mut lines[i])
+        {
+            line.note = Some(match line.note.take() {
+                Some(note) => format!("{note}; {stale}"),
+                None => stale,
+            });
+        }
+    }
     Ok(MetaCharges::Priced {
         card: catalog.card_description(card),
         lines,

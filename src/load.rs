@@ -232,12 +232,11 @@ fn read_matching(dir: &Path, cards: bool) -> Result<Vec<SourceFile>, Vec<Problem
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| {
-            p.is_file()
-                && if cards {
-                    is_card_file(p)
-                } else {
-                    p.extension().is_some_and(|e| e == "toml")
-                }
+            if cards {
+                is_card_file(p)
+            } else {
+                p.extension().is_some_and(|e| e == "toml")
+            }
         })
         .collect();
     paths.sort();
@@ -245,6 +244,27 @@ fn read_matching(dir: &Path, cards: bool) -> Result<Vec<SourceFile>, Vec<Problem
     let mut problems = Vec::new();
     for path in paths {
         let label = path.display().to_string();
+        // A name that matches but leads to no file (a dangling or looping
+        // symbolic link) is reported, never skipped: the plans or cards it
+        // was meant to hold would silently be missing. A directory that
+        // happens to end in `.toml` or `.csv` is not a file to read.
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => {}
+            Ok(_) => continue,
+            Err(err) => {
+                let link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
+                let what = if link {
+                    "is a symbolic link that leads to no readable file (dangling or looping)"
+                } else {
+                    "cannot be read"
+                };
+                problems.push(Problem::file(
+                    &label,
+                    format!("{what}: {err}; point it at a file or remove it"),
+                ));
+                continue;
+            }
+        }
         match std::fs::read(&path).map(|bytes| {
             if cards && crate::meta::is_workbook(&bytes) {
                 Err(bytes)

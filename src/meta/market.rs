@@ -44,24 +44,15 @@ pub struct MarketMapping {
 }
 
 impl MarketMapping {
-    /// The market a country (by ISO code or name) is billed as on `date`,
-    /// with the row that says so; `None` when the mapping does not list the
-    /// country on that date.
+    /// The row that says which market the country with ISO alpha-2 code
+    /// `iso2` is billed as on `date`; `None` when the mapping does not
+    /// list the country on that date.
     #[must_use]
-    pub fn lookup(&self, text: &str, date: Date) -> Option<&MappingRow> {
-        let input = text.trim();
-        let wanted = normalize(input);
-        let is_code = is_code(input);
+    pub fn lookup_code(&self, iso2: &str, date: Date) -> Option<&MappingRow> {
         self.rows
             .iter()
             .filter(|r| r.iso2 != "*" && r.effective_from <= date)
-            .filter(|r| {
-                if is_code {
-                    r.iso2.eq_ignore_ascii_case(input)
-                } else {
-                    normalize(&r.country) == wanted
-                }
-            })
+            .filter(|r| r.iso2.eq_ignore_ascii_case(iso2))
             .max_by_key(|r| r.effective_from)
     }
 
@@ -76,11 +67,15 @@ impl MarketMapping {
             .map_or("Other", |r| r.market.as_str())
     }
 
-    fn knows_country(&self, text: &str) -> bool {
+    /// The ISO code of a country named as the mapping spells it
+    /// (`Swaziland`, `Ivory Coast`), ignoring case and accents.
+    #[must_use]
+    pub fn code_for_name(&self, text: &str) -> Option<&str> {
         let wanted = normalize(text);
         self.rows
             .iter()
-            .any(|r| r.iso2 != "*" && normalize(&r.country) == wanted)
+            .find(|r| r.iso2 != "*" && normalize(&r.country) == wanted)
+            .map(|r| r.iso2.as_str())
     }
 }
 
@@ -94,14 +89,70 @@ pub struct ResolvedMarket {
     pub note: Option<String>,
 }
 
-/// Lowercase, `&` read as `and`, whitespace collapsed: the form names are
-/// compared in.
+/// The form names are compared in: lowercase, accents dropped (`Türkiye`
+/// is `turkiye`), `&` read as `and`, apostrophes dropped and any other
+/// punctuation read as a space, whitespace collapsed.
 pub(super) fn normalize(name: &str) -> String {
-    name.to_lowercase()
-        .replace('&', " and ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(name.len());
+    let mut space = true;
+    for c in name.chars().flat_map(char::to_lowercase) {
+        let folded = fold(c);
+        let text: &str = match (c, folded) {
+            (_, Some(ascii)) => ascii,
+            ('&', _) => " and ",
+            ('\'' | '\u{2019}' | '`', _) => "",
+            _ if c.is_alphanumeric() => {
+                out.push(c);
+                space = false;
+                continue;
+            }
+            _ => " ",
+        };
+        for b in text.chars() {
+            if b == ' ' {
+                if !space {
+                    out.push(' ');
+                    space = true;
+                }
+            } else {
+                out.push(b);
+                space = false;
+            }
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// The plain letters of an accented Latin lowercase letter.
+fn fold(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à'..='å' | 'ā' | 'ă' | 'ą' => "a",
+        'æ' => "ae",
+        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
+        'ď' | 'đ' => "d",
+        'è'..='ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
+        'ĥ' | 'ħ' => "h",
+        'ì'..='ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => "i",
+        'ĵ' => "j",
+        'ķ' => "k",
+        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
+        'ñ' | 'ń' | 'ņ' | 'ň' => "n",
+        'ò'..='ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => "o",
+        'œ' => "oe",
+        'ŕ' | 'ŗ' | 'ř' => "r",
+        'ß' => "ss",
+        'ś' | 'ŝ' | 'ş' | 'š' => "s",
+        'ţ' | 'ť' | 'ŧ' => "t",
+        'ù'..='ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
+        'ŵ' => "w",
+        'ý' | 'ÿ' | 'ŷ' => "y",
+        'ź' | 'ż' | 'ž' => "z",
+        _ => return None,
+    })
 }
 
 fn is_code(text: &str) -> bool {
@@ -119,58 +170,74 @@ pub(super) fn suggest<'a>(input: &str, candidates: impl Iterator<Item = &'a str>
         .collect()
 }
 
+/// The ISO alpha-2 code and a display name of a country, however it is
+/// named: ISO alpha-2 or alpha-3 code, ISO short, official or common name,
+/// an everyday alias, or the mapping's own spelling.
+pub(super) fn country(mapping: Option<&MarketMapping>, input: &str) -> Option<(String, String)> {
+    if let Some(found) = super::countries::find(input) {
+        return Some((found.alpha2.to_owned(), found.name().to_owned()));
+    }
+    let code = mapping?.code_for_name(input)?;
+    let name =
+        super::countries::by_alpha2(code).map_or_else(|| input.to_owned(), |c| c.name().to_owned());
+    Some((code.to_owned(), name))
+}
+
+/// The market row of `card` named after the country `iso2` (Kazakhstan on
+/// the 2026-10-01 card), under any of the country's names.
+fn own_row<'c>(
+    card: &'c RateCard,
+    mapping: Option<&MarketMapping>,
+    iso2: &str,
+) -> Option<&'c super::Market> {
+    let iso = super::countries::by_alpha2(iso2);
+    let names = iso.map_or(&[][..], |c| c.names);
+    let mapped = mapping
+        .into_iter()
+        .flat_map(|m| m.rows.iter())
+        .filter(|r| r.iso2.eq_ignore_ascii_case(iso2))
+        .map(|r| r.country.as_str());
+    names
+        .iter()
+        .copied()
+        .chain(mapped)
+        .find_map(|n| card.market(n))
+}
+
 pub(super) fn resolve(
     mapping: Option<&MarketMapping>,
     card: &RateCard,
     text: &str,
 ) -> Result<ResolvedMarket, MetaError> {
     let input = text.trim();
-    if let Some(m) = card.market(input) {
-        return Ok(ResolvedMarket {
-            market: m.name().to_owned(),
-            note: None,
-        });
-    }
-    let markets = card.markets().iter().map(super::Market::name);
-    let Some(mapping) = mapping else {
-        let suggestions = suggest(input, markets);
-        return Err(if suggestions.is_empty() && !input.is_empty() {
-            MetaError::NoMapping {
-                input: input.to_owned(),
-                card: card.name(),
-            }
-        } else {
-            MetaError::UnknownMarket {
-                input: input.to_owned(),
-                card: card.name(),
-                suggestions,
-            }
-        });
-    };
     let date = card.effective();
-    let (market, note) = if let Some(row) = mapping.lookup(input, date) {
-        (
-            row.market.clone(),
-            format!(
-                "{} ({}) is billed as {} since {}",
-                row.iso2, row.country, row.market, row.effective_from
-            ),
-        )
-    } else if mapping.knows_country(input) || super::countries::find(input).is_some() {
-        // A real country that Meta's table does not list (for this date): Meta bills it as Other.
-        let market = mapping.catch_all(date).to_owned();
-        let who = super::countries::find(input).map_or_else(
-            || input.to_uppercase(),
-            |(code, name)| format!("{name} ({code})"),
-        );
-        (
-            market.clone(),
-            format!("{who} is not in Meta's country table for the {date} card; billed as {market}"),
-        )
-    } else {
+    let Some((code, name)) = country(mapping, input) else {
+        // Not a country: a market of the card (`Rest of Africa`, `Other`).
+        if let Some(m) = card.market(input) {
+            return Ok(ResolvedMarket {
+                market: m.name().to_owned(),
+                note: None,
+            });
+        }
+        if let Some(what) = card.partial_rates() {
+            let known = normalize(input) == "other"
+                || mapping.is_some_and(|m| {
+                    m.rows
+                        .iter()
+                        .any(|r| normalize(&r.market) == normalize(input))
+                });
+            if known {
+                return Err(MetaError::NotOnPartialCard {
+                    input: input.to_owned(),
+                    market: input.to_owned(),
+                    card: format!("{} card is partial ({what})", card.name()),
+                });
+            }
+        }
+        let markets = card.markets().iter().map(super::Market::name);
         let countries = mapping
-            .rows
-            .iter()
+            .into_iter()
+            .flat_map(|m| m.rows.iter())
             .filter(|r| r.iso2 != "*")
             .map(|r| r.country.as_str());
         return Err(MetaError::UnknownMarket {
@@ -179,10 +246,49 @@ pub(super) fn resolve(
             suggestions: suggest(input, markets.chain(countries)),
         });
     };
+    // A country: the same market whichever way it was named. Meta's dated
+    // table first; else the card's own row for the country; else the
+    // catch-all, as Meta bills countries its table does not list.
+    let (market, note) = if let Some(row) = mapping.and_then(|m| m.lookup_code(&code, date)) {
+        (
+            row.market.clone(),
+            format!(
+                "{} ({}) is billed as {} since {}",
+                row.iso2, row.country, row.market, row.effective_from
+            ),
+        )
+    } else if let Some(row) = own_row(card, mapping, &code) {
+        (
+            row.name().to_owned(),
+            format!("{name} ({code}) has its own row on the {date} card"),
+        )
+    } else if let Some(mapping) = mapping {
+        let market = mapping.catch_all(date).to_owned();
+        (
+            market.clone(),
+            format!(
+                "{name} ({code}) is not in Meta's country table for the {date} card; billed as {market}"
+            ),
+        )
+    } else {
+        return Err(MetaError::NoMapping {
+            input: input.to_owned(),
+            card: card.name(),
+        });
+    };
     match card.market(&market) {
         Some(m) => Ok(ResolvedMarket {
             market: m.name().to_owned(),
             note: Some(note),
+        }),
+        None if card.partial_rates().is_some() => Err(MetaError::NotOnPartialCard {
+            input: input.to_owned(),
+            market,
+            card: format!(
+                "{} card is partial ({})",
+                card.name(),
+                card.partial_rates().unwrap_or_default()
+            ),
         }),
         None => Err(MetaError::MarketNotOnCard {
             input: input.to_owned(),

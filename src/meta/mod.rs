@@ -206,7 +206,7 @@ pub enum MetaError {
     /// No card in the currency is effective for the month.
     #[error(
         "no {currency} Meta rate card is in force in {month}; {}",
-        list_cards(available)
+        list_cards(*currency, available)
     )]
     NoCard {
         /// The currency asked for.
@@ -218,7 +218,8 @@ pub enum MetaError {
     },
     /// The text names no market of the card and no known country.
     #[error(
-        "`{input}` is not a market on the {card} card, a country in Meta's country table, or a two-letter ISO country code{}",
+        "`{}` is not a market on the {card} card, a country in Meta's country table, or an ISO country code{}",
+        crate::shown::Shown(input),
         did_you_mean(suggestions)
     )]
     UnknownMarket {
@@ -231,7 +232,8 @@ pub enum MetaError {
     },
     /// The mapping sends a country to a market this card does not have.
     #[error(
-        "`{input}` is billed as market {market} (Meta's country table), but the {card} card has no {market} row; the card and the mapping do not match"
+        "`{}` is billed as market {market} (Meta's country table), but the {card} card has no {market} row; the card and the mapping do not match",
+        crate::shown::Shown(input)
     )]
     MarketNotOnCard {
         /// What the user wrote.
@@ -243,7 +245,8 @@ pub enum MetaError {
     },
     /// A country was named but no country-to-market mapping is loaded.
     #[error(
-        "`{input}` is not a market on the {card} card, and no country-to-market mapping is loaded to look it up; name a market of the card (e.g. India, Rest of Africa, Other) or add meta-market-mapping.csv"
+        "`{}` is not a market on the {card} card, and no country-to-market mapping is loaded to look it up; name a market of the card (e.g. India, Rest of Africa, Other) or add meta-market-mapping.csv",
+        crate::shown::Shown(input)
     )]
     NoMapping {
         /// What the user wrote.
@@ -261,6 +264,39 @@ pub enum MetaError {
         /// The market asked for.
         market: String,
     },
+    /// A partial card has no row for the market a country or name bills as.
+    #[error(
+        "the {card}: it has no {} row, where `{}` is billed, so ctbill cannot price it; price it on a complete card (--month) or add the complete card to plans/meta/",
+        crate::shown::Shown(market),
+        crate::shown::Shown(input)
+    )]
+    NotOnPartialCard {
+        /// What the user wrote.
+        input: String,
+        /// The market it bills as.
+        market: String,
+        /// The card and what it covers, e.g. `2026-10-01 INR card is
+        /// partial (India only)`.
+        card: String,
+    },
+    /// A count reaches volume tiers a partial card does not publish.
+    #[error(
+        "the {card} card publishes {market} {category} volume tiers only up to {} messages; {} messages reach tiers it does not publish, and ctbill will not guess their rates; add the complete tiers file to plans/meta/",
+        money::group_count(*published),
+        money::group_count(*count)
+    )]
+    TiersNotPublished {
+        /// The card's name.
+        card: String,
+        /// The category asked for.
+        category: Category,
+        /// The market asked for.
+        market: String,
+        /// The last message count the published tiers cover.
+        published: u64,
+        /// The count asked for.
+        count: u64,
+    },
     /// The amount does not fit in a decimal.
     #[error(
         "{count} {category} messages to {market} overflow the largest amount ctbill can compute"
@@ -275,12 +311,27 @@ pub enum MetaError {
     },
 }
 
-fn list_cards(cards: &[(Currency, Date)]) -> String {
+fn list_cards(currency: Currency, cards: &[(Currency, Date)]) -> String {
     if cards.is_empty() {
         return "no Meta rate cards are loaded".to_owned();
     }
-    let names: Vec<String> = cards.iter().map(|(c, d)| format!("{c} {d}")).collect();
-    format!("cards loaded: {}", names.join(", "))
+    let same: Vec<String> = cards
+        .iter()
+        .filter(|(c, _)| *c == currency)
+        .map(|(_, d)| d.to_string())
+        .collect();
+    if same.is_empty() {
+        let mut others: Vec<&str> = cards.iter().map(|(c, _)| c.code()).collect();
+        others.dedup();
+        return format!(
+            "no {currency} card is loaded at all (cards loaded in {}); add Meta's {currency} rate card to plans/meta/",
+            others.join(", ")
+        );
+    }
+    format!(
+        "the {currency} cards loaded take effect {}; pick a month from the earliest, or add an older card to plans/meta/",
+        same.join(", ")
+    )
 }
 
 fn did_you_mean(suggestions: &[String]) -> String {
@@ -303,6 +354,30 @@ pub struct Tier {
     pub rate: Decimal,
     /// Meta's "vs. List rate" column as printed (`-5%`), if given.
     pub discount_vs_list: Option<String>,
+}
+
+/// How far a card's figures can be trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trust {
+    /// Meta's own files.
+    Primary,
+    /// A third party's copy of Meta's figures.
+    Secondary,
+}
+
+/// Whether tiers cover every count: from 0, contiguous, ending open.
+fn tiers_complete(tiers: &[Tier]) -> bool {
+    let mut next = 0_u64;
+    for tier in tiers {
+        if tier.from > next {
+            return false;
+        }
+        match tier.to {
+            Some(to) => next = to.saturating_add(1),
+            None => return true,
+        }
+    }
+    false
 }
 
 /// One market row of a card: its name and a rate per category.
@@ -346,6 +421,14 @@ pub struct RateCard {
     service_free: bool,
     sources: Vec<String>,
     provenance: Vec<String>,
+    /// What the rates file says it lacks (its `# Partial: ...` line).
+    partial_rates: Option<String>,
+    /// What the tiers file says it lacks (its `# Partial: ...` line).
+    partial_tiers: Option<String>,
+    /// Whether every file of the card is Meta's own.
+    trust: Trust,
+    /// Whether the card came from the data built into ctbill.
+    built_in: bool,
 }
 
 impl RateCard {
@@ -363,18 +446,116 @@ impl RateCard {
 
     /// How a bill names the card: `Meta USD rate card effective 2026-04-01
     /// (with volume tiers)`, or `(list rates, no volume tiers published)`
-    /// when no tiers file came with it.
+    /// when no tiers file came with it. A partial card says so and what it
+    /// covers: `(partial: India only; list rates, no volume tiers
+    /// published)`, or `(volume tiers for Saudi Arabia, United Arab
+    /// Emirates utility only; other markets at list rates)`.
     #[must_use]
     pub fn describe(&self) -> String {
-        let tiers = if self.has_volume_tiers {
-            "with volume tiers"
+        let tiers = if !self.has_volume_tiers {
+            "list rates, no volume tiers published".to_owned()
+        } else if self.tiers_partial() {
+            format!(
+                "volume tiers for {} only; other markets at list rates",
+                self.tiered_summary()
+            )
         } else {
-            "list rates, no volume tiers published"
+            "with volume tiers".to_owned()
         };
+        let rows = self
+            .partial_rates
+            .as_ref()
+            .map_or_else(String::new, |what| format!("partial: {what}; "));
         format!(
-            "Meta {} rate card effective {} ({tiers})",
+            "Meta {} rate card effective {} ({rows}{tiers})",
             self.currency, self.effective
         )
+    }
+
+    /// A note for a bill of `month` when the card is stale: Meta changes
+    /// rates on the first day of a quarter, so a card that took effect a
+    /// quarter or more before the billing month has most likely been
+    /// replaced by a card ctbill does not have. `None` while the card is
+    /// current (and for a card newer than the month, which is never in
+    /// force for it).
+    #[must_use]
+    pub fn staleness(&self, month: Month) -> Option<String> {
+        let index = |year: i32, month: u32| i64::from(year) * 12 + i64::from(month);
+        let age = index(month.year, month.month) - index(self.effective.year, self.effective.month);
+        (age >= 3).then(|| {
+            format!(
+                "the newest {} card here is {}, {age} months before {month}; Meta publishes new cards quarterly, so these rates may be out of date: drop newer files into plans/meta/",
+                self.currency, self.effective
+            )
+        })
+    }
+
+    /// Whether the card lacks markets or categories, or some volume tiers:
+    /// it prices what it has and refuses the rest.
+    #[must_use]
+    pub fn is_partial(&self) -> bool {
+        self.partial_rates.is_some() || self.partial_tiers.is_some() || self.tiers_partial()
+    }
+
+    /// What the rates file says it lacks (its `# Partial:` line), e.g.
+    /// `India row only`.
+    #[must_use]
+    pub fn partial_rates(&self) -> Option<&str> {
+        self.partial_rates.as_deref()
+    }
+
+    /// Whether volume tiers are published for some tiered markets ×
+    /// categories only (or with gaps).
+    #[must_use]
+    pub fn tiers_partial(&self) -> bool {
+        self.has_volume_tiers
+            && self.markets.iter().any(|m| {
+                [Category::Utility, Category::Authentication]
+                    .into_iter()
+                    .any(|c| m.rate(c).is_some() && m.tiers(c).is_empty())
+                    || m.tiers.values().any(|t| !tiers_complete(t))
+            })
+    }
+
+    /// The markets × categories with published tiers, e.g. `Saudi Arabia
+    /// utility, authentication (in part); United Arab Emirates utility`
+    /// (`in part`: some tiers of that market × category are not published).
+    #[must_use]
+    pub fn tiered_summary(&self) -> String {
+        let parts: Vec<String> = self
+            .markets
+            .iter()
+            .filter(|m| !m.tiers.is_empty())
+            .map(|m| {
+                let cats: Vec<String> = m
+                    .tiers
+                    .iter()
+                    .map(|(c, tiers)| {
+                        if tiers_complete(tiers) {
+                            c.name().to_owned()
+                        } else {
+                            format!("{c} (in part)")
+                        }
+                    })
+                    .collect();
+                format!("{} {}", m.name, cats.join(", "))
+            })
+            .collect();
+        parts.join("; ")
+    }
+
+    /// Whether every file of the card is Meta's own file (primary), rather
+    /// than a third party's copy (secondary).
+    #[must_use]
+    pub fn is_primary(&self) -> bool {
+        self.trust == Trust::Primary
+    }
+
+    /// Whether the card is the one built into ctbill (else it was read from
+    /// the plans directory: see [`RateCard::sources`]).
+    #[must_use]
+    pub fn is_built_in(&self) -> bool {
+        self.built_in
     }
 
     /// A short name for messages: `2026-04-01 USD`.
@@ -483,6 +664,17 @@ impl RateCard {
             count,
         };
         let tiers = row.tiers(category);
+        if tiers.is_empty()
+            && self.has_volume_tiers
+            && category.has_volume_tiers()
+            && self.tiers_partial()
+        {
+            charge.note = Some(format!(
+                "the {} card publishes no {} {category} volume tiers: billed at the list rate",
+                self.name(),
+                row.name
+            ));
+        }
         if tiers.is_empty() {
             if count > 0 {
                 let exact =
@@ -499,9 +691,21 @@ impl RateCard {
         // Tier i holds the messages numbered (previous tier's `to`, own `to`];
         // the first tier starts after message 0.
         let mut below = 0_u64;
+        let mut open = false;
+        let not_published = |below: u64| MetaError::TiersNotPublished {
+            card: self.name(),
+            category,
+            market: row.name.clone(),
+            published: below,
+            count,
+        };
         for tier in tiers {
             if count <= below {
                 break;
+            }
+            if tier.from > below.saturating_add(1) {
+                // A partial card: the tiers between are not published.
+                return Err(not_published(below));
             }
             let top = tier.to.map_or(count, |to| to.min(count));
             let inside = top.saturating_sub(below);
@@ -516,10 +720,15 @@ impl RateCard {
                     exact,
                 });
             }
-            match tier.to {
-                Some(to) => below = to,
-                None => break,
+            if let Some(to) = tier.to {
+                below = to;
+            } else {
+                open = true;
+                break;
             }
+        }
+        if !open && count > below {
+            return Err(not_published(below));
         }
         Ok(charge)
     }
@@ -684,6 +893,55 @@ impl RateBook {
         }
     }
 
+    /// Builds the book of a plans directory on top of the data built into
+    /// ctbill: built-in data fills the gaps. Every card of `own` is kept; a
+    /// built-in card is added when `own` has none of the same currency and
+    /// effective date (a card in the directory wins); the built-in market
+    /// mapping is used when `own` has none.
+    ///
+    /// # Errors
+    ///
+    /// Every problem in `own` (and in `built_in`, which has none unless
+    /// ctbill was built with broken data).
+    pub fn layered<'a, 'b, I, J, D, E>(own: I, built_in: J) -> Result<Self, Vec<CardError>>
+    where
+        I: IntoIterator<Item = (&'a str, &'a D)>,
+        J: IntoIterator<Item = (&'b str, &'b E)>,
+        D: AsRef<[u8]> + ?Sized + 'a,
+        E: AsRef<[u8]> + ?Sized + 'b,
+    {
+        let own = Self::from_files(own);
+        let base = Self::from_files(built_in).map(Self::built_in);
+        let (mut book, base) = match (own, base) {
+            (Ok(own), Ok(base)) => (own, base),
+            (Err(mut a), Err(mut b)) => {
+                a.append(&mut b);
+                return Err(a);
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(e),
+        };
+        for card in base.cards {
+            let key = (card.currency, card.effective);
+            if !book.cards.iter().any(|c| (c.currency, c.effective) == key) {
+                book.cards.push(card);
+            }
+        }
+        book.cards.sort_by_key(|c| (c.currency, c.effective));
+        if book.mapping.is_none() {
+            book.mapping = base.mapping;
+        }
+        Ok(book)
+    }
+
+    /// Marks every card as built into ctbill.
+    #[must_use]
+    pub fn built_in(mut self) -> Self {
+        for card in &mut self.cards {
+            card.built_in = true;
+        }
+        self
+    }
+
     /// The cards, ordered by currency, then effective date.
     #[must_use]
     pub fn cards(&self) -> &[RateCard] {
@@ -773,6 +1031,28 @@ fn build_card(rates: &RatesFile, tiers: Option<&TiersFile>) -> Result<RateCard, 
     let mut sources = vec![rates.label.clone()];
     let mut provenance = rates.provenance.clone();
     let has_volume_tiers = tiers.is_some();
+    let partial_rates = parse::partial_note(&rates.provenance).map(str::to_owned);
+    let mut partial_tiers = None;
+    let mut primary = parse::is_primary(rates.format, &rates.provenance);
+    if partial_rates.is_none() && !markets.iter().any(|m| m.key == "other") {
+        // Meta's cards always end with "Other", the market of every country
+        // they do not list; a card without it is cut short or partial.
+        let (last, name) = rates
+            .markets
+            .last()
+            .map_or((0, ""), |m| (m.line, m.name.as_str()));
+        errors.push(CardError::at(
+            &rates.label,
+            last,
+            format!(
+                "the card ends after {} markets (the last is {}) without an `Other` row, so it cannot price the countries it does not list; \
+                 the file looks cut short: use Meta's complete file, or, if the card is knowingly partial, say what it lacks \
+                 in a `# Partial: ...` comment line above the header",
+                rates.markets.len(),
+                crate::shown::shown(name)
+            ),
+        ));
+    }
     if let Some(tiers) = tiers {
         for set in &tiers.sets {
             let wanted = market::normalize(&set.market);
@@ -808,6 +1088,8 @@ fn build_card(rates: &RatesFile, tiers: Option<&TiersFile>) -> Result<RateCard, 
         }
         sources.push(tiers.label.clone());
         provenance.extend(tiers.provenance.iter().cloned());
+        partial_tiers = parse::partial_note(&tiers.provenance).map(str::to_owned);
+        primary &= parse::is_primary(tiers.format, &tiers.provenance);
     }
     if errors.is_empty() {
         Ok(RateCard {
@@ -818,6 +1100,14 @@ fn build_card(rates: &RatesFile, tiers: Option<&TiersFile>) -> Result<RateCard, 
             service_free,
             sources,
             provenance,
+            partial_rates,
+            partial_tiers,
+            trust: if primary {
+                Trust::Primary
+            } else {
+                Trust::Secondary
+            },
+            built_in: false,
         })
     } else {
         Err(errors)

@@ -772,7 +772,7 @@ fn finish_tiers(
         }
         set.first_line = meta.first().map_or(set.first_line, |(l, _)| *l);
         let lines: Vec<u64> = meta.iter().map(|(l, _)| *l).collect();
-        match validate_tiers(label, &set, &lines) {
+        match validate_tiers(label, &set, &lines, partial_note(&ctx.provenance).is_some()) {
             Ok(()) => sets.push(set),
             Err(e) => errors.push(e),
         }
@@ -799,9 +799,40 @@ fn finish_tiers(
     }))
 }
 
+/// What a normalized file says it lacks, from its `# Partial: ...` comment
+/// line; `None` for a complete file (and for Meta's own files, which are).
+#[must_use]
+pub fn partial_note(provenance: &[String]) -> Option<&str> {
+    provenance.iter().find_map(|line| {
+        line.get(..8)
+            .filter(|head| head.eq_ignore_ascii_case("partial:"))
+            .map(|_| line[8..].trim())
+    })
+}
+
+/// Whether a file is Meta's own (primary) or a third party's copy
+/// (secondary): Meta's CSV as downloaded is primary, and so is a normalized
+/// file whose `# TRUST:` line says PRIMARY; any other normalized file is
+/// secondary.
+#[must_use]
+pub fn is_primary(format: SourceFormat, provenance: &[String]) -> bool {
+    format == SourceFormat::MetaOriginal
+        || provenance.iter().any(|line| {
+            let upper = line.to_ascii_uppercase();
+            upper.starts_with("TRUST:") && upper[6..].trim_start().starts_with("PRIMARY")
+        })
+}
+
 /// The first tier starts at 0, each next one right after the previous one
-/// ends, only the last is open and the last must be open.
-fn validate_tiers(label: &str, set: &TierSet, lines: &[u64]) -> Result<(), CardError> {
+/// ends, only the last is open and the last must be open. A file that says
+/// it is partial (`# Partial: ...`) may leave gaps and end closed: the
+/// tiers it does not publish are refused when a count reaches them.
+fn validate_tiers(
+    label: &str,
+    set: &TierSet,
+    lines: &[u64],
+    partial: bool,
+) -> Result<(), CardError> {
     let what = format!("{} {}", set.market, set.category);
     let mut previous_to: Option<u64> = None;
     for (i, (tier, &line)) in set.tiers.iter().zip(lines).enumerate() {
@@ -837,7 +868,7 @@ fn validate_tiers(label: &str, set: &TierSet, lines: &[u64]) -> Result<(), CardE
                     ),
                 ));
             }
-            if tier.from > expected {
+            if tier.from > expected && !partial {
                 return Err(CardError::at(
                     label,
                     line,
@@ -862,12 +893,13 @@ fn validate_tiers(label: &str, set: &TierSet, lines: &[u64]) -> Result<(), CardE
         }
         previous_to = tier.to;
     }
-    if previous_to.is_some() {
+    if previous_to.is_some() && !partial {
         return Err(CardError::at(
             label,
             lines.last().copied().unwrap_or_default(),
             format!(
-                "{what}: the last tier must be open (To `--` or empty) so that every count has a rate"
+                "{what}: the last tier must be open (To `--` or empty) so that every count has a rate; \
+                 a file that knowingly lacks tiers says so in a `# Partial: ...` comment line"
             ),
         ));
     }

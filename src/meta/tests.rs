@@ -550,7 +550,7 @@ fn picks_the_newest_card_on_or_before_the_month() {
         .to_string();
     assert_eq!(
         err,
-        "no USD Meta rate card is in force in 2026-03; cards loaded: INR 2025-10-01, USD 2026-04-01, USD 2026-10-01"
+        "no USD Meta rate card is in force in 2026-03; the USD cards loaded take effect 2026-04-01, 2026-10-01; pick a month from the earliest, or add an older card to plans/meta/"
     );
     let eur = Currency::from_code("EUR").unwrap();
     assert!(book.card_for(eur, month("2026-11")).is_err());
@@ -658,8 +658,170 @@ fn without_a_mapping_only_market_names_resolve() {
     let april = &book.cards()[0];
     assert!(!april.has_volume_tiers());
     assert_eq!(book.resolve_market(april, "india").unwrap().market, "India");
-    let err = book.resolve_market(april, "IN").unwrap_err();
+    // A country with its own row bills there by code too (one country, one market).
+    assert_eq!(book.resolve_market(april, "IN").unwrap().market, "India");
+    // Japan has no row of its own; only the mapping could say where it bills.
+    let err = book.resolve_market(april, "JP").unwrap_err();
     assert!(matches!(err, MetaError::NoMapping { .. }), "{err}");
+}
+
+// ------------------------------------------------------------ one country, one market
+
+/// Every card and mapping built into ctbill.
+fn built_in_book() -> RateBook {
+    let files = crate::load::SourceFiles::embedded();
+    RateBook::from_files(
+        files
+            .cards
+            .iter()
+            .map(|f| (f.label.as_str(), f.text.as_ref())),
+    )
+    .map_or_else(
+        |errors| panic!("built-in cards do not load: {errors:#?}"),
+        RateBook::built_in,
+    )
+}
+
+#[test]
+fn the_issue_examples_bill_at_the_same_market_by_code_and_by_name() {
+    let book = book();
+    let october = card(&book, usd(), "2026-10");
+    let resolve = |text: &str| book.resolve_market(october, text).unwrap().market;
+    // Kazakhstan has its own row on the 2026-10-01 card (utility 0.0180);
+    // Meta's country table does not list it, so KZ used to fall to Other.
+    for text in ["KZ", "kz", "KAZ", "Kazakhstan", "Republic of Kazakhstan"] {
+        assert_eq!(resolve(text), "Kazakhstan", "{text}");
+    }
+    let kz = book
+        .price(usd(), month("2026-10"), Category::Utility, "KZ", 1000)
+        .unwrap();
+    // 1,000 × 0.0180 = 18.0000
+    assert_eq!(kz.exact_total.to_string(), "18.0000");
+    for (names, market) in [
+        (
+            &[
+                "TR",
+                "TUR",
+                "Turkey",
+                "Türkiye",
+                "turkiye",
+                "TÜRKIYE",
+                "Republic of Türkiye",
+            ][..],
+            "Turkey",
+        ),
+        (
+            &["CZ", "CZE", "Czechia", "Czech Republic", "czechia"][..],
+            "Rest of Central & Eastern Europe",
+        ),
+        (
+            &[
+                "CI",
+                "CIV",
+                "Côte d'Ivoire",
+                "Cote d'Ivoire",
+                "cote divoire",
+                "Ivory Coast",
+            ][..],
+            "Rest of Africa",
+        ),
+        (
+            &[
+                "VN",
+                "VNM",
+                "Viet Nam",
+                "Vietnam",
+                "Socialist Republic of Viet Nam",
+            ][..],
+            "Rest of Asia Pacific",
+        ),
+        (&["RU", "RUS", "Russian Federation", "Russia"][..], "Russia"),
+        (&["SZ", "Eswatini", "Swaziland"][..], "Rest of Africa"),
+        (&["EE", "EST", "Estonia"][..], "Other"),
+    ] {
+        for text in names {
+            assert_eq!(resolve(text), market, "{text}");
+        }
+    }
+}
+
+/// The market a resolution ends at, or the market it was refused for
+/// (errors quote the input, which differs between a name and a code).
+fn outcome(result: Result<ResolvedMarket, MetaError>) -> Result<String, String> {
+    result.map(|r| r.market).map_err(|e| match e {
+        MetaError::NotOnPartialCard { market, .. } | MetaError::MarketNotOnCard { market, .. } => {
+            market
+        }
+        other => format!("{other:?}"),
+    })
+}
+
+/// Whatever name, code or alias of a country is written, it resolves to the
+/// market its ISO alpha-2 code resolves to, on every built-in card.
+#[test]
+fn every_name_and_code_of_a_country_bills_where_its_iso_code_does() {
+    let book = built_in_book();
+    let mapping_names: Vec<(&str, &str)> = book
+        .mapping()
+        .expect("a mapping is built in")
+        .rows
+        .iter()
+        .filter(|r| r.iso2 != "*")
+        .map(|r| (r.iso2.as_str(), r.country.as_str()))
+        .collect();
+    assert!(!book.cards().is_empty());
+    for card in book.cards() {
+        let market = |text: &str| outcome(book.resolve_market(card, text));
+        for country in super::countries::COUNTRIES {
+            let by_code = market(country.alpha2);
+            let mapped = mapping_names
+                .iter()
+                .filter(|(code, _)| *code == country.alpha2)
+                .map(|(_, name)| *name);
+            for text in country
+                .names
+                .iter()
+                .copied()
+                .chain([country.alpha3])
+                .chain(mapped)
+            {
+                assert_eq!(
+                    market(text),
+                    by_code,
+                    "{text} vs {} on the {} card",
+                    country.alpha2,
+                    card.name()
+                );
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    /// Any spelling of a country (case changed letter by letter, accents
+    /// kept or dropped) bills where its ISO code does.
+    #[test]
+    fn any_case_and_accents_resolve_alike(
+        index in 0..super::countries::COUNTRIES.len(),
+        name in 0_usize..8,
+        mask in proptest::prelude::any::<u64>(),
+        strip in proptest::prelude::any::<bool>(),
+    ) {
+        let book = book();
+        let card = card(&book, usd(), "2026-10");
+        let country = &super::countries::COUNTRIES[index];
+        let written = country.names[name % country.names.len()];
+        let mut text: String = written
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if mask >> (i % 64) & 1 == 1 { c.to_uppercase().next().unwrap_or(c) } else { c.to_lowercase().next().unwrap_or(c) })
+            .collect();
+        if strip {
+            text = text.replace(['ü', 'Ü'], "u").replace(['ô', 'Ô'], "o").replace(['é', 'É'], "e");
+        }
+        let by_code = outcome(book.resolve_market(card, country.alpha2));
+        proptest::prop_assert_eq!(outcome(book.resolve_market(card, &text)), by_code);
+    }
 }
 
 // ------------------------------------------------------------ pricing
@@ -856,6 +1018,7 @@ fn pricing_an_unknown_market_suggests_close_names() {
 #[test]
 fn overflow_is_an_error_not_a_panic() {
     let huge = "# Effective date: 2030-01-01\n\
+                # Partial: Atlantis only\n\
                 market,currency,marketing,utility,authentication,authentication_international,service\n\
                 Atlantis,USD,79228162514264337593543950335,1,1,,\n";
     let book = RateBook::from_files([("huge.csv", huge)]).unwrap();
@@ -940,4 +1103,147 @@ fn every_truncation_is_an_error_or_a_card_never_a_panic() {
     for end in (0..=USD_TIERS_2026_04.len()).step_by(401) {
         let _ = parse_card_file("cut.csv", &USD_TIERS_2026_04[..end]);
     }
+}
+
+// ------------------------------------------------------------ partial cards, built-in cards
+
+#[test]
+fn partial_tiers_price_what_they_publish_and_refuse_the_rest() {
+    let book = built_in_book();
+    let inr_july = card(&book, inr(), "2026-08");
+    assert_eq!(inr_july.effective().to_string(), "2026-07-01");
+    // India utility: only the list tier 0–25,000,000 @ ₹0.1150 is published.
+    // 25,000,000 × 0.1150 = 2,875,000.0000
+    let top = inr_july
+        .price(Category::Utility, "India", 25_000_000)
+        .unwrap();
+    assert_eq!(top.exact_total, dec("2875000.0000"));
+    let err = inr_july
+        .price(Category::Utility, "India", 25_000_001)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            MetaError::TiersNotPublished {
+                published: 25_000_000,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // Rest of Central & Eastern Europe utility, 2026-10-01: 0–100,000 @ 0.0212 and
+    // 80,000,001+ @ 0.0159; the tiers between are a gap.
+    // 100,000 × 0.0212 = 2,120.0000
+    let october = card(&book, usd(), "2026-11");
+    let cee = "Rest of Central & Eastern Europe";
+    assert_eq!(
+        october
+            .price(Category::Utility, cee, 100_000)
+            .unwrap()
+            .exact_total,
+        dec("2120.0000")
+    );
+    assert!(october.price(Category::Utility, cee, 100_001).is_err());
+    assert!(october.price(Category::Utility, cee, 90_000_000).is_err());
+    // Rest of Africa utility is fully published: 150,000 =
+    // 100,000 × 0.0040 + 50,000 × 0.0038 = 400.0000 + 190.0000 = 590.0000
+    let africa = october
+        .price(Category::Utility, "Rest of Africa", 150_000)
+        .unwrap();
+    assert_eq!(africa.exact_total, dec("590.0000"));
+    assert_eq!(africa.note, None);
+    // India has no published tiers on this card: list rate, and the bill says so.
+    // 150,000 × 0.0014 = 210.0000
+    let india = october.price(Category::Utility, "India", 150_000).unwrap();
+    assert_eq!(india.exact_total, dec("210.0000"));
+    assert!(
+        india
+            .note
+            .unwrap()
+            .contains("publishes no India utility volume tiers")
+    );
+    assert!(october.is_partial() && october.tiers_partial());
+}
+
+#[test]
+fn every_built_in_card_loads_and_carries_its_provenance() {
+    let book = built_in_book();
+    let names: Vec<String> = book.cards().iter().map(RateCard::name).collect();
+    for expected in [
+        "2026-07-01 USD",
+        "2026-01-01 INR",
+        "2026-04-01 INR",
+        "2026-07-01 INR",
+        "2026-10-01 INR",
+        "2026-04-01 EUR",
+        "2026-07-01 CLP",
+        "2026-10-01 BRL",
+        "2026-10-01 IDR",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} not in {names:?}"
+        );
+    }
+    for card in book.cards() {
+        assert!(card.is_built_in());
+        // Meta's own file (its title row), or a normalized file that says
+        // where its figures came from and how far to trust them.
+        assert!(
+            card.is_primary() || card.provenance().iter().any(|l| l.contains("TRUST")),
+            "{} has no provenance",
+            card.name()
+        );
+    }
+}
+
+proptest::proptest! {
+    /// The card in force never takes effect after the billing month starts.
+    #[test]
+    fn the_card_in_force_is_never_newer_than_the_month(year in 2025_u16..2029, m in 1_u8..=12, which in 0_usize..8) {
+        let book = built_in_book();
+        let currency = ["USD", "INR", "EUR", "CLP", "BRL", "IDR", "SAR", "AED"][which];
+        let month: Month = format!("{year}-{m:02}").parse().unwrap();
+        if let Ok(card) = book.card_for(Currency::from_code(currency).unwrap(), month) {
+            proptest::prop_assert!(card.effective() <= month.first_day());
+            proptest::prop_assert!(card.currency().code() == currency);
+        }
+    }
+}
+
+#[test]
+fn a_card_a_quarter_or_more_before_the_month_is_named_stale() {
+    let book = book();
+    let october = card(&book, usd(), "2026-12");
+    // 2026-10-01 → 2026-12: two months, still the quarter's card.
+    assert_eq!(october.staleness(month("2026-12")), None);
+    // 2027-01: a new quarter; Meta will have published a newer card.
+    let note = october.staleness(month("2027-01")).unwrap();
+    assert_eq!(
+        note,
+        "the newest USD card here is 2026-10-01, 3 months before 2027-01; Meta publishes new cards quarterly, so these rates may be out of date: drop newer files into plans/meta/"
+    );
+    // The 2025-10-01 INR card (the only INR card of these files) for 2026-11: 13 months.
+    let inr_card = card(&book, inr(), "2026-11");
+    assert!(
+        inr_card
+            .staleness(month("2026-11"))
+            .unwrap()
+            .contains("2025-10-01, 13 months before 2026-11")
+    );
+}
+
+#[test]
+fn a_market_as_written_is_quoted_with_control_characters_escaped() {
+    let book = book();
+    let october = card(&book, usd(), "2026-11");
+    let err = book
+        .resolve_market(october, "In\u{1b}[2Jdia")
+        .unwrap_err()
+        .to_string();
+    assert!(!err.contains('\u{1b}'), "{err}");
+    assert!(
+        err.starts_with("`In\\u{1b}[2Jdia` is not a market"),
+        "{err}"
+    );
 }

@@ -8,6 +8,42 @@ use super::table::{Align, Table};
 use crate::meta::{Category, Market, RateCard};
 use crate::money::group_count;
 
+/// Where a card came from, as `ctbill rates` shows it: `built-in`, or the
+/// files it was read from.
+fn source_text(card: &RateCard) -> String {
+    if card.is_built_in() {
+        "built-in".to_owned()
+    } else {
+        card.sources().join(", ")
+    }
+}
+
+fn tiers_text(card: &RateCard) -> &'static str {
+    if !card.has_volume_tiers() {
+        "no (list rates)"
+    } else if card.tiers_partial() {
+        "some markets"
+    } else {
+        "yes"
+    }
+}
+
+fn trust_text(card: &RateCard) -> &'static str {
+    if card.is_primary() {
+        "primary"
+    } else {
+        "secondary"
+    }
+}
+
+fn coverage_text(card: &RateCard) -> &'static str {
+    if card.is_partial() {
+        "partial"
+    } else {
+        "complete"
+    }
+}
+
 /// The list of cards as a table (also used for Markdown and CSV).
 fn cards_table(cards: &[RateCard]) -> Table {
     let mut table = Table::new(&[
@@ -16,26 +52,25 @@ fn cards_table(cards: &[RateCard]) -> Table {
         ("Markets", Align::Right),
         ("Volume tiers", Align::Left),
         ("Service", Align::Left),
-        ("Files", Align::Left),
+        ("Data", Align::Left),
+        ("Coverage", Align::Left),
+        ("Source", Align::Left),
     ]);
     for card in cards {
         table.row(vec![
             card.currency().to_string(),
             card.effective().to_string(),
             card.markets().len().to_string(),
-            if card.has_volume_tiers() {
-                "yes"
-            } else {
-                "no (list rates)"
-            }
-            .to_owned(),
+            tiers_text(card).to_owned(),
             if card.service_free() {
                 "free"
             } else {
                 "charged"
             }
             .to_owned(),
-            card.sources().join(", "),
+            trust_text(card).to_owned(),
+            coverage_text(card).to_owned(),
+            source_text(card),
         ]);
     }
     table
@@ -47,7 +82,20 @@ struct CardJson<'a> {
     effective: String,
     markets: usize,
     volume_tiers: bool,
+    /// The markets × categories with published tiers, when only some have.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tiered: Option<String>,
     service_charged: bool,
+    /// `primary` (Meta's own file) or `secondary` (a third party's copy).
+    data: &'static str,
+    /// `complete` or `partial`.
+    coverage: &'static str,
+    /// What a partial card's rates file says it lacks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partial: Option<&'a str>,
+    /// `built-in`, or the files the card was read from.
+    source: String,
+    built_in: bool,
     sources: &'a [String],
 }
 
@@ -58,7 +106,13 @@ impl<'a> CardJson<'a> {
             effective: card.effective().to_string(),
             markets: card.markets().len(),
             volume_tiers: card.has_volume_tiers(),
+            tiered: card.tiers_partial().then(|| card.tiered_summary()),
             service_charged: !card.service_free(),
+            data: trust_text(card),
+            coverage: coverage_text(card),
+            partial: card.partial_rates(),
+            source: source_text(card),
+            built_in: card.is_built_in(),
             sources: card.sources(),
         }
     }
@@ -112,7 +166,8 @@ fn tiers_table(market: &Market) -> Table {
         ("vs. list", Align::Right),
     ]);
     for category in Category::ALL {
-        for tier in market.tiers(category) {
+        let tiers = market.tiers(category);
+        for (i, tier) in tiers.iter().enumerate() {
             table.row(vec![
                 category.name().to_owned(),
                 group_count(tier.from),
@@ -120,6 +175,22 @@ fn tiers_table(market: &Market) -> Table {
                 tier.rate.to_string(),
                 tier.discount_vs_list.clone().unwrap_or_default(),
             ]);
+            // A partial card's tiers may leave a gap or stop short: say so.
+            let next = tiers.get(i + 1).map(|t| t.from);
+            if let Some(to) = tier.to
+                && next.is_none_or(|from| from > to.saturating_add(1))
+            {
+                table.row(vec![
+                    category.name().to_owned(),
+                    group_count(to.saturating_add(1)),
+                    next.map_or_else(
+                        || "and above".to_owned(),
+                        |from| group_count(from.saturating_sub(1)),
+                    ),
+                    "not published".to_owned(),
+                    String::new(),
+                ]);
+            }
         }
     }
     table
