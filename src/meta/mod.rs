@@ -29,6 +29,7 @@
 mod countries;
 mod market;
 mod parse;
+pub mod rules;
 
 use std::collections::BTreeMap;
 use std::fmt;
