@@ -30,6 +30,7 @@
 mod countries;
 mod market;
 mod parse;
+pub mod rules;
 mod xlsx;
 
 use std::collections::BTreeMap;
