@@ -105,6 +105,7 @@ fn engine_direct_with_meta(bencher: Bencher) {
         meta: MetaUsage::Amount(Decimal::new(125_040, 2).into()),
         markup_percent: None,
         month: "2026-04".parse().unwrap(),
+        phone_numbers: 1,
     };
     bencher.bench_local(|| catalog::price(&catalog, plan, black_box(&usage)).map(|b| b.total));
 }

@@ -271,6 +271,7 @@ fn usage_from(
         meta,
         markup_percent: args.markup.map(|m| m.percent),
         month: args.month.unwrap_or_else(|| Date::today_utc().month()),
+        phone_numbers: args.phone_numbers.unwrap_or(usage::DEFAULT_PHONE_NUMBERS),
     })
 }
 

@@ -642,6 +642,7 @@ pub(crate) mod tests {
             category: Category::Marketing,
             market: market.into(),
             count: 1,
+            free: 0,
             parts: vec![TierPart {
                 count: 1,
                 rate: dec("0.005"),

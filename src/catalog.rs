@@ -7,10 +7,10 @@ use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 use crate::bill::{self, Bill, BillError, MetaCharges};
-use crate::calendar::{Date, Month};
+use crate::calendar::Date;
 use crate::error::Error;
 use crate::load::{self, Problem, Source, SourceFiles};
-use crate::meta::{Category, MetaError, RateBook, RateCard};
+use crate::meta::{Category, MetaError, MonthCount, RateBook, RateCard, rules};
 use crate::money::Currency;
 use crate::plan::{Plan, Product};
 use crate::usage::{MetaCount, MetaUsage, Usage};
@@ -229,7 +229,7 @@ pub fn price<'p>(catalog: &Catalog, plan: &'p Plan, usage: &Usage) -> Result<Bil
             MetaCharges::None
         }
         MetaUsage::Messages(counts) if direct => {
-            price_messages(catalog, catalog.rate_book()?, plan, usage.month, counts)?
+            price_messages(catalog, catalog.rate_book()?, plan, usage, counts)?
         }
         MetaUsage::Messages(_) => {
             return Err(BillError::NotDirect {
@@ -246,14 +246,16 @@ pub fn price<'p>(catalog: &Catalog, plan: &'p Plan, usage: &Usage) -> Result<Bil
 
 /// Prices Meta message counts on the card in force: counts of the same
 /// category and market are added up first (volume tiers count the whole
-/// month), then each market × category is priced once.
+/// month), then the month is priced by Meta's rules
+/// ([`RateCard::price_month`]), each market × category on one line.
 fn price_messages(
     catalog: &Catalog,
     book: &RateBook,
     plan: &Plan,
-    month: Month,
+    usage: &Usage,
     counts: &[MetaCount],
 ) -> Result<MetaCharges, Error> {
+    let month = usage.month;
     let spec = |c: &MetaCount| {
         format!(
             "{}:{}={}",
@@ -292,18 +294,29 @@ fn price_messages(
             None => merged.push((category, market, count.count, index)),
         }
     }
-    let lines = merged
-        .into_iter()
-        .map(|(category, market, total, index)| {
-            card.price(category, &market, total)
-                .map_err(|source| Error::Meta {
-                    index,
-                    spec: spec(&counts[index]),
-                    source,
-                })
+    let month_counts: Vec<MonthCount<'_>> = merged
+        .iter()
+        .map(|(category, market, count, _)| MonthCount {
+            category: *category,
+            market,
+            count: *count,
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut lines = lines;
+        .collect();
+    let free_service = if rules::free_service_tier_applies(month) {
+        rules::free_service_allowance(usage.phone_numbers)
+    } else {
+        0
+    };
+    let mut lines = card
+        .price_month(&month_counts, free_service)
+        .map_err(|(i, source)| {
+            let index = merged[i].3;
+            Error::Meta {
+                index,
+                spec: spec(&counts[index]),
+                source,
+            }
+        })?;
     if let Some(stale) = card.staleness(month) {
         // The bill gathers its notes from the Meta lines: a line without a
         // note of its own carries it, else the first line adds it to its own.

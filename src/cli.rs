@@ -108,6 +108,10 @@ pub struct MetaArgs {
     /// Billing month, which picks the Meta rate card (default: this month).
     #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, help_heading = "Meta charges")]
     pub month: Option<Month>,
+    /// Business phone numbers: from 2026-10 each one's first 1,000 service
+    /// messages a month are free (default 1; 0 turns the free tier off).
+    #[arg(long, value_name = "N", value_parser = parse_count, help_heading = "Meta charges")]
+    pub phone_numbers: Option<u64>,
 }
 
 /// `ctbill estimate`.

@@ -28,7 +28,13 @@ pub struct Usage {
     pub markup_percent: Option<Decimal>,
     /// The billing month, which picks the Meta rate card.
     pub month: Month,
+    /// Business phone numbers sending the messages: each has Meta's free
+    /// monthly tier of service messages (from 2026-10); 0 turns it off.
+    pub phone_numbers: u64,
 }
+
+/// Business phone numbers when none are given: one, as most accounts have.
+pub const DEFAULT_PHONE_NUMBERS: u64 = 1;
 
 /// How Meta's charges are given.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -198,6 +198,7 @@ pub(super) fn run<R: Read>(
             meta: MetaUsage::None,
             markup_percent: None,
             month: options.month,
+            phone_numbers: crate::usage::DEFAULT_PHONE_NUMBERS,
         });
         let bill = usage.and_then(|u| catalog::price(catalog, plan, &u).map_err(|e| e.to_string()));
         match &bill {

@@ -246,6 +246,7 @@ impl<'c> Pricer<'c, '_> {
                 meta,
                 markup_percent,
                 month,
+                phone_numbers: crate::usage::DEFAULT_PHONE_NUMBERS,
             },
         ))
     }
