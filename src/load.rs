@@ -69,6 +69,35 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Where each line of a text starts, so that locating an offset costs a
+/// binary search and a scan of its own line, not a scan from the top of
+/// the file: a file of many plans is located in linear time.
+struct Lines<'a> {
+    text: &'a str,
+    /// Byte offset of the start of each line; the first is 0.
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        Self { text, starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset; the same
+    /// as [`line_column`].
+    fn locate(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        // The number of line starts at or before `offset` is the line number.
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let start = self.starts[line - 1];
+        let column = self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        (line, column)
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -268,7 +297,7 @@ pub fn parse_plan_file(label: &str, text: &str) -> (Vec<Plan>, Vec<Problem>) {
     };
     let mut reader = Reader {
         label,
-        text,
+        lines: Lines::new(text),
         problems: Vec::new(),
     };
     let mut plans = Vec::new();
@@ -334,7 +363,7 @@ const PRICE_KEYS: &[&str] = PLAN_KEYS.split_at(4).1;
 /// Walks one file's TOML tree, collecting problems with their spans.
 struct Reader<'a> {
     label: &'a str,
-    text: &'a str,
+    lines: Lines<'a>,
     problems: Vec<Problem>,
 }
 
@@ -342,8 +371,13 @@ type Field<'v, 'i> = Option<&'v Spanned<DeValue<'i>>>;
 
 impl Reader<'_> {
     fn problem(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.problems
-            .push(Problem::at(self.label, self.text, span.start, message));
+        let (line, column) = self.lines.locate(span.start);
+        self.problems.push(Problem {
+            file: self.label.to_owned(),
+            line,
+            column,
+            message: message.into(),
+        });
     }
 
     fn plan(&mut self, fields: &DeTable<'_>, span: Range<usize>) -> Option<Plan> {
@@ -416,7 +450,7 @@ impl Reader<'_> {
             return None;
         }
         let (id, _) = id?;
-        let (line, column) = line_column(self.text, span.start);
+        let (line, column) = self.lines.locate(span.start);
         Some(Plan {
             name: name.unwrap_or_else(|| id.clone()),
             id,
@@ -751,5 +785,21 @@ markup_percent = "10"
     fn line_column_counts_characters() {
         assert_eq!(line_column("ab\ncé x", 7), (2, 4));
         assert_eq!(line_column("", 5), (1, 1));
+    }
+
+    #[test]
+    fn the_line_index_locates_every_offset_as_a_scan_would() {
+        // Every offset of a text with empty lines, a final newline and a
+        // two-byte character, against the scan from the top.
+        let text = "ab\n\ncé x\n\nlast\n";
+        let lines = Lines::new(text);
+        for offset in 0..=text.len() + 2 {
+            if !text.is_char_boundary(offset.min(text.len())) {
+                continue; // spans never start inside a character
+            }
+            assert_eq!(lines.locate(offset), line_column(text, offset), "{offset}");
+        }
+        assert_eq!(lines.locate(4), (3, 1)); // the `c` after two newlines
+        assert_eq!(Lines::new("").locate(3), (1, 1));
     }
 }
