@@ -211,7 +211,9 @@ pub fn price<'p>(catalog: &Catalog, plan: &'p Plan, usage: &Usage) -> Result<Bil
         }
     };
     let markup = usage.markup_percent.filter(|m| direct || !m.is_zero());
-    Ok(bill::bill(plan, usage.count, markup, meta)?)
+    let mut bill = bill::bill(plan, usage.count, markup, meta)?;
+    bill.month = Some(usage.month);
+    Ok(bill)
 }
 
 /// Prices Meta message counts on the card in force: counts of the same
@@ -268,6 +270,24 @@ fn price_messages(
         .collect::<Result<Vec<_>, _>>()?;
     Ok(MetaCharges::Priced {
         card: catalog.card_description(card),
+        card_notes: card_notes(card),
         lines,
     })
+}
+
+/// What a bill priced on `card` must say about the card's known gaps.
+fn card_notes(card: &RateCard) -> Vec<std::borrow::Cow<'static, str>> {
+    let mut notes = Vec::new();
+    if !card.has_volume_tiers() {
+        notes.push(
+            format!(
+                "the Meta {} card of {} gives list rates only (no volume tiers were published with it): \
+                 every message is priced at list rate, which can be above what Meta bills at high volumes",
+                card.currency(),
+                card.effective()
+            )
+            .into(),
+        );
+    }
+    notes
 }

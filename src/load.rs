@@ -93,7 +93,11 @@ impl<'a> Lines<'a> {
         // The number of line starts at or before `offset` is the line number.
         let line = self.starts.partition_point(|&start| start <= offset);
         let start = self.starts[line - 1];
-        let column = self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
         (line, column)
     }
 }
@@ -344,7 +348,7 @@ pub fn parse_plan_file(label: &str, text: &str) -> (Vec<Plan>, Vec<Problem>) {
 }
 
 /// Every key a `[[plan]]` table may hold, in the order the docs list them.
-pub const PLAN_KEYS: [&str; 10] = [
+pub const PLAN_KEYS: [&str; 11] = [
     "id",
     "name",
     "product",
@@ -355,10 +359,15 @@ pub const PLAN_KEYS: [&str; 10] = [
     "fair_use_limit",
     "fair_use_rate",
     "markup_percent",
+    "example",
 ];
 
-/// The keys that price a plan: every key after `currency`.
-const PRICE_KEYS: &[&str] = PLAN_KEYS.split_at(4).1;
+/// The keys that price a plan: every key after `currency`, up to `example`.
+const PRICE_KEYS: &[&str] = PLAN_KEYS.split_at(4).1.split_at(6).0;
+
+/// The keys of [`PRICE_KEYS`] that hold a count of units; the others hold
+/// amounts or percentages.
+const COUNT_KEYS: [&str; 2] = ["included", "fair_use_limit"];
 
 /// Walks one file's TOML tree, collecting problems with their spans.
 struct Reader<'a> {
@@ -413,12 +422,9 @@ impl Reader<'_> {
         let not_for =
             |key: &str, only: &str| format!("`{key}` does not apply to a {product} plan; {only}");
         if !paid {
-            for &key in PRICE_KEYS {
-                if let Some(v) = get(key) {
-                    self.problem(v.span(), not_for(key, "a free plan has no prices"));
-                }
-            }
+            self.free_template_keys(fields);
         }
+        let example = self.boolean(get("example"), "example");
         if product == Product::Connect {
             for key in ["fair_use_limit", "fair_use_rate", "markup_percent"] {
                 if let Some(v) = get(key) {
@@ -461,6 +467,7 @@ impl Reader<'_> {
             overage_rate: overage_rate?,
             fair_use,
             markup_percent,
+            example: example?,
             origin: format!("{}:{line}:{column}", self.label),
         })
     }
@@ -480,6 +487,47 @@ impl Reader<'_> {
                         PLAN_KEYS.join(", ")
                     ),
                 );
+            }
+        }
+    }
+
+    /// A free plan has no prices, but a template copied from a paid plan
+    /// may keep the price keys: each is accepted with a zero value only.
+    fn free_template_keys(&mut self, fields: &DeTable<'_>) {
+        let no_span = 0..0;
+        for &key in PRICE_KEYS {
+            let Some(value) = fields.get(key) else {
+                continue;
+            };
+            let zero = if COUNT_KEYS.contains(&key) {
+                self.count(Some(value), key, &no_span, false)
+                    .map(|n| n == 0)
+            } else {
+                self.amount(Some(value), key, &no_span).map(|a| a.is_zero())
+            };
+            if zero == Some(false) {
+                self.problem(
+                    value.span(),
+                    format!(
+                        "`{key}` does not apply to a free plan; a free plan has no prices: \
+                         write `{key} = 0` or leave it out, or make the plan connect or direct"
+                    ),
+                );
+            }
+        }
+    }
+
+    /// An optional `true`/`false` flag; absent means false.
+    fn boolean(&mut self, value: Field<'_, '_>, key: &str) -> Option<bool> {
+        match value.map(|v| (v.get_ref(), v.span())) {
+            None => Some(false),
+            Some((DeValue::Boolean(b), _)) => Some(*b),
+            Some((_, span)) => {
+                self.problem(
+                    span,
+                    format!("`{key}` must be true or false, without quotes, e.g. `{key} = true`"),
+                );
+                None
             }
         }
     }

@@ -22,6 +22,7 @@ fn plan(id: &str, product: Product, base: &str, included: u64, rate: &str) -> Pl
         overage_rate: dec(rate),
         fair_use: None,
         markup_percent: None,
+        example: false,
         origin: "test".into(),
     }
 }
@@ -334,6 +335,7 @@ fn build(id: &str, spec: &Spec, code: &str) -> Plan {
             rate: step * Decimal::from(steps),
         }),
         markup_percent: None,
+        example: false,
         origin: "proptest".into(),
     }
 }

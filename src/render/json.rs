@@ -1,10 +1,18 @@
 //! JSON output. The shape of one bill is part of the contract
-//! (PRODUCT.md): `{"plan", "currency", "lines": [{"kind", "description",
-//! "quantity", "unit_price", "amount"}], "total"}`, amounts and rates as
-//! strings holding exact decimals so no reader turns them into floats.
-//! Fields may be added, never removed: `name`, `product`, `usage`, each
-//! line's `exact` value (and `tiers` for tiered Meta lines, `formula` with
-//! `--explain`), `meta_subtotal`, `meta_card` and `notes`.
+//! (PRODUCT.md): `{"plan", "currency", "month", "example", "lines":
+//! [{"kind", "description", "quantity", "unit_price", "amount"}], "total"}`,
+//! amounts and rates as strings holding exact decimals so no reader turns
+//! them into floats. Fields may be added, never removed: `name`, `product`,
+//! `usage`, each line's `exact` value (and `tiers` for Meta message lines,
+//! `formula` with `--explain`), `meta_subtotal`, `meta_card` and `notes`.
+//!
+//! On every line with a unit price, `quantity × unit_price` is the line's
+//! `exact` amount, digit for digit. The markup's quantity is the Meta
+//! subtotal and its unit price the percentage as a fraction, with the
+//! digits written (10% → `"0.10"`, 12.5% → `"0.125"`). A Meta line priced on
+//! more than one volume tier has `"unit_price": null`; its `tiers` give each
+//! tier's `quantity`, `rate` and `exact` amount (`unit_price` repeats the
+//! rate), and they add up to the line's quantity and exact amount.
 
 use std::borrow::Cow;
 
@@ -20,6 +28,10 @@ pub struct BillJson<'a> {
     name: &'a str,
     product: &'static str,
     currency: &'static str,
+    /// The billing month, `YYYY-MM`; null only for a bill made without one.
+    month: Option<String>,
+    /// Whether the plan's prices are examples, not a contract.
+    example: bool,
     usage: UsageJson,
     lines: Vec<LineJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -42,7 +54,7 @@ struct LineJson {
     kind: &'static str,
     description: String,
     quantity: String,
-    unit_price: String,
+    unit_price: Option<String>,
     amount: String,
     exact: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -54,6 +66,7 @@ struct LineJson {
 #[derive(Debug, Serialize)]
 struct TierJson {
     quantity: String,
+    rate: String,
     unit_price: String,
     exact: String,
 }
@@ -71,7 +84,7 @@ impl<'a> BillJson<'a> {
                 kind: line.kind.as_str(),
                 description: super::describe(line, bill.plan),
                 quantity: line.quantity.to_string(),
-                unit_price: line.unit_price.to_string(),
+                unit_price: super::unit_price_value(line),
                 amount: line.amount.to_string(),
                 exact: line.exact.to_string(),
                 tiers: match &line.detail {
@@ -80,6 +93,7 @@ impl<'a> BillJson<'a> {
                             .iter()
                             .map(|p| TierJson {
                                 quantity: p.count.to_string(),
+                                rate: p.rate.to_string(),
                                 unit_price: p.rate.to_string(),
                                 exact: p.exact.to_string(),
                             })
@@ -98,6 +112,8 @@ impl<'a> BillJson<'a> {
             name: &bill.plan.name,
             product: bill.plan.product.as_str(),
             currency: bill.currency().code(),
+            month: bill.month.map(|m| m.to_string()),
+            example: bill.plan.example,
             usage: UsageJson {
                 unit: bill.plan.unit().map_or("units", |u| u.plural()),
                 count: bill.count.to_string(),
@@ -137,6 +153,7 @@ pub struct PlanJson<'a> {
     fair_use_rate: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     markup_percent: Option<String>,
+    example: bool,
     source: &'a str,
 }
 
@@ -156,6 +173,7 @@ impl<'a> PlanJson<'a> {
             fair_use_limit: plan.fair_use.as_ref().map(|f| f.limit),
             fair_use_rate: plan.fair_use.as_ref().map(|f| f.rate.to_string()),
             markup_percent: plan.markup_percent.map(|p| p.to_string()),
+            example: plan.example,
             source: &plan.origin,
         }
     }

@@ -20,6 +20,7 @@ fn connect(id: &str, base: i64, included: u64, rate: i64) -> Plan {
         overage_rate: Decimal::new(rate, 4),
         fair_use: None,
         markup_percent: None,
+        example: false,
         origin: "test".into(),
     }
 }
