@@ -652,6 +652,25 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn example_plans_and_card_gaps_are_noted_once() {
+        // An example plan's bill says so first; each card note once.
+        let mut plan = direct();
+        plan.example = true;
+        let gap: Cow<'static, str> = "list rates only".into();
+        let meta = MetaCharges::Priced {
+            card: "test card".into(),
+            card_notes: vec![gap.clone(), gap.clone()],
+            lines: Vec::new(),
+        };
+        let bill = bill(&plan, 0, None, meta).unwrap();
+        assert_eq!(bill.notes, [Cow::Borrowed(EXAMPLE_NOTE), gap]);
+        assert_eq!(bill.meta_card.as_deref(), Some("test card"));
+        plan.example = false;
+        let bill = super::bill(&plan, 0, None, MetaCharges::Amount(Decimal::ONE)).unwrap();
+        assert!(bill.notes.is_empty(), "{:?}", bill.notes);
+    }
+
+    #[test]
     fn free_plans_and_wrong_units_are_refused() {
         let free = Plan {
             product: Product::Free,

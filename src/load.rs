@@ -803,6 +803,60 @@ markup_percent = "10"
     }
 
     #[test]
+    fn example_is_an_optional_boolean() {
+        assert!(!load_one(CONNECT).unwrap()[0].example);
+        let marked = format!("{CONNECT}example = true\n");
+        assert!(load_one(&marked).unwrap()[0].example);
+        let unmarked = format!("{CONNECT}example = false\n");
+        assert!(!load_one(&unmarked).unwrap()[0].example);
+        let errors = load_one(&format!("{CONNECT}example = \"yes\"\n")).unwrap_err();
+        assert_eq!(
+            errors,
+            ["t.toml:9:11: `example` must be true or false, without quotes, e.g. `example = true`"]
+        );
+    }
+
+    #[test]
+    fn a_free_plan_takes_price_keys_at_zero_only() {
+        // A template copied from a paid Direct plan, every price at zero.
+        let template = r#"[[plan]]
+id = "free"
+product = "free"
+currency = "USD"
+base_fee = "0.00"
+included = 0
+overage_rate = 0
+fair_use_limit = "0"
+fair_use_rate = 0.0
+markup_percent = "0"
+"#;
+        let plans = load_one(template).unwrap();
+        assert_eq!(plans[0].product, Product::Free);
+        assert_eq!(plans[0].unit(), None);
+        // Any other value is an error where it is written.
+        let priced = template
+            .replace("included = 0", "included = 10")
+            .replace("markup_percent = \"0\"", "markup_percent = \"10\"");
+        let errors = load_one(&priced).unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].starts_with("t.toml:6:12: `included` does not apply to a free plan; a free plan has no prices: write `included = 0`"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[1].starts_with("t.toml:10:18: `markup_percent` does not apply to a free plan"),
+            "{errors:?}"
+        );
+        // Bad values are still reported as such.
+        let negative = template.replace("base_fee = \"0.00\"", "base_fee = \"-1\"");
+        let errors = load_one(&negative).unwrap_err();
+        assert!(
+            errors[0].contains("`base_fee` is negative (-1)"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
     fn syntax_errors_are_located() {
         let errors = load_one("[[plan]]\nid = \"x\n").unwrap_err();
         assert!(errors[0].starts_with("t.toml:2:"), "{errors:?}");

@@ -115,8 +115,8 @@ fn reach_text(reach: Reach, tier: Option<&Tier<'_>>, unit: &str) -> String {
                 format!("not even the base fee ({} a month)", group_thousands(floor))
             }
             Some((tier, floor)) => format!(
-                "not even the base fee with the Meta charges and markup \
-                 ({} + {} = {} a month)",
+                "not even the base fee plus the Meta charges and markup \
+                 (base {} + Meta and markup {} = {} a month)",
                 group_thousands(floor - tier.extra),
                 group_thousands(tier.extra),
                 group_thousands(floor)

@@ -201,3 +201,128 @@ pub fn pretty<T: Serialize>(value: &T) -> String {
     text.push('\n');
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+    use serde_json::Value;
+
+    use crate::bill::tests::{connect, direct};
+    use crate::bill::{MetaCharges, bill};
+    use crate::meta::{Category, MetaCharge, TierPart};
+
+    fn dec(value: &Value) -> Decimal {
+        Decimal::from_str(value.as_str().expect("a string")).expect("a decimal")
+    }
+
+    /// Meta counts priced on one to three tiers, as the rate card would.
+    fn charge(market: usize, tiers: &[(u32, i64)]) -> MetaCharge {
+        let parts: Vec<TierPart> = tiers
+            .iter()
+            .map(|&(count, rate)| {
+                let rate = Decimal::new(rate, 4);
+                TierPart {
+                    count: count.into(),
+                    rate,
+                    exact: rate * Decimal::from(count),
+                }
+            })
+            .collect();
+        MetaCharge {
+            category: Category::Utility,
+            market: format!("Market {market}"),
+            count: parts.iter().map(|p| p.count).sum(),
+            exact_total: parts.iter().map(|p| p.exact).sum(),
+            parts,
+            note: None,
+        }
+    }
+
+    proptest! {
+        /// On every line of the JSON bill, quantity × unit_price is the
+        /// exact amount; a line without a unit price (several volume tiers)
+        /// lists tiers that add up to its quantity and exact amount, each
+        /// tier's quantity × rate being its exact amount.
+        #[test]
+        fn quantity_times_unit_price_is_the_exact_amount(
+            count in 0u64..2_000_000,
+            on_direct in any::<bool>(),
+            markup in proptest::option::of((0i64..100_000, 0u32..4)),
+            amount in proptest::option::of(0i64..10_000_000),
+            meta in proptest::collection::vec(
+                proptest::collection::vec((0u32..500_000, 1i64..2_000), 1..4),
+                0..4,
+            ),
+        ) {
+            let plan = if on_direct { direct() } else { connect("30.00", 10_000, "0.0070", "USD") };
+            let (meta, markup) = match (on_direct, amount) {
+                (false, _) => (MetaCharges::None, None),
+                (true, Some(cents)) => (MetaCharges::Amount(Decimal::new(cents, 3)), markup),
+                (true, None) if meta.is_empty() => (MetaCharges::None, markup),
+                (true, None) => (
+                    MetaCharges::Priced {
+                        card: "test card".into(),
+                        card_notes: Vec::new(),
+                        lines: meta.iter().enumerate().map(|(i, t)| charge(i, t)).collect(),
+                    },
+                    markup,
+                ),
+            };
+            let markup = markup.map(|(m, scale)| Decimal::new(m, scale));
+            let bill = bill(&plan, count, markup, meta).unwrap();
+            let json: Value = serde_json::from_str(&super::bill(&bill, false)).unwrap();
+            let lines = json["lines"].as_array().unwrap();
+            prop_assert_eq!(lines.len(), bill.lines.len());
+            for line in lines {
+                let (quantity, exact) = (dec(&line["quantity"]), dec(&line["exact"]));
+                match &line["unit_price"] {
+                    Value::Null => {
+                        let tiers = line["tiers"].as_array().unwrap();
+                        prop_assert!(tiers.len() > 1, "{line}");
+                        let mut sum = (Decimal::ZERO, Decimal::ZERO);
+                        for tier in tiers {
+                            let (q, rate, e) = (dec(&tier["quantity"]), dec(&tier["rate"]), dec(&tier["exact"]));
+                            prop_assert_eq!(q * rate, e, "{}", tier);
+                            sum = (sum.0 + q, sum.1 + e);
+                        }
+                        prop_assert_eq!(sum, (quantity, exact), "{}", line);
+                    }
+                    price => prop_assert_eq!(quantity * dec(price), exact, "{}", line),
+                }
+                prop_assert_eq!(
+                    dec(&line["amount"]),
+                    crate::money::round_line(exact, bill.currency()),
+                    "{}", line
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_markup_unit_price_is_the_fraction_with_the_digits_written() {
+        // 10% of 100.00 = 100.00 × 0.10 = 10.0000; 12.5% = 100.00 × 0.125 = 12.50000.
+        let plan = direct();
+        for (percent, unit_price, exact) in
+            [("10", "0.10", "10.0000"), ("12.5", "0.125", "12.50000")]
+        {
+            let percent = Decimal::from_str(percent).unwrap();
+            let bill = bill(
+                &plan,
+                0,
+                Some(percent),
+                MetaCharges::Amount(Decimal::ONE_HUNDRED),
+            )
+            .unwrap();
+            let json: Value = serde_json::from_str(&super::bill(&bill, false)).unwrap();
+            let markup = &json["lines"][4];
+            assert_eq!(markup["kind"], "markup");
+            // The quantity is the Meta subtotal as shown: 100 rounded to 100.00.
+            assert_eq!(markup["quantity"], "100.00");
+            assert_eq!(markup["unit_price"], unit_price);
+            assert_eq!(markup["exact"], exact);
+        }
+    }
+}
