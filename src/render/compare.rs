@@ -126,6 +126,16 @@ fn reach_text(reach: Reach, tier: Option<&Tier<'_>>, unit: &str) -> String {
     }
 }
 
+/// The tier of a budget's `index`-th reach: the budget lists the tiers in
+/// the comparison's order, so this is a direct look-up (a search only
+/// should the orders ever differ).
+fn reach_tier<'a, 'p>(c: &'a Comparison<'p>, index: usize, id: &str) -> Option<&'a Tier<'p>> {
+    c.tiers
+        .get(index)
+        .filter(|t| t.plan.id == id)
+        .or_else(|| tier_of(c, id))
+}
+
 fn tier_of<'a, 'p>(c: &'a Comparison<'p>, id: &str) -> Option<&'a Tier<'p>> {
     c.tiers.iter().find(|t| t.plan.id == id)
 }
@@ -226,10 +236,10 @@ pub fn budget_table(c: &Comparison<'_>) -> Option<Table> {
         group_thousands(budget.amount)
     );
     let mut table = Table::new(&[("Plan", Align::Left), (&header, Align::Left)]);
-    for (plan, reach) in &budget.reach {
+    for (i, (plan, reach)) in budget.reach.iter().enumerate() {
         table.row(vec![
             plan.id.clone(),
-            reach_text(*reach, tier_of(c, &plan.id), c.unit.plural()),
+            reach_text(*reach, reach_tier(c, i, &plan.id), c.unit.plural()),
         ]);
     }
     Some(table)
@@ -459,10 +469,11 @@ pub fn json(c: &Comparison<'_>) -> String {
             plans: b
                 .reach
                 .iter()
-                .map(|(plan, reach)| {
+                .enumerate()
+                .map(|(i, (plan, reach))| {
                     let (reach, count) = reach_json(*reach);
                     let minimum = (reach == "not_even_base")
-                        .then(|| tier_of(c, &plan.id).and_then(|t| t.total(0).ok()))
+                        .then(|| reach_tier(c, i, &plan.id).and_then(|t| t.total(0).ok()))
                         .flatten()
                         .map(|m| m.to_string());
                     ReachJson {
