@@ -21,7 +21,11 @@ fn list(dir: &Path, extension: &str) -> Vec<String> {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("plans");
+    // Read when the script runs, not when it was compiled: a compiled build
+    // script reused from another checkout (a shared target directory) must
+    // still embed this checkout's plans.
+    let manifest_dir = env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir).join("plans");
     println!("cargo::rerun-if-changed=plans");
     println!("cargo::rerun-if-changed=plans/meta");
     let mut out = String::new();
