@@ -6,18 +6,21 @@
 //!
 //! ```json
 //! {"product": "connect", "unit": "notifications", "currency": "USD",
-//!  "currency_choice": "only", "count": 15000,
-//!  "plans": [{"plan": "connect-10k", "name": "...", "included": 10000, "total": "65.00",
-//!             "difference": "0.00", "cheapest": true,
+//!  "currency_choice": "only", "month": "2026-11", "example": true, "count": 15000,
+//!  "plans": [{"plan": "connect-10k", "name": "...", "included": 10000, "example": true,
+//!             "total": "65.00", "difference": "0.00", "cheapest": true,
 //!             "lines": [{"kind": "base", "amount": "30.00"}, ...]}, ...],
 //!  "cheapest": "connect-10k",
 //!  "break_even": [{"from": "connect-10k", "to": "connect-25k", "at": 21430}, ...],
-//!  "budget": {"amount": "500", "plans": [{"plan": "connect-10k", "reach": "up_to", "count": 77143}]},
-//!  "notes": []}
+//!  "budget": {"amount": "500", "plans": [{"plan": "connect-10k", "reach": "up_to", "count": 77143},
+//!             {"plan": "connect-250k", "reach": "not_even_base", "count": null, "minimum": "800.00"}]},
+//!  "notes": ["example prices: every plan compared has example prices, ..."]}
 //! ```
 //!
 //! Without a count, `count` and `cheapest` are null and the plans carry no
-//! totals; `budget` is there only with `--budget`.
+//! totals; `budget` is there only with `--budget`; `meta_card` (after
+//! `count`) only when Meta message counts were priced. `example` is true
+//! when any tier compared has example prices.
 
 use std::borrow::Cow;
 
