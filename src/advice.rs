@@ -44,7 +44,10 @@ use std::borrow::Cow;
 
 use rust_decimal::Decimal;
 
+use std::rc::Rc;
+
 use crate::bill::{self, Bill, BillError, LineKind};
+use crate::calendar::Month;
 use crate::money::{self, Currency};
 use crate::plan::{Band, Plan, Product, Unit};
 
@@ -225,7 +228,14 @@ pub struct Comparison<'p> {
     pub break_evens: Vec<BreakEven<'p>>,
     /// The budget's reach, when a budget was given.
     pub budget: Option<Budget<'p>>,
-    /// The bills' notes, each once (e.g. Meta charges not given).
+    /// The billing month the tiers were priced for, when known.
+    pub month: Option<Month>,
+    /// The Meta rate card the Meta counts were priced on, if any.
+    pub meta_card: Option<Rc<str>>,
+    /// The plans compared whose prices are examples, by size.
+    pub examples: Vec<&'p Plan>,
+    /// The bills' notes, each once (e.g. Meta charges not given), the
+    /// example-prices note first, naming the example plans.
     pub notes: Vec<Cow<'static, str>>,
 }
 
@@ -243,15 +253,22 @@ impl<'p> Comparison<'p> {
         budget: Option<Decimal>,
     ) -> Result<Self, AdviceError> {
         let product = bills.first().map_or(Product::Connect, |b| b.plan.product);
-        let mut notes: Vec<Cow<'static, str>> = Vec::new();
-        for note in bills.iter().flat_map(|b| &b.notes) {
-            if !notes.contains(note) {
-                notes.push(note.clone());
-            }
-        }
+        let month = bills.first().and_then(|b| b.month);
+        let meta_card = bills.iter().find_map(|b| b.meta_card.clone());
         let unit = product.unit().unwrap_or(Unit::Notifications);
         let mut tiers: Vec<Tier<'p>> = bills.iter().map(Tier::from_bill).collect();
         sort_by_size(&mut tiers);
+        let examples: Vec<&Plan> = tiers.iter().map(|t| t.plan).filter(|p| p.example).collect();
+        let mut notes: Vec<Cow<'static, str>> = Vec::new();
+        if !examples.is_empty() {
+            notes.push(example_note(&examples, tiers.len()).into());
+        }
+        let mut seen = std::collections::HashSet::new();
+        for note in bills.iter().flat_map(|b| &b.notes) {
+            if note != bill::EXAMPLE_NOTE && seen.insert(note) {
+                notes.push(note.clone());
+            }
+        }
         let break_evens = tiers
             .windows(2)
             .map(|pair| {
@@ -288,6 +305,9 @@ impl<'p> Comparison<'p> {
             quotes,
             break_evens,
             budget,
+            month,
+            meta_card,
+            examples,
             notes,
         })
     }
@@ -299,13 +319,49 @@ impl<'p> Comparison<'p> {
     }
 }
 
+/// The note of a comparison that prices example plans: which ones.
+fn example_note(examples: &[&Plan], compared: usize) -> String {
+    const LISTED: usize = 6;
+    let which = if examples.len() == compared {
+        "every plan compared has".to_owned()
+    } else {
+        let mut ids: Vec<&str> = examples
+            .iter()
+            .take(LISTED)
+            .map(|p| p.id.as_str())
+            .collect();
+        let more = examples.len().saturating_sub(LISTED);
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        let last = if more.is_empty() && ids.len() > 1 {
+            ids.pop().map(|id| format!(" and {id}")).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let verb = if examples.len() == 1 { "has" } else { "have" };
+        format!("{}{last}{more} {verb}", ids.join(", "))
+    };
+    format!(
+        "example prices: {which} example prices, not a contract's; \
+         replace them with the customer's contract prices before sending this to a customer"
+    )
+}
+
 /// Sorts bills by total (ties: the smaller tier first) and marks the cheapest.
 fn rank<'p>(mut bills: Vec<Bill<'p>>, by_size: &[Tier<'p>]) -> Vec<Quote<'p>> {
-    let size_rank = |plan: &Plan| by_size.iter().position(|t| t.plan.id == plan.id);
+    let size_rank: std::collections::HashMap<&str, usize> = by_size
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.plan.id.as_str(), i))
+        .collect();
+    let rank_of = |plan: &Plan| size_rank.get(plan.id.as_str()).copied();
     bills.sort_by(|a, b| {
         a.total
             .cmp(&b.total)
-            .then_with(|| size_rank(a.plan).cmp(&size_rank(b.plan)))
+            .then_with(|| rank_of(a.plan).cmp(&rank_of(b.plan)))
     });
     let lowest = bills.first().map_or(Decimal::ZERO, |b| b.total);
     bills
@@ -400,7 +456,7 @@ fn piece_at(pieces: &[Piece], lo: u64) -> Piece {
 /// #     id: id.into(), name: id.into(), product: Product::Connect,
 /// #     currency: Currency::from_code("USD").unwrap(), base_fee: Decimal::new(base, 2),
 /// #     included, overage_rate: Decimal::new(rate, 4), fair_use: None,
-/// #     markup_percent: None, origin: "doc".into(),
+/// #     markup_percent: None, example: false, origin: "doc".into(),
 /// # };
 /// let small = plan("connect-10k", 3000, 10_000, 70);
 /// let large = plan("connect-25k", 11000, 25_000, 60);
@@ -723,7 +779,7 @@ fn lcm(a: u128, b: u128) -> Option<u128> {
 /// #     id: "connect-10k".into(), name: "x".into(), product: Product::Connect,
 /// #     currency: Currency::from_code("USD").unwrap(), base_fee: Decimal::new(3000, 2),
 /// #     included: 10_000, overage_rate: Decimal::new(70, 4), fair_use: None,
-/// #     markup_percent: None, origin: "doc".into(),
+/// #     markup_percent: None, example: false, origin: "doc".into(),
 /// # };
 /// let tier = Tier { plan: &plan, extra: Decimal::ZERO };
 /// assert_eq!(reach(&tier, Decimal::new(500, 0)), Ok(Reach::UpTo(77_143)));

@@ -20,6 +20,7 @@ use std::rc::Rc;
 
 use rust_decimal::Decimal;
 
+use crate::calendar::Month;
 use crate::meta::MetaCharge;
 use crate::money::{self, Currency};
 use crate::plan::{BandKind, Plan, Product, Unit};
@@ -65,6 +66,10 @@ pub enum MetaCharges {
     Priced {
         /// The card used, e.g. `Meta USD rate card effective 2026-04-01 (with volume tiers)`.
         card: Rc<str>,
+        /// What a reader of the bill must know about the card: its known
+        /// gaps (list rates only, a secondary source, a partial card). Each
+        /// becomes a note of the bill, shown in every format.
+        card_notes: Vec<Cow<'static, str>>,
         /// One entry per market × category.
         lines: Vec<MetaCharge>,
     },
@@ -87,14 +92,22 @@ pub enum Detail {
 }
 
 /// One line of a bill.
+///
+/// Wherever there is a unit price, `quantity × unit_price` is exactly
+/// `exact`: for the markup, the quantity is the Meta subtotal and the unit
+/// price the percentage as a fraction with the digits written (10% is
+/// `0.10`). A Meta line priced on more than one volume tier has no single
+/// unit price (`None`); its tiers, in [`Detail::MetaMessages`], add up to
+/// the quantity and the exact amount.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
     /// What the line is for.
     pub kind: LineKind,
     /// Units, messages or (for the markup) the Meta subtotal.
     pub quantity: Decimal,
-    /// Price per unit at the precision written (a fraction for the markup).
-    pub unit_price: Decimal,
+    /// Price per unit at the precision written (a fraction for the
+    /// markup); `None` for a Meta line priced on several volume tiers.
+    pub unit_price: Option<Decimal>,
     /// The exact, unrounded amount.
     pub exact: Decimal,
     /// The billed amount: `exact` rounded once to the minor unit.
@@ -108,7 +121,7 @@ impl Line {
     fn new(
         kind: LineKind,
         quantity: Decimal,
-        unit_price: Decimal,
+        unit_price: Option<Decimal>,
         exact: Decimal,
         currency: Currency,
         detail: Detail,
@@ -129,6 +142,10 @@ impl Line {
 pub struct Bill<'p> {
     /// The plan billed.
     pub plan: &'p Plan,
+    /// The billing month priced, set by whoever knows it (the catalog,
+    /// which picks the Meta rate card for it); `None` only for bills made
+    /// by the engine alone.
+    pub month: Option<Month>,
     /// Units used (notifications or conversations).
     pub count: u64,
     /// The lines, in order: base, overage, fair-use overage, Meta, markup.
@@ -139,9 +156,14 @@ pub struct Bill<'p> {
     pub total: Decimal,
     /// The Meta rate card used, when messages were priced.
     pub meta_card: Option<Rc<str>>,
-    /// Things the reader should know (e.g. no Meta charges were given).
+    /// Things the reader should know, shown by every format: example
+    /// prices, the rate card's known gaps, Meta charges not given, ...
     pub notes: Vec<Cow<'static, str>>,
 }
+
+/// The note on every bill of a plan marked `example = true`.
+pub const EXAMPLE_NOTE: &str = "example prices: this plan's prices are examples, not a contract; \
+     replace them with the customer's contract prices before sending this to a customer";
 
 impl Bill<'_> {
     /// The currency of every amount on the bill.
@@ -246,7 +268,7 @@ pub fn platform_lines(plan: &Plan, count: u64) -> Result<Vec<Line>, BillError> {
     lines.push(Line::new(
         LineKind::Base,
         Decimal::ONE,
-        plan.base_fee,
+        Some(plan.base_fee),
         plan.base_fee,
         currency,
         Detail::Platform,
@@ -261,7 +283,7 @@ pub fn platform_lines(plan: &Plan, count: u64) -> Result<Vec<Line>, BillError> {
         lines.push(Line::new(
             kind,
             units,
-            band.rate,
+            Some(band.rate),
             exact,
             currency,
             Detail::Platform,
@@ -271,9 +293,15 @@ pub fn platform_lines(plan: &Plan, count: u64) -> Result<Vec<Line>, BillError> {
 }
 
 /// One market × category of Meta messages as a bill line, rounded once
-/// after summing its tiers. The unit price shown is the first tier's.
+/// after summing its tiers. The unit price is the one rate the messages
+/// were priced at (zero when none were, or they were free); several
+/// volume tiers have no single unit price.
 fn meta_line(priced: MetaCharge, currency: Currency) -> Line {
-    let unit_price = priced.parts.first().map_or(Decimal::ZERO, |p| p.rate);
+    let unit_price = match priced.parts.as_slice() {
+        [] => Some(Decimal::ZERO),
+        [one] => Some(one.rate),
+        _ => None,
+    };
     Line::new(
         LineKind::Meta,
         Decimal::from(priced.count),
@@ -282,6 +310,39 @@ fn meta_line(priced: MetaCharge, currency: Currency) -> Line {
         currency,
         Detail::MetaMessages(priced),
     )
+}
+
+/// Adds the markup line on the Meta lines from `first_meta` on, when there
+/// are any: `percent` of their subtotal as shown (the rounded lines).
+/// Returns that subtotal.
+fn markup_line(
+    lines: &mut Vec<Line>,
+    first_meta: usize,
+    percent: Option<Decimal>,
+    currency: Currency,
+) -> Result<Option<Decimal>, BillError> {
+    let meta_lines = &lines[first_meta..];
+    if meta_lines.is_empty() {
+        return Ok(None);
+    }
+    let subtotal = meta_lines
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, l| add(sum, l.amount, "Meta subtotal"))?;
+    let percent = percent.unwrap_or(Decimal::ZERO);
+    // Percent to fraction by moving the point, exactly, keeping the
+    // digits written (10 → 0.10, 12.5 → 0.125).
+    let fraction = Decimal::try_from_i128_with_scale(percent.mantissa(), percent.scale() + 2)
+        .map_err(|_| BillError::Overflow("markup"))?;
+    let exact = mul(subtotal, fraction, "markup")?;
+    lines.push(Line::new(
+        LineKind::Markup,
+        subtotal,
+        Some(fraction),
+        exact,
+        currency,
+        Detail::Markup { percent },
+    ));
+    Ok(Some(subtotal))
 }
 
 /// Prices one month on a plan.
@@ -307,7 +368,7 @@ fn meta_line(priced: MetaCharge, currency: Currency) -> Line {
 ///     product: Product::Connect, currency: Currency::from_code("USD").unwrap(),
 ///     base_fee: Decimal::new(3000, 2), included: 10_000,
 ///     overage_rate: Decimal::new(70, 4), fair_use: None, markup_percent: None,
-///     origin: "plans/connect.toml:1:1".into(),
+///     example: false, origin: "plans/connect.toml:1:1".into(),
 /// };
 /// let bill = bill(&plan, 15_000, None, MetaCharges::None).unwrap();
 /// assert_eq!(bill.total.to_string(), "65.00");
@@ -335,6 +396,9 @@ pub fn bill(
     }
     let mut lines = platform_lines(plan, count)?;
     let mut notes: Vec<Cow<'static, str>> = Vec::new();
+    if plan.example {
+        notes.push(Cow::Borrowed(EXAMPLE_NOTE));
+    }
     let mut meta_card = None;
     let platform = lines.len();
     match meta {
@@ -348,16 +412,22 @@ pub fn bill(
         MetaCharges::Amount(amount) => lines.push(Line::new(
             LineKind::Meta,
             Decimal::ONE,
-            amount,
+            Some(amount),
             amount,
             currency,
             Detail::MetaAmount,
         )),
         MetaCharges::Priced {
             card,
+            card_notes,
             lines: priced,
         } => {
             meta_card = Some(card);
+            for note in card_notes {
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+            }
             lines.reserve(priced.len() + 1);
             for charge in priced {
                 if let Some(note) = &charge.note {
@@ -369,30 +439,12 @@ pub fn bill(
             }
         }
     }
-    let meta_lines = &lines[platform..];
-    let mut meta_subtotal = None;
-    if !meta_lines.is_empty() {
-        let subtotal = meta_lines
-            .iter()
-            .try_fold(Decimal::ZERO, |sum, l| add(sum, l.amount, "Meta subtotal"))?;
-        let percent = markup_override
-            .or(plan.markup_percent)
-            .unwrap_or(Decimal::ZERO);
-        // Percent to fraction by moving the point, exactly (10 → 0.1).
-        let fraction = Decimal::try_from_i128_with_scale(percent.mantissa(), percent.scale() + 2)
-            .map_err(|_| BillError::Overflow("markup"))?
-            .normalize();
-        let exact = mul(subtotal, fraction, "markup")?;
-        lines.push(Line::new(
-            LineKind::Markup,
-            subtotal,
-            fraction,
-            exact,
-            currency,
-            Detail::Markup { percent },
-        ));
-        meta_subtotal = Some(subtotal);
-    }
+    let meta_subtotal = markup_line(
+        &mut lines,
+        platform,
+        markup_override.or(plan.markup_percent),
+        currency,
+    )?;
     let total = lines
         .iter()
         .try_fold(Decimal::ZERO, |sum, l| add(sum, l.amount, "total"))?;
@@ -414,6 +466,7 @@ pub fn bill(
     }
     Ok(Bill {
         plan,
+        month: None,
         count,
         lines,
         meta_subtotal,
@@ -444,6 +497,7 @@ pub(crate) mod tests {
             overage_rate: dec(rate),
             fair_use: None,
             markup_percent: None,
+            example: false,
             origin: "test".into(),
         }
     }
@@ -481,7 +535,10 @@ pub(crate) mod tests {
             [("base", "30.00".into()), ("overage", "35.00".into())]
         );
         assert_eq!(bill.lines[1].quantity, Decimal::from(5_000));
-        assert_eq!(bill.lines[1].unit_price.to_string(), "0.0070");
+        assert_eq!(
+            bill.lines[1].unit_price.map(|p| p.to_string()).as_deref(),
+            Some("0.0070")
+        );
         assert_eq!(bill.lines[1].exact.to_string(), "35.0000");
         assert_eq!(bill.total.to_string(), "65.00");
     }
@@ -653,12 +710,32 @@ pub(crate) mod tests {
         };
         let meta = MetaCharges::Priced {
             card: "test".into(),
+            card_notes: Vec::new(),
             lines: vec![part("A"), part("B")],
         };
         let bill = bill(&plan, 0, Some(dec("150")), meta).unwrap();
         assert_eq!(bill.meta_subtotal, Some(dec("0.02")));
         assert_eq!(bill.amount_of(LineKind::Markup).to_string(), "0.03");
         assert_eq!(bill.total.to_string(), "500.05");
+    }
+
+    #[test]
+    fn example_plans_and_card_gaps_are_noted_once() {
+        // An example plan's bill says so first; each card note once.
+        let mut plan = direct();
+        plan.example = true;
+        let gap: Cow<'static, str> = "list rates only".into();
+        let meta = MetaCharges::Priced {
+            card: "test card".into(),
+            card_notes: vec![gap.clone(), gap.clone()],
+            lines: Vec::new(),
+        };
+        let bill = bill(&plan, 0, None, meta).unwrap();
+        assert_eq!(bill.notes, [Cow::Borrowed(EXAMPLE_NOTE), gap]);
+        assert_eq!(bill.meta_card.as_deref(), Some("test card"));
+        plan.example = false;
+        let bill = super::bill(&plan, 0, None, MetaCharges::Amount(Decimal::ONE)).unwrap();
+        assert!(bill.notes.is_empty(), "{:?}", bill.notes);
     }
 
     #[test]

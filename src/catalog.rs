@@ -7,7 +7,7 @@ use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 use crate::bill::{self, Bill, BillError, MetaCharges};
-use crate::calendar::Date;
+use crate::calendar::{Date, Month};
 use crate::error::Error;
 use crate::load::{self, Problem, Source, SourceFiles};
 use crate::meta::{Category, MetaError, MonthCount, RateBook, RateCard, rules};
@@ -241,7 +241,9 @@ pub fn price<'p>(catalog: &Catalog, plan: &'p Plan, usage: &Usage) -> Result<Bil
         }
     };
     let markup = usage.markup_percent.filter(|m| direct || !m.is_zero());
-    Ok(bill::bill(plan, usage.count, markup, meta)?)
+    let mut bill = bill::bill(plan, usage.count, markup, meta)?;
+    bill.month = Some(usage.month);
+    Ok(bill)
 }
 
 /// Prices Meta message counts on the card in force: counts of the same
@@ -307,7 +309,7 @@ fn price_messages(
     } else {
         0
     };
-    let mut lines = card
+    let lines = card
         .price_month(&month_counts, free_service)
         .map_err(|(i, source)| {
             let index = merged[i].3;
@@ -317,22 +319,44 @@ fn price_messages(
                 source,
             }
         })?;
-    if let Some(stale) = card.staleness(month) {
-        // The bill gathers its notes from the Meta lines: a line without a
-        // note of its own carries it, else the first line adds it to its own.
-        let free = lines.iter().position(|l| l.note.is_none());
-        if let Some(line) = free
-            .or(if lines.is_empty() { None } else { Some(0) })
-            .map(|i| &mut lines[i])
-        {
-            line.note = Some(match line.note.take() {
-                Some(note) => format!("{note}; {stale}"),
-                None => stale,
-            });
-        }
-    }
     Ok(MetaCharges::Priced {
         card: catalog.card_description(card),
+        card_notes: card_notes(card, month),
         lines,
     })
+}
+
+/// What a bill of `month` priced on `card` must say about the card: that
+/// it is stale, a secondary source, partial, or list rates only.
+fn card_notes(card: &RateCard, month: Month) -> Vec<std::borrow::Cow<'static, str>> {
+    let name = format!("the Meta {} card of {}", card.currency(), card.effective());
+    let mut notes: Vec<std::borrow::Cow<'static, str>> = Vec::new();
+    if let Some(stale) = card.staleness(month) {
+        notes.push(stale.into());
+    }
+    if !card.is_primary() {
+        notes.push(
+            format!(
+                "{name} is a secondary source (a third party's copy of Meta's figures, not Meta's \
+                 own file): check the rates against Meta's published card before sending this"
+            )
+            .into(),
+        );
+    }
+    if let Some(covers) = card.partial_rates() {
+        notes.push(
+            format!("{name} is partial ({covers}): markets it lacks are refused, never guessed")
+                .into(),
+        );
+    }
+    if !card.has_volume_tiers() {
+        notes.push(
+            format!(
+                "{name} gives list rates only (no volume tiers were published with it): \
+                 every message is priced at list rate, which can be above what Meta bills at high volumes"
+            )
+            .into(),
+        );
+    }
+    notes
 }

@@ -69,6 +69,39 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Where each line of a text starts, so that locating an offset costs a
+/// binary search and a scan of its own line, not a scan from the top of
+/// the file: a file of many plans is located in linear time.
+struct Lines<'a> {
+    text: &'a str,
+    /// Byte offset of the start of each line; the first is 0.
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        Self { text, starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset; the same
+    /// as [`line_column`].
+    fn locate(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        // The number of line starts at or before `offset` is the line number.
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let start = self.starts[line - 1];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        (line, column)
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -350,7 +383,7 @@ pub fn parse_plan_file(label: &str, text: &str) -> (Vec<Plan>, Vec<Problem>) {
     };
     let mut reader = Reader {
         label,
-        text,
+        lines: Lines::new(text),
         problems: Vec::new(),
     };
     let mut plans = Vec::new();
@@ -397,7 +430,7 @@ pub fn parse_plan_file(label: &str, text: &str) -> (Vec<Plan>, Vec<Problem>) {
 }
 
 /// Every key a `[[plan]]` table may hold, in the order the docs list them.
-pub const PLAN_KEYS: [&str; 10] = [
+pub const PLAN_KEYS: [&str; 11] = [
     "id",
     "name",
     "product",
@@ -408,15 +441,20 @@ pub const PLAN_KEYS: [&str; 10] = [
     "fair_use_limit",
     "fair_use_rate",
     "markup_percent",
+    "example",
 ];
 
-/// The keys that price a plan: every key after `currency`.
-const PRICE_KEYS: &[&str] = PLAN_KEYS.split_at(4).1;
+/// The keys that price a plan: every key after `currency`, up to `example`.
+const PRICE_KEYS: &[&str] = PLAN_KEYS.split_at(4).1.split_at(6).0;
+
+/// The keys of [`PRICE_KEYS`] that hold a count of units; the others hold
+/// amounts or percentages.
+const COUNT_KEYS: [&str; 2] = ["included", "fair_use_limit"];
 
 /// Walks one file's TOML tree, collecting problems with their spans.
 struct Reader<'a> {
     label: &'a str,
-    text: &'a str,
+    lines: Lines<'a>,
     problems: Vec<Problem>,
 }
 
@@ -424,8 +462,13 @@ type Field<'v, 'i> = Option<&'v Spanned<DeValue<'i>>>;
 
 impl Reader<'_> {
     fn problem(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.problems
-            .push(Problem::at(self.label, self.text, span.start, message));
+        let (line, column) = self.lines.locate(span.start);
+        self.problems.push(Problem {
+            file: self.label.to_owned(),
+            line,
+            column,
+            message: message.into(),
+        });
     }
 
     fn plan(&mut self, fields: &DeTable<'_>, span: Range<usize>) -> Option<Plan> {
@@ -461,12 +504,9 @@ impl Reader<'_> {
         let not_for =
             |key: &str, only: &str| format!("`{key}` does not apply to a {product} plan; {only}");
         if !paid {
-            for &key in PRICE_KEYS {
-                if let Some(v) = get(key) {
-                    self.problem(v.span(), not_for(key, "a free plan has no prices"));
-                }
-            }
+            self.free_template_keys(fields);
         }
+        let example = self.boolean(get("example"), "example");
         if product == Product::Connect {
             for key in ["fair_use_limit", "fair_use_rate", "markup_percent"] {
                 if let Some(v) = get(key) {
@@ -498,7 +538,7 @@ impl Reader<'_> {
             return None;
         }
         let (id, _) = id?;
-        let (line, column) = line_column(self.text, span.start);
+        let (line, column) = self.lines.locate(span.start);
         Some(Plan {
             name: name.unwrap_or_else(|| id.clone()),
             id,
@@ -509,6 +549,7 @@ impl Reader<'_> {
             overage_rate: overage_rate?,
             fair_use,
             markup_percent,
+            example: example?,
             origin: format!("{}:{line}:{column}", self.label),
         })
     }
@@ -528,6 +569,47 @@ impl Reader<'_> {
                         PLAN_KEYS.join(", ")
                     ),
                 );
+            }
+        }
+    }
+
+    /// A free plan has no prices, but a template copied from a paid plan
+    /// may keep the price keys: each is accepted with a zero value only.
+    fn free_template_keys(&mut self, fields: &DeTable<'_>) {
+        let no_span = 0..0;
+        for &key in PRICE_KEYS {
+            let Some(value) = fields.get(key) else {
+                continue;
+            };
+            let zero = if COUNT_KEYS.contains(&key) {
+                self.count(Some(value), key, &no_span, false)
+                    .map(|n| n == 0)
+            } else {
+                self.amount(Some(value), key, &no_span).map(|a| a.is_zero())
+            };
+            if zero == Some(false) {
+                self.problem(
+                    value.span(),
+                    format!(
+                        "`{key}` does not apply to a free plan; a free plan has no prices: \
+                         write `{key} = 0` or leave it out, or make the plan connect or direct"
+                    ),
+                );
+            }
+        }
+    }
+
+    /// An optional `true`/`false` flag; absent means false.
+    fn boolean(&mut self, value: Field<'_, '_>, key: &str) -> Option<bool> {
+        match value.map(|v| (v.get_ref(), v.span())) {
+            None => Some(false),
+            Some((DeValue::Boolean(b), _)) => Some(*b),
+            Some((_, span)) => {
+                self.problem(
+                    span,
+                    format!("`{key}` must be true or false, without quotes, e.g. `{key} = true`"),
+                );
+                None
             }
         }
     }
@@ -815,6 +897,60 @@ markup_percent = "10"
     }
 
     #[test]
+    fn example_is_an_optional_boolean() {
+        assert!(!load_one(CONNECT).unwrap()[0].example);
+        let marked = format!("{CONNECT}example = true\n");
+        assert!(load_one(&marked).unwrap()[0].example);
+        let unmarked = format!("{CONNECT}example = false\n");
+        assert!(!load_one(&unmarked).unwrap()[0].example);
+        let errors = load_one(&format!("{CONNECT}example = \"yes\"\n")).unwrap_err();
+        assert_eq!(
+            errors,
+            ["t.toml:9:11: `example` must be true or false, without quotes, e.g. `example = true`"]
+        );
+    }
+
+    #[test]
+    fn a_free_plan_takes_price_keys_at_zero_only() {
+        // A template copied from a paid Direct plan, every price at zero.
+        let template = r#"[[plan]]
+id = "free"
+product = "free"
+currency = "USD"
+base_fee = "0.00"
+included = 0
+overage_rate = 0
+fair_use_limit = "0"
+fair_use_rate = 0.0
+markup_percent = "0"
+"#;
+        let plans = load_one(template).unwrap();
+        assert_eq!(plans[0].product, Product::Free);
+        assert_eq!(plans[0].unit(), None);
+        // Any other value is an error where it is written.
+        let priced = template
+            .replace("included = 0", "included = 10")
+            .replace("markup_percent = \"0\"", "markup_percent = \"10\"");
+        let errors = load_one(&priced).unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].starts_with("t.toml:6:12: `included` does not apply to a free plan; a free plan has no prices: write `included = 0`"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[1].starts_with("t.toml:10:18: `markup_percent` does not apply to a free plan"),
+            "{errors:?}"
+        );
+        // Bad values are still reported as such.
+        let negative = template.replace("base_fee = \"0.00\"", "base_fee = \"-1\"");
+        let errors = load_one(&negative).unwrap_err();
+        assert!(
+            errors[0].contains("`base_fee` is negative (-1)"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
     fn syntax_errors_are_located() {
         let errors = load_one("[[plan]]\nid = \"x\n").unwrap_err();
         assert!(errors[0].starts_with("t.toml:2:"), "{errors:?}");
@@ -847,5 +983,21 @@ markup_percent = "10"
     fn line_column_counts_characters() {
         assert_eq!(line_column("ab\ncé x", 7), (2, 4));
         assert_eq!(line_column("", 5), (1, 1));
+    }
+
+    #[test]
+    fn the_line_index_locates_every_offset_as_a_scan_would() {
+        // Every offset of a text with empty lines, a final newline and a
+        // two-byte character, against the scan from the top.
+        let text = "ab\n\ncé x\n\nlast\n";
+        let lines = Lines::new(text);
+        for offset in 0..=text.len() + 2 {
+            if !text.is_char_boundary(offset.min(text.len())) {
+                continue; // spans never start inside a character
+            }
+            assert_eq!(lines.locate(offset), line_column(text, offset), "{offset}");
+        }
+        assert_eq!(lines.locate(4), (3, 1)); // the `c` after two newlines
+        assert_eq!(Lines::new("").locate(3), (1, 1));
     }
 }

@@ -153,6 +153,9 @@ pub struct Plan {
     pub fair_use: Option<FairUse>,
     /// Direct only: the service markup over Meta's charges, in percent.
     pub markup_percent: Option<Decimal>,
+    /// Whether the prices are examples rather than a contract (`example =
+    /// true` in the plan file): every bill on the plan says so.
+    pub example: bool,
     /// Where the plan was defined, `file:line`, for messages.
     pub origin: String,
 }
@@ -276,6 +279,7 @@ mod tests {
                 rate: Decimal::TWO,
             }),
             markup_percent: None,
+            example: false,
             origin: String::new(),
         };
         let [Some(overage), Some(fair)] = plan.bands() else {

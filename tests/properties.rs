@@ -43,6 +43,7 @@ prop_compose! {
             overage_rate,
             fair_use,
             markup_percent: direct.then_some(markup),
+            example: false,
             origin: "generated".into(),
         }
     }

@@ -22,6 +22,7 @@ fn plan(id: &str, product: Product, base: &str, included: u64, rate: &str) -> Pl
         overage_rate: dec(rate),
         fair_use: None,
         markup_percent: None,
+        example: false,
         origin: "test".into(),
     }
 }
@@ -334,6 +335,7 @@ fn build(id: &str, spec: &Spec, code: &str) -> Plan {
             rate: step * Decimal::from(steps),
         }),
         markup_percent: None,
+        example: false,
         origin: "proptest".into(),
     }
 }
@@ -415,4 +417,53 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn a_comparison_names_its_example_plans_once_and_its_month_and_card() {
+    // Three tiers, two with example prices; the bills' own example notes
+    // give way to one note naming them; month and card come from the bills.
+    let mut small = connect("c-10k", "30.00", 10_000, "0.0070");
+    small.example = true;
+    let mut large = connect("c-50k", "200.00", 50_000, "0.0050");
+    large.example = true;
+    let contract = connect("c-25k", "110.00", 25_000, "0.0060");
+    let month = Month::new(2026, 11);
+    let bills: Vec<Bill<'_>> = [&small, &contract, &large]
+        .into_iter()
+        .map(|p| {
+            let mut b = bill::bill(p, 15_000, None, bill::MetaCharges::None).unwrap();
+            b.month = month;
+            b
+        })
+        .collect();
+    assert!(bills[0].notes.iter().any(|n| n == bill::EXAMPLE_NOTE));
+    let currency = (small.currency, CurrencyChoice::Only);
+    let c = Comparison::new(bills, Some(15_000), currency, None).unwrap();
+    assert_eq!(c.month, month);
+    assert_eq!(c.meta_card, None);
+    assert_eq!(
+        c.examples.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+        ["c-10k", "c-50k"]
+    );
+    assert_eq!(c.notes.len(), 1, "{:?}", c.notes);
+    assert!(
+        c.notes[0]
+            .starts_with("example prices: c-10k and c-50k have example prices, not a contract's;"),
+        "{:?}",
+        c.notes
+    );
+}
+
+#[test]
+fn the_example_note_lists_a_few_plans_and_counts_the_rest() {
+    let plans: Vec<Plan> = (1..=8)
+        .map(|i| connect(&format!("c-{i}"), "30.00", i * 1000, "0.0070"))
+        .collect();
+    let refs: Vec<&Plan> = plans.iter().collect();
+    assert!(example_note(&refs[..1], 8).starts_with("example prices: c-1 has example prices"));
+    assert!(example_note(&refs[..7], 8).starts_with(
+        "example prices: c-1, c-2, c-3, c-4, c-5, c-6 and 1 more have example prices"
+    ));
+    assert!(example_note(&refs, 8).starts_with("example prices: every plan compared has"));
 }

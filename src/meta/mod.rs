@@ -610,6 +610,22 @@ impl RateCard {
         &self.provenance
     }
 
+    /// Why a category on a market is billed at list rate on a card that
+    /// publishes volume tiers for other markets, if it is.
+    fn list_rate_note(&self, row: &Market, category: Category) -> Option<String> {
+        (row.tiers(category).is_empty()
+            && self.has_volume_tiers
+            && category.has_volume_tiers()
+            && self.tiers_partial())
+        .then(|| {
+            format!(
+                "the {} card publishes no {} {category} volume tiers: billed at the list rate",
+                self.name(),
+                row.name
+            )
+        })
+    }
+
     /// Prices `count` messages of `category` to `market` (a market name on
     /// this card; see [`RateBook::resolve_market`] for countries).
     ///
@@ -666,16 +682,14 @@ impl RateCard {
             count,
         };
         let tiers = row.tiers(category);
-        if tiers.is_empty()
-            && self.has_volume_tiers
-            && category.has_volume_tiers()
-            && self.tiers_partial()
-        {
-            charge.note = Some(format!(
-                "the {} card publishes no {} {category} volume tiers: billed at the list rate",
-                self.name(),
-                row.name
-            ));
+        charge.note = self.list_rate_note(row, category);
+        if count == 0 {
+            // No messages: the line still shows the rate they would cost,
+            // so quantity × unit price (0 × rate) is its amount.
+            charge
+                .parts
+                .push(TierPart::none(tiers.first().map_or(list_rate, |t| t.rate)));
+            return Ok(charge);
         }
         if tiers.is_empty() {
             if count > 0 {
@@ -947,6 +961,18 @@ pub struct TierPart {
     pub rate: Decimal,
     /// `count × rate`, exact.
     pub exact: Decimal,
+}
+
+impl TierPart {
+    /// No messages at `rate`: what a line of zero messages shows.
+    #[must_use]
+    pub fn none(rate: Decimal) -> Self {
+        Self {
+            count: 0,
+            rate,
+            exact: Decimal::ZERO,
+        }
+    }
 }
 
 /// Every loaded rate card, plus the country-to-market mapping.

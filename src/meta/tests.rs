@@ -878,9 +878,14 @@ fn tier_thresholds_are_inclusive() {
             .to_string(),
         "0.0260"
     );
-    // Zero messages: nothing.
+    // Zero messages: nothing to pay, shown at the first tier's rate
+    // (0 × 0.0260 = 0), so quantity × unit price is still the amount.
     let zero = april.price(Category::Utility, "Argentina", 0).unwrap();
-    assert!(zero.parts.is_empty());
+    assert_eq!(zero.parts.len(), 1);
+    assert_eq!(
+        (zero.parts[0].count, zero.parts[0].rate.to_string()),
+        (0, "0.0260".to_owned())
+    );
     assert_eq!(zero.exact_total, Decimal::ZERO);
 }
 

@@ -220,8 +220,17 @@ fn header(out: &mut String, c: &Comparison<'_>) {
         out,
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{FONT}" font-size="13" fill="#222">"##
     );
+    let month = c
+        .month
+        .map(|m| format!(", billing month {m}"))
+        .unwrap_or_default();
+    let example = if c.examples.is_empty() {
+        ""
+    } else {
+        " (example prices, not a contract)"
+    };
     let title = format!(
-        "{}: monthly total by volume ({currency})",
+        "{}: monthly total by volume ({currency}){month}{example}",
         super::compare::title(c)
             .split(" tiers")
             .next()

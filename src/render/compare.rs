@@ -6,18 +6,21 @@
 //!
 //! ```json
 //! {"product": "connect", "unit": "notifications", "currency": "USD",
-//!  "currency_choice": "only", "count": 15000,
-//!  "plans": [{"plan": "connect-10k", "name": "...", "included": 10000, "total": "65.00",
-//!             "difference": "0.00", "cheapest": true,
+//!  "currency_choice": "only", "month": "2026-11", "example": true, "count": 15000,
+//!  "plans": [{"plan": "connect-10k", "name": "...", "included": 10000, "example": true,
+//!             "total": "65.00", "difference": "0.00", "cheapest": true,
 //!             "lines": [{"kind": "base", "amount": "30.00"}, ...]}, ...],
 //!  "cheapest": "connect-10k",
 //!  "break_even": [{"from": "connect-10k", "to": "connect-25k", "at": 21430}, ...],
-//!  "budget": {"amount": "500", "plans": [{"plan": "connect-10k", "reach": "up_to", "count": 77143}]},
-//!  "notes": []}
+//!  "budget": {"amount": "500", "plans": [{"plan": "connect-10k", "reach": "up_to", "count": 77143},
+//!             {"plan": "connect-250k", "reach": "not_even_base", "count": null, "minimum": "800.00"}]},
+//!  "notes": ["example prices: every plan compared has example prices, ..."]}
 //! ```
 //!
 //! Without a count, `count` and `cheapest` are null and the plans carry no
-//! totals; `budget` is there only with `--budget`.
+//! totals; `budget` is there only with `--budget`; `meta_card` (after
+//! `count`) only when Meta message counts were priced. `example` is true
+//! when any tier compared has example prices.
 
 use std::borrow::Cow;
 
@@ -65,7 +68,21 @@ pub fn title(c: &Comparison<'_>) -> String {
             )
         }
     };
-    format!("{} tiers{volume}, {currency}", product_name(c.product))
+    let month = c
+        .month
+        .map(|m| format!(", billing month {m}"))
+        .unwrap_or_default();
+    format!(
+        "{} tiers{volume}, {currency}{month}",
+        product_name(c.product)
+    )
+}
+
+/// "Meta rates: Meta USD rate card effective ..." when Meta counts were priced.
+fn card_text(c: &Comparison<'_>) -> Option<String> {
+    c.meta_card
+        .as_ref()
+        .map(|card| format!("Meta rates: {card}"))
 }
 
 /// "connect-25k is cheaper than connect-10k from 21,430 notifications".
@@ -86,7 +103,9 @@ pub fn break_even_text(b: &BreakEven<'_>, unit: &str) -> String {
     }
 }
 
-/// "up to 77,143 notifications", "unlimited", "not even the base fee".
+/// "up to 77,143 notifications", "unlimited", "not even the base fee";
+/// with Meta usage, the charges billed whatever the count are the base
+/// fee, the Meta charges and the markup, and the text says so.
 fn reach_text(reach: Reach, tier: Option<&Tier<'_>>, unit: &str) -> String {
     match reach {
         Reach::UpTo(n) => format!("up to {} {unit}", group_count(n)),
@@ -94,11 +113,30 @@ fn reach_text(reach: Reach, tier: Option<&Tier<'_>>, unit: &str) -> String {
             "unlimited (nothing charged per {})",
             unit.trim_end_matches('s')
         ),
-        Reach::NotEvenBase => match tier.and_then(|t| t.total(0).ok()) {
-            Some(floor) => format!("not even the base fee ({} a month)", group_thousands(floor)),
+        Reach::NotEvenBase => match tier.and_then(|t| Some((t, t.total(0).ok()?))) {
+            Some((tier, floor)) if tier.extra.is_zero() => {
+                format!("not even the base fee ({} a month)", group_thousands(floor))
+            }
+            Some((tier, floor)) => format!(
+                "not even the base fee plus the Meta charges and markup \
+                 (base {} + Meta and markup {} = {} a month)",
+                group_thousands(floor - tier.extra),
+                group_thousands(tier.extra),
+                group_thousands(floor)
+            ),
             None => "not even the base fee".to_owned(),
         },
     }
+}
+
+/// The tier of a budget's `index`-th reach: the budget lists the tiers in
+/// the comparison's order, so this is a direct look-up (a search only
+/// should the orders ever differ).
+fn reach_tier<'a, 'p>(c: &'a Comparison<'p>, index: usize, id: &str) -> Option<&'a Tier<'p>> {
+    c.tiers
+        .get(index)
+        .filter(|t| t.plan.id == id)
+        .or_else(|| tier_of(c, id))
 }
 
 fn tier_of<'a, 'p>(c: &'a Comparison<'p>, id: &str) -> Option<&'a Tier<'p>> {
@@ -201,10 +239,10 @@ pub fn budget_table(c: &Comparison<'_>) -> Option<Table> {
         group_thousands(budget.amount)
     );
     let mut table = Table::new(&[("Plan", Align::Left), (&header, Align::Left)]);
-    for (plan, reach) in &budget.reach {
+    for (i, (plan, reach)) in budget.reach.iter().enumerate() {
         table.row(vec![
             plan.id.clone(),
-            reach_text(*reach, tier_of(c, &plan.id), c.unit.plural()),
+            reach_text(*reach, reach_tier(c, i, &plan.id), c.unit.plural()),
         ]);
     }
     Some(table)
@@ -227,7 +265,11 @@ const BREAK_EVEN_HEADING: &str =
 /// The comparison for a terminal.
 #[must_use]
 pub fn table(c: &Comparison<'_>) -> String {
-    let mut out = format!("{}\n\n", title(c));
+    let mut out = format!("{}\n", title(c));
+    if let Some(card) = card_text(c) {
+        let _ = writeln!(out, "{card}");
+    }
+    out.push('\n');
     if c.quotes.is_empty() {
         out.push_str(&prices_table(c).render());
     } else {
@@ -256,6 +298,9 @@ pub fn table(c: &Comparison<'_>) -> String {
 #[must_use]
 pub fn markdown(c: &Comparison<'_>) -> String {
     let mut out = format!("**{}**\n\n", markdown::escape(&title(c)));
+    if let Some(card) = card_text(c) {
+        let _ = writeln!(out, "{}\n", markdown::escape(&card));
+    }
     if c.quotes.is_empty() {
         out.push_str(&markdown::table(&prices_table(c)));
     } else {
@@ -286,7 +331,13 @@ struct ComparisonJson<'a> {
     unit: &'static str,
     currency: &'static str,
     currency_choice: &'static str,
+    /// The billing month, `YYYY-MM`.
+    month: Option<String>,
+    /// Whether any plan compared has example prices.
+    example: bool,
     count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta_card: Option<&'a str>,
     plans: Vec<PlanJson<'a>>,
     cheapest: Option<&'a str>,
     break_even: Vec<BreakEvenJson<'a>>,
@@ -300,6 +351,7 @@ struct PlanJson<'a> {
     plan: &'a str,
     name: &'a str,
     included: u64,
+    example: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     total: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -336,6 +388,10 @@ struct ReachJson<'a> {
     reach: &'static str,
     /// The largest count within the budget, for `up_to`.
     count: Option<u64>,
+    /// For `not_even_base`: what the tier bills at no units at all (the
+    /// base fee, plus the Meta charges and markup when given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    minimum: Option<String>,
 }
 
 fn reach_json(reach: Reach) -> (&'static str, Option<u64>) {
@@ -356,6 +412,7 @@ pub fn json(c: &Comparison<'_>) -> String {
                 plan: &t.plan.id,
                 name: &t.plan.name,
                 included: t.plan.included,
+                example: t.plan.example,
                 total: None,
                 difference: None,
                 cheapest: None,
@@ -369,6 +426,7 @@ pub fn json(c: &Comparison<'_>) -> String {
                 plan: &q.bill.plan.id,
                 name: &q.bill.plan.name,
                 included: q.bill.plan.included,
+                example: q.bill.plan.example,
                 total: Some(q.bill.total.to_string()),
                 difference: Some(q.difference.to_string()),
                 cheapest: Some(q.cheapest),
@@ -394,7 +452,10 @@ pub fn json(c: &Comparison<'_>) -> String {
             CurrencyChoice::Only => "only",
             CurrencyChoice::MostPlans { .. } => "most_plans",
         },
+        month: c.month.map(|m| m.to_string()),
+        example: !c.examples.is_empty(),
         count: c.count,
+        meta_card: c.meta_card.as_deref(),
         plans,
         cheapest: c.cheapest().map(|q| q.bill.plan.id.as_str()),
         break_even: c
@@ -411,12 +472,18 @@ pub fn json(c: &Comparison<'_>) -> String {
             plans: b
                 .reach
                 .iter()
-                .map(|(plan, reach)| {
+                .enumerate()
+                .map(|(i, (plan, reach))| {
                     let (reach, count) = reach_json(*reach);
+                    let minimum = (reach == "not_even_base")
+                        .then(|| reach_tier(c, i, &plan.id).and_then(|t| t.total(0).ok()))
+                        .flatten()
+                        .map(|m| m.to_string());
                     ReachJson {
                         plan: &plan.id,
                         reach,
                         count,
+                        minimum,
                     }
                 })
                 .collect(),
@@ -430,15 +497,21 @@ pub fn json(c: &Comparison<'_>) -> String {
 /// a count, else by size): raw amounts, no separators. `cheaper_from` is
 /// where the tier becomes cheaper than the next smaller one (`never`, or
 /// empty for the smallest); `budget_reach` is a count, `unlimited` or
-/// `not_even_base`.
+/// `not_even_base`. `month`, `meta_card` and `notes` (joined by ` | `) are
+/// the comparison's, on every row; `example` says whether the tier's
+/// prices are examples.
 #[must_use]
 pub fn csv(c: &Comparison<'_>) -> String {
+    use std::collections::HashMap;
+
     let columns = [
         "plan",
         "currency",
+        "month",
         "unit",
         "count",
         "included",
+        "example",
         "base",
         "overage",
         "fair_use_overage",
@@ -451,38 +524,62 @@ pub fn csv(c: &Comparison<'_>) -> String {
         "cheaper_from",
         "budget",
         "budget_reach",
+        "meta_card",
+        "notes",
     ];
     let mut table = Table::new(&columns.map(|h| (h, Align::Left)));
+    // Looked up by id once per row: maps keep a comparison of many tiers linear.
+    let tiers: HashMap<&str, &Tier<'_>> = c.tiers.iter().map(|t| (t.plan.id.as_str(), t)).collect();
+    let quotes: HashMap<&str, _> = c
+        .quotes
+        .iter()
+        .map(|q| (q.bill.plan.id.as_str(), q))
+        .collect();
+    let into: HashMap<&str, _> = c
+        .break_evens
+        .iter()
+        .map(|b| (b.to.id.as_str(), b))
+        .collect();
+    let reaches: HashMap<&str, Reach> = c
+        .budget
+        .iter()
+        .flat_map(|b| &b.reach)
+        .map(|(p, r)| (p.id.as_str(), *r))
+        .collect();
     let ids: Vec<&str> = if c.quotes.is_empty() {
         c.tiers.iter().map(|t| t.plan.id.as_str()).collect()
     } else {
         c.quotes.iter().map(|q| q.bill.plan.id.as_str()).collect()
     };
+    let month = c.month.map(|m| m.to_string()).unwrap_or_default();
+    let card = c.meta_card.as_deref().unwrap_or_default();
+    let notes: Vec<&str> = c.notes.iter().map(AsRef::as_ref).collect();
+    let notes = notes.join(" | ");
     for id in ids {
-        let quote = c.quotes.iter().find(|q| q.bill.plan.id == id);
+        let quote = quotes.get(id);
         let amount = |kind| {
             quote
                 // Absent lines show as zero at the currency's scale (0.00).
                 .map(|q| q.bill.amount_of(kind).to_string())
                 .unwrap_or_default()
         };
-        let into = c.break_evens.iter().find(|b| b.to.id == id);
-        let reach = c
-            .budget
-            .as_ref()
-            .and_then(|b| b.reach.iter().find(|(p, _)| p.id == id))
-            .map(|(_, r)| match reach_json(*r) {
+        let into = into.get(id);
+        let reach = reaches
+            .get(id)
+            .map(|r| match reach_json(*r) {
                 (_, Some(n)) => n.to_string(),
                 (name, None) => name.to_owned(),
             })
             .unwrap_or_default();
-        let included = tier_of(c, id).map_or(0, |t| t.plan.included);
+        let tier = tiers.get(id);
         table.row(vec![
             id.to_owned(),
             c.currency.code().to_owned(),
+            month.clone(),
             c.unit.plural().to_owned(),
             c.count.map(|n| n.to_string()).unwrap_or_default(),
-            included.to_string(),
+            tier.map_or(0, |t| t.plan.included).to_string(),
+            tier.is_some_and(|t| t.plan.example).to_string(),
             amount(LineKind::Base),
             amount(LineKind::Overage),
             amount(LineKind::FairUseOverage),
@@ -499,6 +596,8 @@ pub fn csv(c: &Comparison<'_>) -> String {
                 .map(|b| b.amount.to_string())
                 .unwrap_or_default(),
             reach,
+            card.to_owned(),
+            notes.clone(),
         ]);
     }
     super::csv::table(&table)

@@ -18,12 +18,20 @@ fn write_rows<'a>(rows: impl IntoIterator<Item = Vec<&'a str>>) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// The bill as CSV: `plan,currency,kind,description,quantity,unit_price,amount`.
+/// The bill as CSV:
+/// `plan,currency,month,kind,description,quantity,unit_price,amount`, one
+/// row per line, then the total; then a `meta_card` row naming the Meta
+/// rate card used, if any, and one `note` row per note (example prices,
+/// the card's known gaps, ...), the text in `description`. `unit_price` is
+/// empty for a Meta line priced on several volume tiers, and the markup's
+/// is the fraction (10% → `0.10`), so quantity × unit price is the exact
+/// amount.
 #[must_use]
 pub fn bill(bill: &Bill<'_>) -> String {
     let header = vec![
         "plan",
         "currency",
+        "month",
         "kind",
         "description",
         "quantity",
@@ -38,23 +46,34 @@ pub fn bill(bill: &Bill<'_>) -> String {
                 l.kind.as_str().to_owned(),
                 super::describe(l, bill.plan),
                 l.quantity.to_string(),
-                l.unit_price.to_string(),
+                super::unit_price_value(l).unwrap_or_default(),
                 l.amount.to_string(),
             ]
         })
         .collect();
     let total = bill.total.to_string();
+    let month = bill.month.map(|m| m.to_string()).unwrap_or_default();
     let (plan, currency) = (bill.plan.id.as_str(), bill.currency().code());
+    let remark = |kind, text| vec![plan, currency, month.as_str(), kind, text, "", "", ""];
     write_rows(
         std::iter::once(header)
             .chain(lines.iter().map(|l| {
-                let mut row = vec![plan, currency];
+                let mut row = vec![plan, currency, month.as_str()];
                 row.extend(l.iter().map(String::as_str));
                 row
             }))
             .chain(std::iter::once(vec![
-                plan, currency, "total", "Total", "", "", &total,
-            ])),
+                plan,
+                currency,
+                month.as_str(),
+                "total",
+                "Total",
+                "",
+                "",
+                &total,
+            ]))
+            .chain(bill.meta_card.iter().map(|c| remark("meta_card", c)))
+            .chain(bill.notes.iter().map(|n| remark("note", n))),
     )
 }
 
@@ -97,6 +116,7 @@ pub fn plans(plans: &[crate::plan::Plan]) -> String {
                     .map(|f| f.rate.to_string())
                     .unwrap_or_default(),
                 super::optional(p.markup_percent),
+                p.example.to_string(),
             ]
         })
         .collect();

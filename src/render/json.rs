@@ -1,10 +1,18 @@
 //! JSON output. The shape of one bill is part of the contract
-//! (PRODUCT.md): `{"plan", "currency", "lines": [{"kind", "description",
-//! "quantity", "unit_price", "amount"}], "total"}`, amounts and rates as
-//! strings holding exact decimals so no reader turns them into floats.
-//! Fields may be added, never removed: `name`, `product`, `usage`, each
-//! line's `exact` value (and `tiers` for tiered Meta lines, `formula` with
-//! `--explain`), `meta_subtotal`, `meta_card` and `notes`.
+//! (PRODUCT.md): `{"plan", "currency", "month", "example", "lines":
+//! [{"kind", "description", "quantity", "unit_price", "amount"}], "total"}`,
+//! amounts and rates as strings holding exact decimals so no reader turns
+//! them into floats. Fields may be added, never removed: `name`, `product`,
+//! `usage`, each line's `exact` value (and `tiers` for Meta message lines,
+//! `formula` with `--explain`), `meta_subtotal`, `meta_card` and `notes`.
+//!
+//! On every line with a unit price, `quantity × unit_price` is the line's
+//! `exact` amount, digit for digit. The markup's quantity is the Meta
+//! subtotal and its unit price the percentage as a fraction, with the
+//! digits written (10% → `"0.10"`, 12.5% → `"0.125"`). A Meta line priced on
+//! more than one volume tier has `"unit_price": null`; its `tiers` give each
+//! tier's `quantity`, `rate` and `exact` amount (`unit_price` repeats the
+//! rate), and they add up to the line's quantity and exact amount.
 
 use std::borrow::Cow;
 
@@ -20,6 +28,10 @@ pub struct BillJson<'a> {
     name: &'a str,
     product: &'static str,
     currency: &'static str,
+    /// The billing month, `YYYY-MM`; null only for a bill made without one.
+    month: Option<String>,
+    /// Whether the plan's prices are examples, not a contract.
+    example: bool,
     usage: UsageJson,
     lines: Vec<LineJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -42,7 +54,7 @@ struct LineJson {
     kind: &'static str,
     description: String,
     quantity: String,
-    unit_price: String,
+    unit_price: Option<String>,
     amount: String,
     exact: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -54,6 +66,7 @@ struct LineJson {
 #[derive(Debug, Serialize)]
 struct TierJson {
     quantity: String,
+    rate: String,
     unit_price: String,
     exact: String,
 }
@@ -71,7 +84,7 @@ impl<'a> BillJson<'a> {
                 kind: line.kind.as_str(),
                 description: super::describe(line, bill.plan),
                 quantity: line.quantity.to_string(),
-                unit_price: line.unit_price.to_string(),
+                unit_price: super::unit_price_value(line),
                 amount: line.amount.to_string(),
                 exact: line.exact.to_string(),
                 tiers: match &line.detail {
@@ -80,6 +93,7 @@ impl<'a> BillJson<'a> {
                             .iter()
                             .map(|p| TierJson {
                                 quantity: p.count.to_string(),
+                                rate: p.rate.to_string(),
                                 unit_price: p.rate.to_string(),
                                 exact: p.exact.to_string(),
                             })
@@ -98,6 +112,8 @@ impl<'a> BillJson<'a> {
             name: &bill.plan.name,
             product: bill.plan.product.as_str(),
             currency: bill.currency().code(),
+            month: bill.month.map(|m| m.to_string()),
+            example: bill.plan.example,
             usage: UsageJson {
                 unit: bill.plan.unit().map_or("units", |u| u.plural()),
                 count: bill.count.to_string(),
@@ -137,6 +153,7 @@ pub struct PlanJson<'a> {
     fair_use_rate: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     markup_percent: Option<String>,
+    example: bool,
     source: &'a str,
 }
 
@@ -156,6 +173,7 @@ impl<'a> PlanJson<'a> {
             fair_use_limit: plan.fair_use.as_ref().map(|f| f.limit),
             fair_use_rate: plan.fair_use.as_ref().map(|f| f.rate.to_string()),
             markup_percent: plan.markup_percent.map(|p| p.to_string()),
+            example: plan.example,
             source: &plan.origin,
         }
     }
@@ -182,4 +200,130 @@ pub fn pretty<T: Serialize>(value: &T) -> String {
         serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+    use serde_json::Value;
+
+    use crate::bill::tests::{connect, direct};
+    use crate::bill::{MetaCharges, bill};
+    use crate::meta::{Category, MetaCharge, TierPart};
+
+    fn dec(value: &Value) -> Decimal {
+        Decimal::from_str(value.as_str().expect("a string")).expect("a decimal")
+    }
+
+    /// Meta counts priced on one to three tiers, as the rate card would.
+    fn charge(market: usize, tiers: &[(u32, i64)]) -> MetaCharge {
+        let parts: Vec<TierPart> = tiers
+            .iter()
+            .map(|&(count, rate)| {
+                let rate = Decimal::new(rate, 4);
+                TierPart {
+                    count: count.into(),
+                    rate,
+                    exact: rate * Decimal::from(count),
+                }
+            })
+            .collect();
+        MetaCharge {
+            category: Category::Utility,
+            market: format!("Market {market}"),
+            count: parts.iter().map(|p| p.count).sum(),
+            free: 0,
+            exact_total: parts.iter().map(|p| p.exact).sum(),
+            parts,
+            note: None,
+        }
+    }
+
+    proptest! {
+        /// On every line of the JSON bill, quantity × unit_price is the
+        /// exact amount; a line without a unit price (several volume tiers)
+        /// lists tiers that add up to its quantity and exact amount, each
+        /// tier's quantity × rate being its exact amount.
+        #[test]
+        fn quantity_times_unit_price_is_the_exact_amount(
+            count in 0u64..2_000_000,
+            on_direct in any::<bool>(),
+            markup in proptest::option::of((0i64..100_000, 0u32..4)),
+            amount in proptest::option::of(0i64..10_000_000),
+            meta in proptest::collection::vec(
+                proptest::collection::vec((0u32..500_000, 1i64..2_000), 1..4),
+                0..4,
+            ),
+        ) {
+            let plan = if on_direct { direct() } else { connect("30.00", 10_000, "0.0070", "USD") };
+            let (meta, markup) = match (on_direct, amount) {
+                (false, _) => (MetaCharges::None, None),
+                (true, Some(cents)) => (MetaCharges::Amount(Decimal::new(cents, 3)), markup),
+                (true, None) if meta.is_empty() => (MetaCharges::None, markup),
+                (true, None) => (
+                    MetaCharges::Priced {
+                        card: "test card".into(),
+                        card_notes: Vec::new(),
+                        lines: meta.iter().enumerate().map(|(i, t)| charge(i, t)).collect(),
+                    },
+                    markup,
+                ),
+            };
+            let markup = markup.map(|(m, scale)| Decimal::new(m, scale));
+            let bill = bill(&plan, count, markup, meta).unwrap();
+            let json: Value = serde_json::from_str(&super::bill(&bill, false)).unwrap();
+            let lines = json["lines"].as_array().unwrap();
+            prop_assert_eq!(lines.len(), bill.lines.len());
+            for line in lines {
+                let (quantity, exact) = (dec(&line["quantity"]), dec(&line["exact"]));
+                match &line["unit_price"] {
+                    Value::Null => {
+                        let tiers = line["tiers"].as_array().unwrap();
+                        prop_assert!(tiers.len() > 1, "{line}");
+                        let mut sum = (Decimal::ZERO, Decimal::ZERO);
+                        for tier in tiers {
+                            let (q, rate, e) = (dec(&tier["quantity"]), dec(&tier["rate"]), dec(&tier["exact"]));
+                            prop_assert_eq!(q * rate, e, "{}", tier);
+                            sum = (sum.0 + q, sum.1 + e);
+                        }
+                        prop_assert_eq!(sum, (quantity, exact), "{}", line);
+                    }
+                    price => prop_assert_eq!(quantity * dec(price), exact, "{}", line),
+                }
+                prop_assert_eq!(
+                    dec(&line["amount"]),
+                    crate::money::round_line(exact, bill.currency()),
+                    "{}", line
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_markup_unit_price_is_the_fraction_with_the_digits_written() {
+        // 10% of 100.00 = 100.00 × 0.10 = 10.0000; 12.5% = 100.00 × 0.125 = 12.50000.
+        let plan = direct();
+        for (percent, unit_price, exact) in
+            [("10", "0.10", "10.0000"), ("12.5", "0.125", "12.50000")]
+        {
+            let percent = Decimal::from_str(percent).unwrap();
+            let bill = bill(
+                &plan,
+                0,
+                Some(percent),
+                MetaCharges::Amount(Decimal::ONE_HUNDRED),
+            )
+            .unwrap();
+            let json: Value = serde_json::from_str(&super::bill(&bill, false)).unwrap();
+            let markup = &json["lines"][4];
+            assert_eq!(markup["kind"], "markup");
+            // The quantity is the Meta subtotal as shown: 100 rounded to 100.00.
+            assert_eq!(markup["quantity"], "100.00");
+            assert_eq!(markup["unit_price"], unit_price);
+            assert_eq!(markup["exact"], exact);
+        }
+    }
 }

@@ -48,10 +48,11 @@ pub fn table(table: &Table) -> String {
 #[must_use]
 pub fn bill(bill: &Bill<'_>, explain: bool) -> String {
     let mut out = format!(
-        "**{}** (`{}`): {}\n\n",
+        "**{}** (`{}`): {}{}\n\n",
         escape(&bill.plan.name),
         bill.plan.id,
-        super::usage_text(bill)
+        super::usage_text(bill),
+        super::month_text(bill)
     );
     if let Some(card) = &bill.meta_card {
         let _ = writeln!(out, "Meta rates: {}\n", escape(card));

@@ -71,14 +71,23 @@ pub fn describe(line: &Line, plan: &Plan) -> String {
     }
 }
 
-/// A unit price as written (`0.0070`); the markup as a percentage.
+/// A unit price as written (`0.0070`); the markup as a percentage;
+/// `tiered` for a Meta line priced on several volume tiers.
 #[must_use]
 pub fn unit_price_text(line: &Line) -> String {
-    match &line.detail {
-        Detail::Markup { percent } => format!("{}%", percent.normalize()),
-        Detail::MetaMessages(m) if m.parts.len() > 1 => "tiered".to_owned(),
-        _ => line.unit_price.to_string(),
+    match (&line.detail, line.unit_price) {
+        (Detail::Markup { percent }, _) => format!("{}%", percent.normalize()),
+        (_, Some(price)) => price.to_string(),
+        (_, None) => "tiered".to_owned(),
     }
+}
+
+/// A unit price for JSON and CSV: the exact decimal with the digits
+/// written (the markup as a fraction, 10% → `0.10`, so that quantity ×
+/// unit price is the exact amount); `None` for a tiered Meta line.
+#[must_use]
+pub fn unit_price_value(line: &Line) -> Option<String> {
+    line.unit_price.map(|p| p.to_string())
 }
 
 /// The usage line under a bill's title, e.g. "15,000 notifications".
@@ -89,7 +98,34 @@ pub fn usage_text(bill: &Bill<'_>) -> String {
         .map_or_else(|| group_count(bill.count), |u| u.count_text(bill.count))
 }
 
-/// `--explain`: each line's formula, its exact value and the rounding.
+/// The billing month for a bill's heading, ", billing month 2026-11"
+/// (empty for a bill made without one).
+#[must_use]
+pub fn month_text(bill: &Bill<'_>) -> String {
+    bill.month
+        .map(|m| format!(", billing month {m}"))
+        .unwrap_or_default()
+}
+
+/// What a line is, in a customer's words, for `--explain`: "Base fee",
+/// "Overage", "Meta marketing messages to India", "Service markup".
+#[must_use]
+pub fn line_label(line: &Line, plan: &Plan) -> String {
+    match (&line.detail, line.kind) {
+        (_, LineKind::Base) => "Base fee".to_owned(),
+        (_, LineKind::Overage) if plan.product == Product::Direct => {
+            "Consumption overage".to_owned()
+        }
+        (_, LineKind::Overage) => "Overage".to_owned(),
+        (_, LineKind::FairUseOverage) => "Fair-usage overage".to_owned(),
+        (Detail::MetaMessages(m), _) => format!("Meta {} messages to {}", m.category, m.market),
+        (_, LineKind::Markup) => "Service markup".to_owned(),
+        _ => "Meta charges".to_owned(),
+    }
+}
+
+/// `--explain`: each line's label (in a customer's words), its formula,
+/// exact value and rounding; then the total and the rounding rule.
 #[must_use]
 pub fn explain(bill: &Bill<'_>) -> Vec<(String, String)> {
     let currency = bill.currency();
@@ -98,27 +134,30 @@ pub fn explain(bill: &Bill<'_>) -> Vec<(String, String)> {
         .iter()
         .map(|line| {
             let formula = match &line.detail {
-                Detail::Platform => {
-                    format!("{} × {}", group_thousands(line.quantity), line.unit_price)
-                }
-                Detail::MetaAmount => format!("{} as given", group_thousands(line.unit_price)),
+                Detail::Platform => format!(
+                    "{} × {}",
+                    group_thousands(line.quantity),
+                    line.unit_price.unwrap_or_default()
+                ),
+                Detail::MetaAmount => format!("{} as given", group_thousands(line.exact)),
                 Detail::MetaMessages(m) => {
                     let parts: Vec<String> = m
                         .parts
                         .iter()
                         .map(|p| format!("{} × {}", group_count(p.count), p.rate))
                         .collect();
-                    if parts.is_empty() {
-                        "0".to_owned()
-                    } else {
-                        parts.join(" + ")
+                    match parts.len() {
+                        0 if m.count > 0 => format!("{} × 0 (not charged)", group_count(m.count)),
+                        0 => "0".to_owned(),
+                        1 => parts.join(""),
+                        _ => format!("volume tiers {}", parts.join(" + ")),
                     }
                 }
                 Detail::Markup { percent } => {
                     format!(
-                        "{} × {}%",
+                        "{}% of the Meta charges of {}",
+                        percent.normalize(),
                         group_thousands(line.quantity),
-                        percent.normalize()
                     )
                 }
             };
@@ -127,7 +166,7 @@ pub fn explain(bill: &Bill<'_>) -> Vec<(String, String)> {
                 group_thousands(line.exact),
                 group_thousands(line.amount)
             );
-            (line.kind.as_str().to_owned(), text)
+            (line_label(line, bill.plan), text)
         })
         .collect();
     let sum: Vec<String> = bill
@@ -136,11 +175,11 @@ pub fn explain(bill: &Bill<'_>) -> Vec<(String, String)> {
         .map(|l| group_thousands(l.amount))
         .collect();
     rows.push((
-        "total".to_owned(),
+        "Total".to_owned(),
         format!("{} = {}", sum.join(" + "), group_thousands(bill.total)),
     ));
     rows.push((
-        "rounding".to_owned(),
+        "Rounding".to_owned(),
         format!(
             "each line once, to {} decimal place{} ({} minor unit), half away from zero; the total adds the rounded lines",
             currency.minor_units(),

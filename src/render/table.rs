@@ -125,10 +125,11 @@ pub fn bill(bill: &Bill<'_>, explain: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} ({}), {}",
+        "{} ({}), {}{}",
         bill.plan.name,
         bill.plan.id,
-        super::usage_text(bill)
+        super::usage_text(bill),
+        super::month_text(bill)
     );
     if let Some(card) = &bill.meta_card {
         let _ = writeln!(out, "Meta rates: {card}");
@@ -189,6 +190,7 @@ pub fn plans_table(plans: &[Plan]) -> Table {
         ("Overage", Align::Right),
         ("Fair use", Align::Right),
         ("Markup", Align::Right),
+        ("Example", Align::Left),
     ]);
     for plan in plans {
         let paid = plan.unit().is_some();
@@ -207,6 +209,7 @@ pub fn plans_table(plans: &[Plan]) -> Table {
             when_paid(plan.overage_rate.to_string()),
             super::fair_use_text(plan),
             super::markup_text(plan),
+            if plan.example && paid { "yes" } else { "" }.to_owned(),
         ]);
     }
     table
@@ -254,6 +257,12 @@ pub fn plan_card(plan: &Plan) -> String {
         "markup",
         super::markup_text(plan).replace('%', "% over Meta's charges"),
     );
+    if plan.example {
+        field(
+            "example",
+            "yes: example prices, not a contract; replace them with contract prices".to_owned(),
+        );
+    }
     field("defined at", plan.origin.clone());
     out
 }

@@ -20,6 +20,7 @@ fn connect(id: &str, base: i64, included: u64, rate: i64) -> Plan {
         overage_rate: Decimal::new(rate, 4),
         fair_use: None,
         markup_percent: None,
+        example: false,
         origin: "test".into(),
     }
 }
@@ -145,4 +146,27 @@ fn nice_steps_are_one_two_two_and_a_half_or_five_times_a_power_of_ten() {
     assert_eq!(nice_step(d(230), Decimal::ONE), d(250));
     assert_eq!(nice_step(d(260), Decimal::ONE), d(500));
     assert_eq!(nice_step(Decimal::new(3, 1), Decimal::ONE), d(1));
+}
+
+#[test]
+fn the_title_names_the_month_and_example_prices() {
+    let mut plans = ladder();
+    let plain = chart(&plans, Some(15_000), None);
+    assert!(!plain.contains("example prices"), "{plain}");
+    plans[1].example = true;
+    let bills = plans
+        .iter()
+        .map(|p| {
+            let mut b = bill(p, 15_000, None, MetaCharges::None).unwrap();
+            b.month = crate::calendar::Month::new(2026, 11);
+            b
+        })
+        .collect();
+    let usd = Currency::from_code("USD").unwrap();
+    let c = Comparison::new(bills, Some(15_000), (usd, CurrencyChoice::Only), None).unwrap();
+    let text = svg(&c).unwrap();
+    let doc = roxmltree::Document::parse(&text).expect("the SVG parses as XML");
+    let title = "WhatsApp Connect: monthly total by volume (USD), billing month 2026-11 \
+                 (example prices, not a contract)";
+    assert!(texts(&doc).iter().any(|l| l == title), "{:?}", texts(&doc));
 }
