@@ -135,21 +135,23 @@ proptest! {
         let (code, stdout, stderr) = run(&input, None, Format::Csv);
         let out = records(&stdout);
         prop_assert_eq!(out.len(), rows.len() + 1);
-        prop_assert_eq!(out[0].len(), 4 + 7);
+        prop_assert_eq!(out[0].len(), 4 + 8);
         let bad = rows.iter().filter(|(r, _, _)| r.is_bad()).count();
         for (i, (row, _, _)) in rows.iter().enumerate() {
             let record = &out[i + 1];
-            prop_assert_eq!(record.len(), 11);
+            prop_assert_eq!(record.len(), 12);
             prop_assert_eq!(&record[0], format!("acct-{i}"));
-            let error = &record[10];
+            let error = &record[11];
             if row.is_bad() {
                 let prefix = format!("row {}", i + 1);
                 prop_assert!(error.starts_with(&prefix), "{}", error);
-                prop_assert_eq!(&record[9], "");
+                prop_assert_eq!(&record[10], "");
+                prop_assert_eq!(&record[4], "");
             } else {
                 prop_assert_eq!(error, "");
                 let (Row::Good(n) | Row::Grouped(n)) = row else { unreachable!() };
-                prop_assert_eq!(&record[9], &connect_10k_total(*n));
+                prop_assert_eq!(&record[4], "USD");
+                prop_assert_eq!(&record[10], &connect_10k_total(*n));
             }
         }
         prop_assert_eq!(code, u8::from(bad > 0));
@@ -253,8 +255,8 @@ fn reads_a_file_or_stdin() {
     // 30.00 + 5,000 × 0.0070 = 65.00
     assert_eq!(
         String::from_utf8_lossy(&from_file.stdout),
-        "plan,sent,base,overage,fair_use_overage,meta,markup,total,error\n\
-         connect-10k,15000,30.00,35.00,,,,65.00,\n"
+        "plan,sent,currency,base,overage,fair_use_overage,meta,markup,total,error\n\
+         connect-10k,15000,USD,30.00,35.00,,,,65.00,\n"
     );
     let mut child = Command::new(BIN)
         .args(["batch", "--plan", "connect-10k", "-"])
@@ -264,7 +266,7 @@ fn reads_a_file_or_stdin() {
         .unwrap();
     child.stdin.take().unwrap().write_all(b"15000\n").unwrap();
     let output = child.wait_with_output().unwrap();
-    assert!(String::from_utf8_lossy(&output.stdout).ends_with("15000,30.00,35.00,,,,65.00,\n"));
+    assert!(String::from_utf8_lossy(&output.stdout).ends_with("15000,USD,30.00,35.00,,,,65.00,\n"));
 }
 
 /// `ctbill batch | head -1`: a closed stdout ends the batch quietly, exit 0.
@@ -289,7 +291,7 @@ fn closed_stdout_ends_quietly() {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     stdout.read_line(&mut first).unwrap();
-    assert!(first.starts_with("sent,base,"));
+    assert!(first.starts_with("sent,currency,base,"));
     drop(stdout);
     let output = child.wait_with_output().unwrap();
     feeder.join().unwrap();

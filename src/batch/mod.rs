@@ -21,11 +21,13 @@
 mod plain;
 pub mod quick;
 mod sink;
+mod split;
 mod table;
 
 use std::fmt;
 use std::fmt::Write as _;
 use std::io::Read;
+use std::path::Path;
 
 use serde::Serialize;
 use serde::ser::SerializeMap;
@@ -35,14 +37,17 @@ use crate::bill;
 use crate::calendar::{Date, Month};
 use crate::catalog::Catalog;
 use crate::error::{Error, exit};
+use crate::money::Currency;
 use crate::plan::Plan;
+use crate::shown::{shown, shown_bytes};
 
 use sink::Sink;
 
 /// Output format of `batch`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
-    /// The input columns, then `base,overage,fair_use_overage,meta,markup,total,error`.
+    /// The input columns, then
+    /// `currency,base,overage,fair_use_overage,meta,markup,total,error`.
     #[default]
     Csv,
     /// JSON Lines: one `estimate --format json` bill per line, with `row` and
@@ -52,7 +57,8 @@ pub enum Format {
 }
 
 /// The columns `batch` adds after the input columns, in order.
-pub const AMOUNT_COLUMNS: [&str; 7] = [
+pub const AMOUNT_COLUMNS: [&str; 8] = [
+    "currency",
     "base",
     "overage",
     "fair_use_overage",
@@ -71,6 +77,8 @@ pub struct Options<'c> {
     pub format: Format,
     /// Billing month for rows without a `month` cell.
     pub month: Month,
+    /// The input as error messages name it.
+    input_name: String,
 }
 
 impl<'c> Options<'c> {
@@ -89,7 +97,29 @@ impl<'c> Options<'c> {
             default_plan,
             format,
             month: Date::today_utc().month(),
+            input_name: "standard input".to_owned(),
         })
+    }
+
+    /// The error of a failed read, naming the input.
+    fn read_error(&self, source: std::io::Error) -> Error {
+        Error::Io {
+            context: format!("cannot read {}", self.input_name),
+            source,
+        }
+    }
+}
+
+/// A parser's refusal of `text`, safe to show: when `text` holds control
+/// characters or is long, the parser's message (which repeats it whole) is
+/// replaced by one that quotes it through [`shown`] and says it is not
+/// `expected` (e.g. "a count; expected a whole number such as 15000").
+pub(crate) fn refusal(text: &str, message: String, expected: &str) -> String {
+    let quoted = shown(text.trim());
+    if quoted == text.trim() {
+        message
+    } else {
+        format!("`{quoted}` is not {expected}")
     }
 }
 
@@ -116,9 +146,20 @@ pub(crate) struct Tally {
     rows: u64,
     bad: u64,
     first_bad: Option<String>,
-    /// Things about the input worth a word on stderr (e.g. a carried
+    /// Things about the input worth a word on stderr (e.g. an input
     /// column named like an output column).
     notes: Vec<String>,
+    /// The totals of the priced rows, one per currency, in the order met.
+    totals: Vec<Total>,
+}
+
+/// The sum of the `total` column over the rows of one currency.
+#[derive(Debug)]
+struct Total {
+    currency: Currency,
+    /// `None` once the sum is too large for a decimal.
+    sum: Option<rust_decimal::Decimal>,
+    rows: u64,
 }
 
 impl Tally {
@@ -137,11 +178,41 @@ impl Tally {
         text
     }
 
+    /// Adds `rows` priced rows of `currency` whose totals sum to `amount`.
+    fn add(&mut self, currency: Currency, amount: Option<rust_decimal::Decimal>, rows: u64) {
+        let index = match self.totals.iter().position(|t| t.currency == currency) {
+            Some(i) => i,
+            None => {
+                self.totals.push(Total {
+                    currency,
+                    sum: Some(rust_decimal::Decimal::new(0, currency.minor_units())),
+                    rows: 0,
+                });
+                self.totals.len() - 1
+            }
+        };
+        let total = &mut self.totals[index];
+        total.sum = total.sum.zip(amount).and_then(|(a, b)| a.checked_add(b));
+        total.rows += rows;
+    }
+
+    /// Adds `rows` rows whose totals sum to `minor` minor units (`scale`
+    /// decimals) of `currency`.
+    fn add_minor_units(&mut self, currency: Currency, minor: u128, scale: u32, rows: u64) {
+        if rows == 0 {
+            return;
+        }
+        let amount = i128::try_from(minor)
+            .ok()
+            .and_then(|m| rust_decimal::Decimal::try_from_i128_with_scale(m, scale).ok());
+        self.add(currency, amount, rows);
+    }
+
     fn summary(&self) -> String {
         let rows = if self.rows == 1 { "row" } else { "rows" };
         let mut text = String::new();
         for note in &self.notes {
-            let _ = writeln!(text, "ctbill: batch: note: {note}");
+            let _ = writeln!(text, "ctbill: batch: warning: {note}");
         }
         let _ = match &self.first_bad {
             Some(first) => writeln!(
@@ -151,6 +222,22 @@ impl Tally {
             ),
             None => writeln!(text, "ctbill: batch: {} {rows}, 0 bad", self.rows),
         };
+        // One sum per currency: USD and INR totals never add up together.
+        for total in &self.totals {
+            let rows = if total.rows == 1 { "row" } else { "rows" };
+            let _ = match total.sum {
+                Some(sum) => writeln!(
+                    text,
+                    "ctbill: batch: total {} {sum} ({} {rows})",
+                    total.currency, total.rows
+                ),
+                None => writeln!(
+                    text,
+                    "ctbill: batch: total {}: too large to add up ({} {rows})",
+                    total.currency, total.rows
+                ),
+            };
+        }
         text
     }
 }
@@ -204,6 +291,9 @@ fn write_outcome(
     outcome: Result<&bill::Bill<'_>, &RowError>,
 ) {
     let input = || InputJson { names, cells };
+    if let Ok(bill) = outcome {
+        tally.add(bill.currency(), Some(bill.total), 1);
+    }
     match (format, outcome) {
         (Format::Csv, Ok(bill)) => sink.amounts(bill),
         (Format::Csv, Err(error)) => {
@@ -227,37 +317,6 @@ fn write_outcome(
     }
 }
 
-/// Reads until the first non-blank line is complete (or the input ends),
-/// and drops a UTF-8 byte-order mark.
-fn read_start(input: &mut impl Read) -> Result<Vec<u8>, Error> {
-    let mut buf = Vec::new();
-    // Single reads, so a slow producer's first line is not held back.
-    let mut chunk = vec![0; plain::CHUNK];
-    loop {
-        let read = match input.read(&mut chunk) {
-            Ok(read) => read,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(source) => {
-                return Err(Error::Io {
-                    context: "cannot read the input".to_owned(),
-                    source,
-                });
-            }
-        };
-        let begin = buf.len();
-        buf.extend_from_slice(&chunk[..read]);
-        let start = buf.iter().position(|b| !b.is_ascii_whitespace());
-        let complete = start.is_some_and(|s| buf[s.max(begin)..].contains(&b'\n'));
-        if read == 0 || complete {
-            break;
-        }
-    }
-    if buf.starts_with(b"\xEF\xBB\xBF") {
-        buf.drain(..3);
-    }
-    Ok(buf)
-}
-
 /// The kind of input, from its first non-blank line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -267,22 +326,18 @@ enum Kind {
 }
 
 /// A CSV header names its columns, so it has letters; a count (even a bad
-/// one such as `-5`, `1.5` or a quoted `"15,000"`) has none.
-fn detect(start: &[u8]) -> Kind {
-    let first = start
-        .split(|&b| b == b'\n')
-        .map(<[u8]>::trim_ascii)
-        .find(|line| !line.is_empty());
-    match first {
-        None => Kind::Empty,
-        Some(line)
-            if String::from_utf8_lossy(line)
-                .chars()
-                .any(char::is_alphabetic) =>
-        {
-            Kind::Csv
-        }
-        Some(_) => Kind::Plain,
+/// one such as `-5`, `1.5` or a quoted `"15,000"`) has none. `first` is the
+/// first non-blank line.
+fn detect(first: &[u8]) -> Kind {
+    if first.trim_ascii().is_empty() {
+        Kind::Empty
+    } else if String::from_utf8_lossy(first)
+        .chars()
+        .any(char::is_alphabetic)
+    {
+        Kind::Csv
+    } else {
+        Kind::Plain
     }
 }
 
@@ -297,24 +352,26 @@ fn detect(start: &[u8]) -> Kind {
 pub fn run<R: Read>(
     catalog: &Catalog,
     options: &Options<'_>,
-    mut input: R,
+    input: R,
     out: &mut Output<'_>,
 ) -> Result<u8, Error> {
-    let start = read_start(&mut input)?;
+    let mut lines = split::Input::new(input);
+    let (blank, first) = lines.begin().map_err(|e| options.read_error(e))?;
+    let kind = detect(first);
+    let first = first.trim_ascii();
+    let first = if kind == Kind::Plain && options.default_plan.is_none() {
+        shown_bytes(first)
+    } else {
+        String::new()
+    };
     let mut sink = Sink::new(out.stdout);
-    let tally = match (detect(&start), options.default_plan) {
+    let tally = match (kind, options.default_plan) {
         (Kind::Plain | Kind::Empty, Some(plan)) => {
-            plain::run(catalog, options, plan, start, input, &mut sink)?
+            plain::run(catalog, options, plan, blank, &mut lines, &mut sink)?
         }
         (Kind::Plain, None) => {
-            let first = start
-                .split(|&b| b == b'\n')
-                .map(<[u8]>::trim_ascii)
-                .find(|l| !l.is_empty())
-                .unwrap_or_default();
             return Err(Error::Input(format!(
-                "the input is a plain list of counts (first line `{}`): give the plan with --plan ID, or start the input with a CSV header such as `plan,sent`",
-                String::from_utf8_lossy(first)
+                "the input is a plain list of counts (first line `{first}`): give the plan with --plan ID, or start the input with a CSV header such as `plan,sent`"
             )));
         }
         (Kind::Empty, None) => {
@@ -322,12 +379,7 @@ pub fn run<R: Read>(
                 "the input is empty: expected a CSV header such as `plan,sent` and one row per account, or counts one per line with --plan ID".to_owned(),
             ));
         }
-        (Kind::Csv, _) => table::run(
-            catalog,
-            options,
-            std::io::Cursor::new(start).chain(input),
-            &mut sink,
-        )?,
+        (Kind::Csv, _) => table::run(catalog, options, &mut lines, &mut sink)?,
     };
     sink.finish()?;
     let _ = out.stderr.write_all(tally.summary().as_bytes());
@@ -338,31 +390,68 @@ pub fn run<R: Read>(
     })
 }
 
+/// Runs a batch on the file at `path` (see [`run`]); errors name the file.
+///
+/// # Errors
+///
+/// As [`run`], and a file that cannot be opened or is a directory.
+pub fn run_file(
+    catalog: &Catalog,
+    options: &Options<'_>,
+    path: &Path,
+    out: &mut Output<'_>,
+) -> Result<u8, Error> {
+    let name = shown(&path.to_string_lossy());
+    let file = std::fs::File::open(path).map_err(|source| Error::Io {
+        context: format!("cannot read `{name}`"),
+        source,
+    })?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(Error::Input(format!(
+            "`{name}` is a directory; give the CSV file or list of counts to price, or - for standard input"
+        )));
+    }
+    let options = Options {
+        input_name: format!("`{name}`"),
+        ..options.clone()
+    };
+    run(catalog, &options, file, out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn kind(text: &[u8]) -> Kind {
+        let mut input = split::Input::new(text);
+        detect(input.begin().unwrap().1)
+    }
+
     #[test]
     fn detects_plain_lists_by_their_first_non_blank_line() {
-        assert_eq!(detect(b""), Kind::Empty);
-        assert_eq!(detect(b" \r\n\n"), Kind::Empty);
-        assert_eq!(detect(b"15000\n"), Kind::Plain);
-        assert_eq!(detect(b"\n\n15,000\n"), Kind::Plain);
-        assert_eq!(detect(b"-5\n"), Kind::Plain);
-        assert_eq!(detect(b"plan,sent\n"), Kind::Csv);
-        assert_eq!(detect(b"\"sent\"\n"), Kind::Csv);
+        assert_eq!(kind(b""), Kind::Empty);
+        assert_eq!(kind(b" \r\n\n"), Kind::Empty);
+        assert_eq!(kind(b"15000\n"), Kind::Plain);
+        assert_eq!(kind(b"\n\n15,000\n"), Kind::Plain);
+        assert_eq!(kind(b"-5\n"), Kind::Plain);
+        assert_eq!(kind(b"plan,sent\n"), Kind::Csv);
+        assert_eq!(kind(b"\"sent\"\n"), Kind::Csv);
         // A header whose first column starts with a digit is still a header;
         // a quoted count is still a count.
-        assert_eq!(detect(b"2026 accounts,plan,sent\n"), Kind::Csv);
-        assert_eq!(detect(b"\"15,000\"\n"), Kind::Plain);
-        assert_eq!(detect(b"1.5\n"), Kind::Plain);
+        assert_eq!(kind(b"2026 accounts,plan,sent\n"), Kind::Csv);
+        assert_eq!(kind(b"\"15,000\"\n"), Kind::Plain);
+        assert_eq!(kind(b"1.5\n"), Kind::Plain);
+        // Only the first line decides, whatever ends it: a count then a
+        // word on the next line (CR-only line ends) is a plain list.
+        assert_eq!(kind(b"15000\rabc\r"), Kind::Plain);
     }
 
     #[test]
     fn reads_past_leading_blank_lines_and_drops_a_bom() {
-        let text = b"\xEF\xBB\xBFplan,sent\r\nconnect-10k,1\r\n";
-        let start = read_start(&mut &text[..]).unwrap();
-        assert!(start.starts_with(b"plan,sent"));
+        let text = b"\xEF\xBB\xBF\r\n \n\rplan,sent\r\nconnect-10k,1\r\n";
+        let mut input = split::Input::new(&text[..]);
+        let (blank, first) = input.begin().unwrap();
+        assert_eq!((blank, first), (3, &b"plan,sent"[..]));
     }
 
     #[test]
