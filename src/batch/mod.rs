@@ -169,6 +169,14 @@ impl Tally {
         self.rows
     }
 
+    /// Counts a bad row whose error `text` makes only when it is the first.
+    fn bad_with(&mut self, text: impl FnOnce() -> String) {
+        self.bad += 1;
+        if self.first_bad.is_none() {
+            self.first_bad = Some(text());
+        }
+    }
+
     fn bad(&mut self, error: &RowError) -> String {
         self.bad += 1;
         let text = error.to_string();

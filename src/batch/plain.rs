@@ -56,6 +56,45 @@ pub(super) fn too_long(long: &LongRow, what: &str) -> String {
     )
 }
 
+/// The CSV row of a line without a count, written without formatting:
+/// the same on every such line but for the row number, and a long run of
+/// blank lines is common (a spreadsheet's trailing rows).
+struct Blank {
+    /// The empty input cell, the empty amounts and the error's start.
+    head: Vec<u8>,
+    /// The error after the row number, with the row's end.
+    tail: Vec<u8>,
+}
+
+impl Blank {
+    /// `None` when the error would need quotes escaped (it never does).
+    fn new(column: &str) -> Option<Self> {
+        let message = count(b"").err()?;
+        let tail = format!(", column {column}: {message}\"\n");
+        if tail[..tail.len() - 2].contains(['"', '\r', '\n']) {
+            return None;
+        }
+        let mut head = vec![b','; super::AMOUNT_COLUMNS.len()];
+        head.extend_from_slice(b"\"row ");
+        Some(Self {
+            head,
+            tail: tail.into_bytes(),
+        })
+    }
+
+    fn row(&self, sink: &mut Sink<'_>, tally: &mut Tally) -> Result<(), Error> {
+        let row = tally.next_row();
+        tally.bad_with(|| {
+            let tail = String::from_utf8_lossy(&self.tail);
+            format!("row {row}{}", tail.trim_end_matches("\"\n"))
+        });
+        sink.raw(&self.head);
+        sink.minor(row, 0);
+        sink.raw(&self.tail);
+        sink.row_done()
+    }
+}
+
 /// One row priced by the engine (JSON Lines, or a line the fast path does
 /// not take), or refused with `refused`.
 struct Slow<'a, 'c> {
@@ -138,8 +177,15 @@ pub(super) fn run<R: Read>(
         )
     });
     let mut tally = Tally::default();
+    let blank_row = match options.format {
+        Format::Csv => Blank::new(column),
+        Format::Jsonl => None,
+    };
     for _ in 0..blank {
-        slow.row(sink, &mut tally, b"", count(b""))?;
+        match &blank_row {
+            Some(blank_row) => blank_row.row(sink, &mut tally)?,
+            None => slow.row(sink, &mut tally, b"", count(b""))?,
+        }
     }
     // Totals of the rows priced on the fast path, in minor units.
     let (mut quick_total, mut quick_rows) = (0u128, 0u64);
@@ -162,6 +208,10 @@ pub(super) fn run<R: Read>(
                 None => break,
             },
         };
+        if let (true, Some(blank_row)) = (text.is_empty(), &blank_row) {
+            blank_row.row(sink, &mut tally)?;
+            continue;
+        }
         let fast = fast
             .map(|(count, _)| count)
             .or_else(|| usage::parse_digits(text));

@@ -298,6 +298,12 @@ impl<R: Read> Input<R> {
                 self.after_cr = self.buf[end] == b'\r';
                 self.start = end + 1;
                 self.line += 1;
+                if line.len() > MAX_ROW_BYTES {
+                    return Ok(Some(Line::TooLong(LongRow {
+                        bytes: line.len() as u64,
+                        start: self.buf[line.start..line.start + KEPT_OF_LONG_ROW].to_vec(),
+                    })));
+                }
                 return Ok(Some(Line::Text(&self.buf[line])));
             }
             searched = self.end - self.start;
@@ -578,8 +584,8 @@ mod tests {
     }
 
     #[test]
-    fn leading_blank_lines_are_counted_in_linear_time() {
-        // 8 MB of blank lines: quadratic rescanning would take minutes.
+    fn leading_blank_lines_are_counted_not_buffered() {
+        // 8 MB of blank lines: counted as they go, never held (nor rescanned).
         let text = vec![b'\n'; 8 << 20];
         let mut input = Input::new(&text[..]);
         assert_eq!(input.begin().unwrap().0, 8 << 20);
