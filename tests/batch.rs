@@ -338,7 +338,9 @@ fn model_csv(text: &[u8]) -> (Vec<ModelRecord>, usize) {
         loop {
             let Some(&b) = text.get(i) else {
                 record.unclosed = quoted;
-                line += 1; // the last line, without a line end
+                if !matches!(text[i - 1], b'\r' | b'\n') {
+                    line += 1; // the last line, without a line end
+                }
                 break;
             };
             let crlf = b == b'\r' && text.get(i + 1) == Some(&b'\n');
@@ -461,16 +463,16 @@ struct Body(Vec<u8>);
 
 impl std::fmt::Debug for Body {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut text = String::new();
+        f.write_str("b\"")?;
         for run in self.0.chunk_by(|a, b| a == b) {
             let byte = std::ascii::escape_default(run[0]).to_string();
             if run.len() > 8 {
-                text.push_str(&format!("<{} × {byte}>", run.len()));
+                write!(f, "<{} × {byte}>", run.len())?;
             } else {
-                text.push_str(&byte.repeat(run.len()));
+                f.write_str(&byte.repeat(run.len()))?;
             }
         }
-        write!(f, "b\"{text}\"")
+        f.write_str("\"")
     }
 }
 
@@ -557,7 +559,7 @@ proptest! {
             }
         }
         prop_assert_eq!(code, u8::from(bad > 0));
-        let summary = format!("{} bad", bad);
+        let summary = format!("{bad} bad");
         prop_assert!(stderr.contains(&summary), "{}", stderr);
     }
 

@@ -188,16 +188,15 @@ impl Tally {
 
     /// Adds `rows` priced rows of `currency` whose totals sum to `amount`.
     fn add(&mut self, currency: Currency, amount: Option<rust_decimal::Decimal>, rows: u64) {
-        let index = match self.totals.iter().position(|t| t.currency == currency) {
-            Some(i) => i,
-            None => {
-                self.totals.push(Total {
-                    currency,
-                    sum: Some(rust_decimal::Decimal::new(0, currency.minor_units())),
-                    rows: 0,
-                });
-                self.totals.len() - 1
-            }
+        let index = if let Some(i) = self.totals.iter().position(|t| t.currency == currency) {
+            i
+        } else {
+            self.totals.push(Total {
+                currency,
+                sum: Some(rust_decimal::Decimal::new(0, currency.minor_units())),
+                rows: 0,
+            });
+            self.totals.len() - 1
         };
         let total = &mut self.totals[index];
         total.sum = total.sum.zip(amount).and_then(|(a, b)| a.checked_add(b));

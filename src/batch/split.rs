@@ -117,7 +117,7 @@ enum State {
 
 /// The input, read through one reused buffer.
 pub(super) struct Input<R> {
-    input: R,
+    reader: R,
     pub(super) buf: Vec<u8>,
     pub(super) start: usize,
     pub(super) end: usize,
@@ -130,9 +130,9 @@ pub(super) struct Input<R> {
 }
 
 impl<R: Read> Input<R> {
-    pub fn new(input: R) -> Self {
+    pub fn new(reader: R) -> Self {
         Self {
-            input,
+            reader,
             buf: vec![0; CHUNK],
             start: 0,
             end: 0,
@@ -158,7 +158,7 @@ impl<R: Read> Input<R> {
             self.buf.resize(grown.max(self.end + CHUNK), 0);
         }
         loop {
-            match self.input.read(&mut self.buf[self.end..]) {
+            match self.reader.read(&mut self.buf[self.end..]) {
                 Ok(0) => {
                     self.eof = true;
                     return Ok(false);
@@ -409,64 +409,10 @@ impl<R: Read> Input<R> {
                 long_start = Some(start);
                 record.bytes = Vec::new();
             }
-            let keep = long_start.is_none();
-            match (state, b) {
-                (State::CellStart, b'"') => {
-                    state = State::Quoted;
-                    quote_line = self.line + 1;
-                    cell_start = record.bytes.len();
-                }
-                (State::CellStart | State::Unquoted | State::Verbatim, b',') => {
-                    if keep {
-                        record.end_cell();
-                    }
-                    state = State::CellStart;
-                }
-                (State::CellStart | State::Unquoted, _) => {
-                    if keep {
-                        record.bytes.push(b);
-                    }
-                    state = State::Unquoted;
-                }
-                (State::Quoted, b'"') => state = State::QuoteInQuoted,
-                (State::QuoteInQuoted, b'"') => {
-                    if keep {
-                        record.bytes.push(b'"');
-                    }
-                    state = State::Quoted;
-                }
-                (State::QuoteInQuoted, b',') => {
-                    if keep {
-                        record.end_cell();
-                    }
-                    state = State::CellStart;
-                }
-                (State::QuoteInQuoted, _) => {
-                    // `"acme"x`: keep the cell exactly as written.
-                    if keep {
-                        let text = record.bytes.split_off(cell_start);
-                        record.bytes.push(b'"');
-                        for &t in &text {
-                            if t == b'"' {
-                                record.bytes.push(b'"');
-                            }
-                            record.bytes.push(t);
-                        }
-                        record.bytes.extend_from_slice(&[b'"', b]);
-                    }
-                    if record.flaw.is_none() {
-                        record.flaw = Some(Flaw::AfterQuote {
-                            column: record.ends.len(),
-                        });
-                    }
-                    state = State::Verbatim;
-                }
-                (State::Quoted | State::Verbatim, _) => {
-                    if keep {
-                        record.bytes.push(b);
-                    }
-                }
+            if state == State::CellStart && b == b'"' {
+                quote_line = self.line + 1;
             }
+            state = step(state, b, record, long_start.is_none(), &mut cell_start);
         }
         if let Some(start) = long_start {
             record.bytes.clear();
@@ -481,6 +427,63 @@ impl<R: Read> Input<R> {
             record.end_cell();
         }
         Ok(true)
+    }
+}
+
+/// Reads byte `b` of a record in `state` (not a line end outside quotes)
+/// and returns the next state; the cell's bytes go to `record` when `keep`.
+/// `cell_start` is where the current quoted cell's text starts.
+fn step(state: State, b: u8, record: &mut Record, keep: bool, cell_start: &mut usize) -> State {
+    match (state, b) {
+        (State::CellStart, b'"') => {
+            *cell_start = record.bytes.len();
+            State::Quoted
+        }
+        (State::CellStart | State::Unquoted | State::Verbatim | State::QuoteInQuoted, b',') => {
+            if keep {
+                record.end_cell();
+            }
+            State::CellStart
+        }
+        (State::CellStart | State::Unquoted, _) => {
+            if keep {
+                record.bytes.push(b);
+            }
+            State::Unquoted
+        }
+        (State::Quoted, b'"') => State::QuoteInQuoted,
+        (State::QuoteInQuoted, b'"') => {
+            if keep {
+                record.bytes.push(b'"');
+            }
+            State::Quoted
+        }
+        (State::QuoteInQuoted, _) => {
+            // `"acme"x`: keep the cell exactly as written.
+            if keep {
+                let text = record.bytes.split_off(*cell_start);
+                record.bytes.push(b'"');
+                for &t in &text {
+                    if t == b'"' {
+                        record.bytes.push(b'"');
+                    }
+                    record.bytes.push(t);
+                }
+                record.bytes.extend_from_slice(&[b'"', b]);
+            }
+            if record.flaw.is_none() {
+                record.flaw = Some(Flaw::AfterQuote {
+                    column: record.ends.len(),
+                });
+            }
+            State::Verbatim
+        }
+        (State::Quoted | State::Verbatim, _) => {
+            if keep {
+                record.bytes.push(b);
+            }
+            state
+        }
     }
 }
 
