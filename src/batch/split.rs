@@ -377,6 +377,34 @@ impl<R: Read> Input<R> {
                 record.last_line = self.line;
                 break;
             }
+            // Inside a cell, everything up to the next byte that matters
+            // is taken at once.
+            let run = match state {
+                State::Unquoted | State::Verbatim => {
+                    memchr::memchr3(b',', b'\r', b'\n', &self.buf[self.start..self.end])
+                }
+                State::Quoted => {
+                    memchr::memchr3(b'"', b'\r', b'\n', &self.buf[self.start..self.end])
+                }
+                State::CellStart | State::QuoteInQuoted => Some(0),
+            }
+            .unwrap_or(self.end - self.start);
+            if run > 0 {
+                if long_start.is_none() {
+                    let bytes = &self.buf[self.start..self.start + run];
+                    record.bytes.extend_from_slice(bytes);
+                }
+                self.start += run;
+                length += run as u64;
+                prev_cr = false;
+                after_line_end = false;
+                if long_start.is_none() && length > MAX_ROW_BYTES as u64 {
+                    long_start =
+                        Some(record.bytes[..KEPT_OF_LONG_ROW.min(record.bytes.len())].to_vec());
+                    record.bytes = Vec::new();
+                }
+                continue;
+            }
             let b = self.buf[self.start];
             self.start += 1;
             let line_end = b == b'\n' || b == b'\r';
@@ -404,9 +432,8 @@ impl<R: Read> Input<R> {
             prev_cr = b == b'\r';
             after_line_end = line_end;
             if long_start.is_none() && length > MAX_ROW_BYTES as u64 {
-                let mut start = record.bytes.clone();
-                start.truncate(KEPT_OF_LONG_ROW);
-                long_start = Some(start);
+                long_start =
+                    Some(record.bytes[..KEPT_OF_LONG_ROW.min(record.bytes.len())].to_vec());
                 record.bytes = Vec::new();
             }
             if state == State::CellStart && b == b'"' {
