@@ -379,16 +379,12 @@ impl<R: Read> Input<R> {
             }
             // Inside a cell, everything up to the next byte that matters
             // is taken at once.
+            let rest = &self.buf[self.start..self.end];
             let run = match state {
-                State::Unquoted | State::Verbatim => {
-                    memchr::memchr3(b',', b'\r', b'\n', &self.buf[self.start..self.end])
-                }
-                State::Quoted => {
-                    memchr::memchr3(b'"', b'\r', b'\n', &self.buf[self.start..self.end])
-                }
-                State::CellStart | State::QuoteInQuoted => Some(0),
-            }
-            .unwrap_or(self.end - self.start);
+                State::Unquoted | State::Verbatim => span(rest, b','),
+                State::Quoted => span(rest, b'"'),
+                State::CellStart | State::QuoteInQuoted => 0,
+            };
             if run > 0 {
                 if long_start.is_none() {
                     let bytes = &self.buf[self.start..self.start + run];
@@ -455,6 +451,15 @@ impl<R: Read> Input<R> {
         }
         Ok(true)
     }
+}
+
+/// How many bytes at the start of `bytes` are neither `stop`, CR nor LF.
+/// (Cells are short: a plain loop is quicker here than a vector search.)
+fn span(bytes: &[u8], stop: u8) -> usize {
+    bytes
+        .iter()
+        .position(|&b| b == stop || b == b'\r' || b == b'\n')
+        .unwrap_or(bytes.len())
 }
 
 /// Reads byte `b` of a record in `state` (not a line end outside quotes)
