@@ -89,7 +89,22 @@ impl<'c> Options<'c> {
     /// An unknown plan (with the closest id) or the free plan, which can
     /// price no row.
     pub fn new(catalog: &'c Catalog, plan: Option<&str>, format: Format) -> Result<Self, Error> {
-        let default_plan = plan.map(|id| catalog.plan(id)).transpose()?;
+        let default_plan = plan
+            .map(|id| {
+                // The catalog's message repeats the id as typed: quote it
+                // safely when it holds control characters or is long.
+                catalog.plan(id).map_err(|e| {
+                    if shown(id) == id {
+                        e
+                    } else {
+                        Error::Input(format!(
+                            "--plan: `{}` is not a plan id; plan ids are lowercase letters, digits and `-` (run `ctbill plans` to list them)",
+                            shown(id)
+                        ))
+                    }
+                })
+            })
+            .transpose()?;
         if let Some(plan) = default_plan {
             bill::check_unit(plan, None)?;
         }
