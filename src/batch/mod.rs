@@ -12,11 +12,17 @@
 //! - in a plain list every line is a row, a blank one too (a bad row: its
 //!   count is missing), so the output lines up with a parallel file of
 //!   account ids; in a CSV, blank lines are not records (RFC 4180);
-//! - rows are processed as they arrive and never collected: memory stays
-//!   flat whatever the input size;
-//! - a summary goes to stderr; the exit code is 1 when any row was bad, 2
-//!   when the command line, `--plan` or the header is wrong (nothing is
-//!   written to stdout then).
+//! - every input line belongs to exactly one row (`split.rs`): CR, LF and
+//!   CRLF each end a line; a quote that never closes, a row over 1 MiB
+//!   and a quoted cell with text after its closing quote are bad rows that
+//!   say so, never lines silently merged, dropped or altered;
+//! - rows are processed as they arrive and never collected, and no row is
+//!   held past 1 MiB: memory stays flat whatever the input;
+//! - an error quotes input only through [`crate::shown`];
+//! - the CSV output says each row's currency, and a summary goes to stderr
+//!   (with the sum of `total` per currency); the exit code is 1 when any row
+//!   was bad, 2 when the command line, `--plan` or the header is wrong
+//!   (nothing is written to stdout then).
 
 mod plain;
 pub mod quick;
