@@ -174,13 +174,46 @@ pub(crate) struct Tally {
     totals: Vec<Total>,
 }
 
-/// The sum of the `total` column over the rows of one currency.
+/// The sum of the `total` column over the rows of one currency, exact:
+/// an integer count of `10^-scale` (the currency's minor unit, unless an
+/// amount had more decimals).
 #[derive(Debug)]
 struct Total {
     currency: Currency,
-    /// `None` once the sum is too large for a decimal.
-    sum: Option<rust_decimal::Decimal>,
+    /// `None` once the sum does not fit in an `i128`.
+    sum: Option<i128>,
+    scale: u32,
     rows: u64,
+}
+
+impl Total {
+    /// Adds `mantissa × 10^-scale`.
+    fn add(&mut self, mantissa: i128, scale: u32) {
+        if scale > self.scale {
+            let up = 10i128.checked_pow(scale - self.scale);
+            self.sum = self.sum.zip(up).and_then(|(s, up)| s.checked_mul(up));
+            self.scale = scale;
+        }
+        let up = 10i128.checked_pow(self.scale - scale);
+        let amount = up.and_then(|up| mantissa.checked_mul(up));
+        self.sum = self.sum.zip(amount).and_then(|(s, a)| s.checked_add(a));
+    }
+
+    /// The sum as a decimal text (`1750.44`), `None` when it overflowed.
+    fn text(&self) -> Option<String> {
+        let sum = self.sum?;
+        let unit = 10u128.checked_pow(self.scale)?;
+        let (whole, fraction) = (sum.unsigned_abs() / unit, sum.unsigned_abs() % unit);
+        let sign = if sum < 0 { "-" } else { "" };
+        Some(if self.scale == 0 {
+            format!("{sign}{whole}")
+        } else {
+            format!(
+                "{sign}{whole}.{fraction:0width$}",
+                width = self.scale as usize
+            )
+        })
+    }
 }
 
 impl Tally {
@@ -208,20 +241,27 @@ impl Tally {
     }
 
     /// Adds `rows` priced rows of `currency` whose totals sum to `amount`.
-    fn add(&mut self, currency: Currency, amount: Option<rust_decimal::Decimal>, rows: u64) {
+    /// The running total of `currency`.
+    fn total(&mut self, currency: Currency) -> &mut Total {
         let index = if let Some(i) = self.totals.iter().position(|t| t.currency == currency) {
             i
         } else {
             self.totals.push(Total {
                 currency,
-                sum: Some(rust_decimal::Decimal::new(0, currency.minor_units())),
+                sum: Some(0),
+                scale: currency.minor_units(),
                 rows: 0,
             });
             self.totals.len() - 1
         };
-        let total = &mut self.totals[index];
-        total.sum = total.sum.zip(amount).and_then(|(a, b)| a.checked_add(b));
-        total.rows += rows;
+        &mut self.totals[index]
+    }
+
+    /// Adds a priced row's total.
+    fn add(&mut self, currency: Currency, amount: rust_decimal::Decimal) {
+        let total = self.total(currency);
+        total.add(amount.mantissa(), amount.scale());
+        total.rows += 1;
     }
 
     /// Adds `rows` rows whose totals sum to `minor` minor units (`scale`
@@ -230,10 +270,12 @@ impl Tally {
         if rows == 0 {
             return;
         }
-        let amount = i128::try_from(minor)
-            .ok()
-            .and_then(|m| rust_decimal::Decimal::try_from_i128_with_scale(m, scale).ok());
-        self.add(currency, amount, rows);
+        let total = self.total(currency);
+        match i128::try_from(minor) {
+            Ok(minor) => total.add(minor, scale),
+            Err(_) => total.sum = None,
+        }
+        total.rows += rows;
     }
 
     fn summary(&self) -> String {
@@ -253,7 +295,7 @@ impl Tally {
         // One sum per currency: USD and INR totals never add up together.
         for total in &self.totals {
             let rows = if total.rows == 1 { "row" } else { "rows" };
-            let _ = match total.sum {
+            let _ = match total.text() {
                 Some(sum) => writeln!(
                     text,
                     "ctbill: batch: total {} {sum} ({} {rows})",
@@ -320,7 +362,7 @@ fn write_outcome(
 ) {
     let input = || InputJson { names, cells };
     if let Ok(bill) = outcome {
-        tally.add(bill.currency(), Some(bill.total), 1);
+        tally.add(bill.currency(), bill.total);
     }
     match (format, outcome) {
         (Format::Csv, Ok(bill)) => sink.amounts(bill),
@@ -480,6 +522,38 @@ mod tests {
         let mut input = split::Input::new(&text[..]);
         let (blank, first) = input.begin().unwrap();
         assert_eq!((blank, first), (3, &b"plan,sent"[..]));
+    }
+
+    #[test]
+    fn totals_add_exactly_per_currency() {
+        let usd: Currency = "USD".parse().unwrap();
+        let jpy: Currency = "JPY".parse().unwrap();
+        let mut tally = Tally::default();
+        // 65.00 + 1685.44 + 0.5 (an amount with fewer decimals) = 1750.94 USD.
+        tally.add(usd, rust_decimal::Decimal::new(6500, 2));
+        tally.add(jpy, rust_decimal::Decimal::new(3000, 0));
+        tally.add(usd, rust_decimal::Decimal::new(168_544, 2));
+        tally.add(usd, rust_decimal::Decimal::new(5, 1));
+        // Two fast-path rows of 18446744073709551615 minor units each (past
+        // u64 together): 36893488147419103230 cents = 368934881474191032.30;
+        // with the 1750.94 above, 368934881474192783.24.
+        tally.add_minor_units(usd, 2 * u128::from(u64::MAX), 2, 2);
+        // 0.001, one more decimal than the cent: 368934881474192783.241.
+        tally.add(usd, rust_decimal::Decimal::new(1, 3));
+        let summary = tally.summary();
+        assert!(
+            summary.contains("total USD 368934881474192783.241 (6 rows)\n"),
+            "{summary}"
+        );
+        assert!(summary.contains("total JPY 3000 (1 row)\n"), "{summary}");
+        let usd_first = summary.find("USD").unwrap() < summary.find("JPY").unwrap();
+        assert!(usd_first, "currencies in the order met: {summary}");
+        tally.add_minor_units(jpy, u128::MAX, 0, 1);
+        assert!(
+            tally
+                .summary()
+                .contains("total JPY: too large to add up (2 rows)")
+        );
     }
 
     #[test]

@@ -399,7 +399,10 @@ impl<R: Read> Input<R> {
                         Some(record.bytes[..KEPT_OF_LONG_ROW.min(record.bytes.len())].to_vec());
                     record.bytes = Vec::new();
                 }
-                continue;
+                if self.start == self.end {
+                    continue; // read more
+                }
+                // Else the byte that ended the run comes next.
             }
             let b = self.buf[self.start];
             self.start += 1;
