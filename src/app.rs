@@ -315,11 +315,7 @@ fn batch(catalog: &Catalog, args: &BatchArgs, out: &mut Output<'_>) -> Result<u8
     let options = crate::batch::Options::new(catalog, args.plan.as_deref(), args.format)?;
     match args.file.as_deref() {
         Some(path) if path.as_os_str() != "-" => {
-            let file = std::fs::File::open(path).map_err(|source| Error::Io {
-                context: format!("cannot read `{}`", path.display()),
-                source,
-            })?;
-            crate::batch::run(catalog, &options, file, out)
+            crate::batch::run_file(catalog, &options, path, out)
         }
         _ => crate::batch::run(catalog, &options, io::stdin().lock(), out),
     }

@@ -135,21 +135,23 @@ proptest! {
         let (code, stdout, stderr) = run(&input, None, Format::Csv);
         let out = records(&stdout);
         prop_assert_eq!(out.len(), rows.len() + 1);
-        prop_assert_eq!(out[0].len(), 4 + 7);
+        prop_assert_eq!(out[0].len(), 4 + 8);
         let bad = rows.iter().filter(|(r, _, _)| r.is_bad()).count();
         for (i, (row, _, _)) in rows.iter().enumerate() {
             let record = &out[i + 1];
-            prop_assert_eq!(record.len(), 11);
+            prop_assert_eq!(record.len(), 12);
             prop_assert_eq!(&record[0], format!("acct-{i}"));
-            let error = &record[10];
+            let error = &record[11];
             if row.is_bad() {
                 let prefix = format!("row {}", i + 1);
                 prop_assert!(error.starts_with(&prefix), "{}", error);
-                prop_assert_eq!(&record[9], "");
+                prop_assert_eq!(&record[10], "");
+                prop_assert_eq!(&record[4], "");
             } else {
                 prop_assert_eq!(error, "");
                 let (Row::Good(n) | Row::Grouped(n)) = row else { unreachable!() };
-                prop_assert_eq!(&record[9], &connect_10k_total(*n));
+                prop_assert_eq!(&record[4], "USD");
+                prop_assert_eq!(&record[10], &connect_10k_total(*n));
             }
         }
         prop_assert_eq!(code, u8::from(bad > 0));
@@ -253,8 +255,8 @@ fn reads_a_file_or_stdin() {
     // 30.00 + 5,000 × 0.0070 = 65.00
     assert_eq!(
         String::from_utf8_lossy(&from_file.stdout),
-        "plan,sent,base,overage,fair_use_overage,meta,markup,total,error\n\
-         connect-10k,15000,30.00,35.00,,,,65.00,\n"
+        "plan,sent,currency,base,overage,fair_use_overage,meta,markup,total,error\n\
+         connect-10k,15000,USD,30.00,35.00,,,,65.00,\n"
     );
     let mut child = Command::new(BIN)
         .args(["batch", "--plan", "connect-10k", "-"])
@@ -264,7 +266,7 @@ fn reads_a_file_or_stdin() {
         .unwrap();
     child.stdin.take().unwrap().write_all(b"15000\n").unwrap();
     let output = child.wait_with_output().unwrap();
-    assert!(String::from_utf8_lossy(&output.stdout).ends_with("15000,30.00,35.00,,,,65.00,\n"));
+    assert!(String::from_utf8_lossy(&output.stdout).ends_with("15000,USD,30.00,35.00,,,,65.00,\n"));
 }
 
 /// `ctbill batch | head -1`: a closed stdout ends the batch quietly, exit 0.
@@ -289,10 +291,348 @@ fn closed_stdout_ends_quietly() {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     stdout.read_line(&mut first).unwrap();
-    assert!(first.starts_with("sent,base,"));
+    assert!(first.starts_with("sent,currency,base,"));
     drop(stdout);
     let output = child.wait_with_output().unwrap();
     feeder.join().unwrap();
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+/// The longest row ctbill reads (1 MiB); a longer one is a bad row.
+const MAX_ROW_BYTES: usize = 1 << 20;
+
+/// One CSV record as the contract reads it, worked out independently of
+/// ctbill: the lines it spans (from 1), its bytes (line ends inside it
+/// included), its cells, and whether a quote never closed or a quoted cell
+/// had text after its closing quote.
+#[derive(Debug, Default, Clone)]
+struct ModelRecord {
+    first: usize,
+    last: usize,
+    bytes: usize,
+    cells: Vec<Vec<u8>>,
+    unclosed: bool,
+    after_quote: bool,
+}
+
+/// Splits `text` into records: CR, LF and CRLF end lines; an empty line
+/// is no record; a quote at the start of a cell runs to the next lone
+/// quote (`""` is a quote). Returns the records and the number of lines.
+fn model_csv(text: &[u8]) -> (Vec<ModelRecord>, usize) {
+    let mut records = Vec::new();
+    let mut line = 0;
+    let mut i = 0;
+    while i < text.len() {
+        let mut record = ModelRecord {
+            first: line + 1,
+            ..ModelRecord::default()
+        };
+        let mut cell = Vec::new();
+        let mut quoted = false; // inside quotes
+        let mut at_cell_start = true;
+        let mut closed = false; // after a closing quote
+        let mut verbatim = false; // the cell is kept as written
+        let mut cell_start = i;
+        let start = i;
+        loop {
+            let Some(&b) = text.get(i) else {
+                record.unclosed = quoted;
+                if !matches!(text[i - 1], b'\r' | b'\n') {
+                    line += 1; // the last line, without a line end
+                }
+                break;
+            };
+            let crlf = b == b'\r' && text.get(i + 1) == Some(&b'\n');
+            if (b == b'\r' || b == b'\n') && !quoted {
+                line += 1;
+                i += if crlf { 2 } else { 1 };
+                break;
+            }
+            if b == b'\r' || b == b'\n' {
+                line += 1;
+                if crlf {
+                    cell.extend_from_slice(b"\r\n");
+                    i += 2;
+                    continue;
+                }
+            }
+            i += 1;
+            if quoted {
+                if b == b'"' && text.get(i) == Some(&b'"') {
+                    cell.push(b'"');
+                    i += 1;
+                } else if b == b'"' {
+                    quoted = false;
+                    closed = true;
+                } else {
+                    cell.push(b);
+                }
+            } else if b == b',' {
+                if verbatim {
+                    cell = text[cell_start..i - 1].to_vec();
+                }
+                record.cells.push(std::mem::take(&mut cell));
+                at_cell_start = true;
+                closed = false;
+                verbatim = false;
+                cell_start = i;
+                continue;
+            } else if b == b'"' && at_cell_start {
+                quoted = true;
+            } else {
+                if closed {
+                    record.after_quote = true;
+                    verbatim = true;
+                }
+                cell.push(b);
+            }
+            at_cell_start = false;
+        }
+        record.last = line;
+        record.bytes = text[start..i.min(text.len())]
+            .strip_suffix(b"\r\n")
+            .or_else(|| text[start..i.min(text.len())].strip_suffix(b"\n"))
+            .or_else(|| text[start..i.min(text.len())].strip_suffix(b"\r"))
+            .unwrap_or(&text[start..i.min(text.len())])
+            .len();
+        if record.bytes == 0 && !record.unclosed {
+            continue; // an empty line
+        }
+        if verbatim {
+            cell = text[cell_start..start + record.bytes].to_vec();
+        }
+        record.cells.push(cell);
+        records.push(record);
+    }
+    (records, line)
+}
+
+/// The lines of `text`: each CR, LF or CRLF ends one; a last line without
+/// an end is a line when it is not empty.
+fn model_lines(text: &[u8]) -> Vec<&[u8]> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < text.len() {
+        if text[i] == b'\r' || text[i] == b'\n' {
+            lines.push(&text[start..i]);
+            i += if text[i] == b'\r' && text.get(i + 1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            };
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    if start < text.len() {
+        lines.push(&text[start..]);
+    }
+    lines
+}
+
+fn byte_records(output: &[u8]) -> Vec<csv::ByteRecord> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(output)
+        .byte_records()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// Runs a batch on raw bytes: (exit code, stdout, stderr).
+fn run_bytes(input: &[u8], plan: Option<&str>) -> (u8, Vec<u8>, String) {
+    let catalog = Catalog::load(Source::Embedded).unwrap();
+    let options = Options::new(&catalog, plan, Format::Csv).unwrap();
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let mut output = Output {
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+    };
+    let code = batch::run(&catalog, &options, input, &mut output).unwrap();
+    (code, stdout, String::from_utf8(stderr).unwrap())
+}
+
+/// Input bytes, shown with long runs shortened (a failing case may hold
+/// a line of a megabyte).
+#[derive(Clone)]
+struct Body(Vec<u8>);
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("b\"")?;
+        for run in self.0.chunk_by(|a, b| a == b) {
+            let byte = std::ascii::escape_default(run[0]).to_string();
+            if run.len() > 8 {
+                write!(f, "<{} × {byte}>", run.len())?;
+            } else {
+                f.write_str(&byte.repeat(run.len()))?;
+            }
+        }
+        f.write_str("\"")
+    }
+}
+
+/// Random input bytes: short runs of quotes, commas, CR, LF, NUL, ESC,
+/// spaces and digits, now and then a line longer than a row may be.
+fn body() -> impl Strategy<Value = Body> {
+    let piece = prop_oneof![
+        20 => prop::collection::vec(
+            prop::sample::select(&b"77a ,\"\"\r\n\r\n\0\x1b"[..]),
+            0..12
+        ),
+        1 => (1usize..3).prop_map(|k| vec![b'7'; MAX_ROW_BYTES + k]),
+    ];
+    prop::collection::vec(piece, 0..30).prop_map(|pieces| Body(pieces.concat()))
+}
+
+/// An error cell: starts with its row's number, and quotes no control
+/// character (ESC, NUL, CR...) and nothing long.
+fn check_error(error: &[u8], row: usize) -> Result<(), TestCaseError> {
+    let text = String::from_utf8_lossy(error);
+    prop_assert!(text.starts_with(&format!("row {row}")), "{}", text);
+    prop_assert!(!error.iter().any(|&b| b < 0x20 || b == 0x7f), "{}", text);
+    prop_assert!(error.len() < 1000, "{} bytes", error.len());
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Whatever the bytes after a CSV header: one output row per record,
+    /// in order, and every input line belongs to exactly one record (an
+    /// empty line to none): a quote that never closes is one bad row that
+    /// says which lines it ran over, a record too long one bad row with
+    /// its length.
+    #[test]
+    fn csv_bytes_keep_every_line(body in body()) {
+        let mut input = b"id,sent\n".to_vec();
+        input.extend_from_slice(&body.0);
+        let (records, lines) = model_csv(&input);
+        // The records cover the lines in order; what they skip is empty.
+        let all_lines = model_lines(&input);
+        prop_assert_eq!(all_lines.len(), lines);
+        let mut next = 1;
+        for record in &records {
+            for skipped in next..record.first {
+                prop_assert!(all_lines[skipped - 1].is_empty());
+            }
+            next = record.last + 1;
+        }
+        let (code, stdout, stderr) = run_bytes(&input, Some("connect-10k"));
+        let out = byte_records(&stdout);
+        prop_assert_eq!(out.len(), records.len(), "{}", stderr);
+        let mut bad = 0;
+        for (i, (record, model)) in out.iter().zip(&records).enumerate().skip(1) {
+            prop_assert_eq!(record.len(), 2 + 8);
+            let error = &record[9];
+            let long = model.bytes > MAX_ROW_BYTES;
+            if !long {
+                for c in 0..2 {
+                    let cell = model.cells.get(c).map_or(&[][..], Vec::as_slice);
+                    prop_assert!(&record[c] == cell, "row {} cell {}: {:?} vs {:?}", i, c,
+                        String::from_utf8_lossy(&record[c]), String::from_utf8_lossy(cell));
+                }
+            }
+            if error.is_empty() {
+                prop_assert!(!model.unclosed && !long && !model.after_quote);
+                prop_assert_eq!(&record[2], b"USD");
+                continue;
+            }
+            bad += 1;
+            check_error(error, i)?;
+            let text = String::from_utf8_lossy(error);
+            if model.unclosed {
+                let span = format!(
+                    "ran over {} lines (lines {} to {}",
+                    model.last - model.first + 1, model.first, model.last
+                );
+                prop_assert!(text.contains(&span), "{} vs {}", text, span);
+            } else if long {
+                let length = format!("is {} bytes long", model.bytes);
+                prop_assert!(text.contains(&length), "{}", text);
+            } else if model.after_quote {
+                prop_assert!(text.contains("after its closing quote"), "{}", text);
+            }
+        }
+        prop_assert_eq!(code, u8::from(bad > 0));
+        let summary = format!("{bad} bad");
+        prop_assert!(stderr.contains(&summary), "{}", stderr);
+    }
+
+    /// A plain list (first line a count), whatever bytes follow: every
+    /// line is one row, in order, whatever ends it.
+    #[test]
+    fn plain_bytes_keep_every_line(body in body()) {
+        let mut input = b"1\n".to_vec();
+        input.extend_from_slice(&body.0);
+        let lines = model_lines(&input);
+        let (code, stdout, stderr) = run_bytes(&input, Some("connect-10k"));
+        let out = byte_records(&stdout);
+        prop_assert_eq!(out.len(), lines.len() + 1, "{}", stderr);
+        let mut bad = 0;
+        for (i, (record, line)) in out.iter().skip(1).zip(&lines).enumerate() {
+            prop_assert_eq!(record.len(), 1 + 8);
+            let error = &record[8];
+            if line.len() > MAX_ROW_BYTES {
+                prop_assert!(record[0].is_empty(), "row {}: a long line is not carried", i + 1);
+                let length = format!("is {} bytes long", line.len());
+                prop_assert!(String::from_utf8_lossy(error).contains(&length));
+            } else {
+                let text = line.trim_ascii();
+                let text = text
+                    .strip_prefix(b"\"")
+                    .and_then(|t| t.strip_suffix(b"\""))
+                    .unwrap_or(text);
+                prop_assert!(&record[0] == text, "row {}: {:?} vs {:?}", i + 1,
+                    String::from_utf8_lossy(&record[0]), String::from_utf8_lossy(text));
+            }
+            if !error.is_empty() {
+                bad += 1;
+                check_error(error, i + 1)?;
+            }
+        }
+        prop_assert_eq!(code, u8::from(bad > 0));
+    }
+}
+
+/// A CR-only list is as many rows as it has lines (it was one row).
+#[test]
+fn cr_only_line_ends_split_rows() {
+    // connect-10k: 30.00 + 5,000 × 0.0070 = 65.00; 30.00 below the quota.
+    let (code, stdout, stderr) = run("0\r10000\r15000\r", Some("connect-10k"), Format::Csv);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "sent,currency,base,overage,fair_use_overage,meta,markup,total,error\n\
+         0,USD,30.00,0.00,,,,30.00,\n\
+         10000,USD,30.00,0.00,,,,30.00,\n\
+         15000,USD,30.00,35.00,,,,65.00,\n"
+    );
+    // 30.00 + 30.00 + 65.00 = 125.00
+    assert!(stderr.contains("total USD 125.00 (3 rows)"), "{stderr}");
+}
+
+/// Bad rows are bounded and safe to print: a 2 MB line of NULs and ESCs
+/// comes back as a short, escaped error.
+#[test]
+fn a_long_line_of_controls_is_not_echoed() {
+    let mut input = b"1\n".to_vec();
+    input.extend(b"\x1b]0;x\x07\0".iter().cycle().take(2 << 20));
+    input.extend_from_slice(b"\n2\n");
+    let (code, stdout, stderr) = run_bytes(&input, Some("connect-10k"));
+    assert_eq!(code, 1);
+    let out = byte_records(&stdout);
+    assert_eq!(out.len(), 4);
+    let error = String::from_utf8_lossy(&out[2][8]).into_owned();
+    assert!(
+        error.starts_with("row 2, column sent: the line is 2097152 bytes long"),
+        "{error}"
+    );
+    assert!(error.contains("\\u{1b}]0;x\\u{7}\\0"), "{error}");
+    assert!(!stderr.contains('\x1b') && !stderr.contains('\0'));
+    assert!(stdout.len() < 1000 && stderr.len() < 1000);
 }

@@ -12,20 +12,28 @@
 //! - in a plain list every line is a row, a blank one too (a bad row: its
 //!   count is missing), so the output lines up with a parallel file of
 //!   account ids; in a CSV, blank lines are not records (RFC 4180);
-//! - rows are processed as they arrive and never collected: memory stays
-//!   flat whatever the input size;
-//! - a summary goes to stderr; the exit code is 1 when any row was bad, 2
-//!   when the command line, `--plan` or the header is wrong (nothing is
-//!   written to stdout then).
+//! - every input line belongs to exactly one row (`split.rs`): CR, LF and
+//!   CRLF each end a line; a quote that never closes, a row over 1 MiB
+//!   and a quoted cell with text after its closing quote are bad rows that
+//!   say so, never lines silently merged, dropped or altered;
+//! - rows are processed as they arrive and never collected, and no row is
+//!   held past 1 MiB: memory stays flat whatever the input;
+//! - an error quotes input only through [`crate::shown`];
+//! - the CSV output says each row's currency, and a summary goes to stderr
+//!   (with the sum of `total` per currency); the exit code is 1 when any row
+//!   was bad, 2 when the command line, `--plan` or the header is wrong
+//!   (nothing is written to stdout then).
 
 mod plain;
 pub mod quick;
 mod sink;
+mod split;
 mod table;
 
 use std::fmt;
 use std::fmt::Write as _;
 use std::io::Read;
+use std::path::Path;
 
 use serde::Serialize;
 use serde::ser::SerializeMap;
@@ -35,14 +43,17 @@ use crate::bill;
 use crate::calendar::{Date, Month};
 use crate::catalog::Catalog;
 use crate::error::{Error, exit};
+use crate::money::Currency;
 use crate::plan::Plan;
+use crate::shown::{shown, shown_bytes};
 
 use sink::Sink;
 
 /// Output format of `batch`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
-    /// The input columns, then `base,overage,fair_use_overage,meta,markup,total,error`.
+    /// The input columns, then
+    /// `currency,base,overage,fair_use_overage,meta,markup,total,error`.
     #[default]
     Csv,
     /// JSON Lines: one `estimate --format json` bill per line, with `row` and
@@ -52,7 +63,8 @@ pub enum Format {
 }
 
 /// The columns `batch` adds after the input columns, in order.
-pub const AMOUNT_COLUMNS: [&str; 7] = [
+pub const AMOUNT_COLUMNS: [&str; 8] = [
+    "currency",
     "base",
     "overage",
     "fair_use_overage",
@@ -71,6 +83,8 @@ pub struct Options<'c> {
     pub format: Format,
     /// Billing month for rows without a `month` cell.
     pub month: Month,
+    /// The input as error messages name it.
+    input_name: String,
 }
 
 impl<'c> Options<'c> {
@@ -81,7 +95,22 @@ impl<'c> Options<'c> {
     /// An unknown plan (with the closest id) or the free plan, which can
     /// price no row.
     pub fn new(catalog: &'c Catalog, plan: Option<&str>, format: Format) -> Result<Self, Error> {
-        let default_plan = plan.map(|id| catalog.plan(id)).transpose()?;
+        let default_plan = plan
+            .map(|id| {
+                // The catalog's message repeats the id as typed: quote it
+                // safely when it holds control characters or is long.
+                catalog.plan(id).map_err(|e| {
+                    if shown(id) == id {
+                        e
+                    } else {
+                        Error::Input(format!(
+                            "--plan: `{}` is not a plan id; plan ids are lowercase letters, digits and `-` (run `ctbill plans` to list them)",
+                            shown(id)
+                        ))
+                    }
+                })
+            })
+            .transpose()?;
         if let Some(plan) = default_plan {
             bill::check_unit(plan, None)?;
         }
@@ -89,7 +118,29 @@ impl<'c> Options<'c> {
             default_plan,
             format,
             month: Date::today_utc().month(),
+            input_name: "standard input".to_owned(),
         })
+    }
+
+    /// The error of a failed read, naming the input.
+    fn read_error(&self, source: std::io::Error) -> Error {
+        Error::Io {
+            context: format!("cannot read {}", self.input_name),
+            source,
+        }
+    }
+}
+
+/// A parser's refusal of `text`, safe to show: when `text` holds control
+/// characters or is long, the parser's message (which repeats it whole) is
+/// replaced by one that quotes it through [`shown`] and says it is not
+/// `expected` (e.g. "a count; expected a whole number such as 15000").
+pub(crate) fn refusal(text: &str, message: String, expected: &str) -> String {
+    let quoted = shown(text.trim());
+    if quoted == text.trim() {
+        message
+    } else {
+        format!("`{quoted}` is not {expected}")
     }
 }
 
@@ -116,9 +167,53 @@ pub(crate) struct Tally {
     rows: u64,
     bad: u64,
     first_bad: Option<String>,
-    /// Things about the input worth a word on stderr (e.g. a carried
+    /// Things about the input worth a word on stderr (e.g. an input
     /// column named like an output column).
     notes: Vec<String>,
+    /// The totals of the priced rows, one per currency, in the order met.
+    totals: Vec<Total>,
+}
+
+/// The sum of the `total` column over the rows of one currency, exact:
+/// an integer count of `10^-scale` (the currency's minor unit, unless an
+/// amount had more decimals).
+#[derive(Debug)]
+struct Total {
+    currency: Currency,
+    /// `None` once the sum does not fit in an `i128`.
+    sum: Option<i128>,
+    scale: u32,
+    rows: u64,
+}
+
+impl Total {
+    /// Adds `mantissa × 10^-scale`.
+    fn add(&mut self, mantissa: i128, scale: u32) {
+        if scale > self.scale {
+            let up = 10i128.checked_pow(scale - self.scale);
+            self.sum = self.sum.zip(up).and_then(|(s, up)| s.checked_mul(up));
+            self.scale = scale;
+        }
+        let up = 10i128.checked_pow(self.scale - scale);
+        let amount = up.and_then(|up| mantissa.checked_mul(up));
+        self.sum = self.sum.zip(amount).and_then(|(s, a)| s.checked_add(a));
+    }
+
+    /// The sum as a decimal text (`1750.44`), `None` when it overflowed.
+    fn text(&self) -> Option<String> {
+        let sum = self.sum?;
+        let unit = 10u128.checked_pow(self.scale)?;
+        let (whole, fraction) = (sum.unsigned_abs() / unit, sum.unsigned_abs() % unit);
+        let sign = if sum < 0 { "-" } else { "" };
+        Some(if self.scale == 0 {
+            format!("{sign}{whole}")
+        } else {
+            format!(
+                "{sign}{whole}.{fraction:0width$}",
+                width = self.scale as usize
+            )
+        })
+    }
 }
 
 impl Tally {
@@ -126,6 +221,14 @@ impl Tally {
     fn next_row(&mut self) -> u64 {
         self.rows += 1;
         self.rows
+    }
+
+    /// Counts a bad row whose error `text` makes only when it is the first.
+    fn bad_with(&mut self, text: impl FnOnce() -> String) {
+        self.bad += 1;
+        if self.first_bad.is_none() {
+            self.first_bad = Some(text());
+        }
     }
 
     fn bad(&mut self, error: &RowError) -> String {
@@ -137,11 +240,49 @@ impl Tally {
         text
     }
 
+    /// Adds `rows` priced rows of `currency` whose totals sum to `amount`.
+    /// The running total of `currency`.
+    fn total(&mut self, currency: Currency) -> &mut Total {
+        let index = if let Some(i) = self.totals.iter().position(|t| t.currency == currency) {
+            i
+        } else {
+            self.totals.push(Total {
+                currency,
+                sum: Some(0),
+                scale: currency.minor_units(),
+                rows: 0,
+            });
+            self.totals.len() - 1
+        };
+        &mut self.totals[index]
+    }
+
+    /// Adds a priced row's total.
+    fn add(&mut self, currency: Currency, amount: rust_decimal::Decimal) {
+        let total = self.total(currency);
+        total.add(amount.mantissa(), amount.scale());
+        total.rows += 1;
+    }
+
+    /// Adds `rows` rows whose totals sum to `minor` minor units (`scale`
+    /// decimals) of `currency`.
+    fn add_minor_units(&mut self, currency: Currency, minor: u128, scale: u32, rows: u64) {
+        if rows == 0 {
+            return;
+        }
+        let total = self.total(currency);
+        match i128::try_from(minor) {
+            Ok(minor) => total.add(minor, scale),
+            Err(_) => total.sum = None,
+        }
+        total.rows += rows;
+    }
+
     fn summary(&self) -> String {
         let rows = if self.rows == 1 { "row" } else { "rows" };
         let mut text = String::new();
         for note in &self.notes {
-            let _ = writeln!(text, "ctbill: batch: note: {note}");
+            let _ = writeln!(text, "ctbill: batch: warning: {note}");
         }
         let _ = match &self.first_bad {
             Some(first) => writeln!(
@@ -151,6 +292,22 @@ impl Tally {
             ),
             None => writeln!(text, "ctbill: batch: {} {rows}, 0 bad", self.rows),
         };
+        // One sum per currency: USD and INR totals never add up together.
+        for total in &self.totals {
+            let rows = if total.rows == 1 { "row" } else { "rows" };
+            let _ = match total.text() {
+                Some(sum) => writeln!(
+                    text,
+                    "ctbill: batch: total {} {sum} ({} {rows})",
+                    total.currency, total.rows
+                ),
+                None => writeln!(
+                    text,
+                    "ctbill: batch: total {}: too large to add up ({} {rows})",
+                    total.currency, total.rows
+                ),
+            };
+        }
         text
     }
 }
@@ -204,6 +361,9 @@ fn write_outcome(
     outcome: Result<&bill::Bill<'_>, &RowError>,
 ) {
     let input = || InputJson { names, cells };
+    if let Ok(bill) = outcome {
+        tally.add(bill.currency(), bill.total);
+    }
     match (format, outcome) {
         (Format::Csv, Ok(bill)) => sink.amounts(bill),
         (Format::Csv, Err(error)) => {
@@ -227,37 +387,6 @@ fn write_outcome(
     }
 }
 
-/// Reads until the first non-blank line is complete (or the input ends),
-/// and drops a UTF-8 byte-order mark.
-fn read_start(input: &mut impl Read) -> Result<Vec<u8>, Error> {
-    let mut buf = Vec::new();
-    // Single reads, so a slow producer's first line is not held back.
-    let mut chunk = vec![0; plain::CHUNK];
-    loop {
-        let read = match input.read(&mut chunk) {
-            Ok(read) => read,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(source) => {
-                return Err(Error::Io {
-                    context: "cannot read the input".to_owned(),
-                    source,
-                });
-            }
-        };
-        let begin = buf.len();
-        buf.extend_from_slice(&chunk[..read]);
-        let start = buf.iter().position(|b| !b.is_ascii_whitespace());
-        let complete = start.is_some_and(|s| buf[s.max(begin)..].contains(&b'\n'));
-        if read == 0 || complete {
-            break;
-        }
-    }
-    if buf.starts_with(b"\xEF\xBB\xBF") {
-        buf.drain(..3);
-    }
-    Ok(buf)
-}
-
 /// The kind of input, from its first non-blank line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -267,22 +396,18 @@ enum Kind {
 }
 
 /// A CSV header names its columns, so it has letters; a count (even a bad
-/// one such as `-5`, `1.5` or a quoted `"15,000"`) has none.
-fn detect(start: &[u8]) -> Kind {
-    let first = start
-        .split(|&b| b == b'\n')
-        .map(<[u8]>::trim_ascii)
-        .find(|line| !line.is_empty());
-    match first {
-        None => Kind::Empty,
-        Some(line)
-            if String::from_utf8_lossy(line)
-                .chars()
-                .any(char::is_alphabetic) =>
-        {
-            Kind::Csv
-        }
-        Some(_) => Kind::Plain,
+/// one such as `-5`, `1.5` or a quoted `"15,000"`) has none. `first` is the
+/// first non-blank line.
+fn detect(first: &[u8]) -> Kind {
+    if first.trim_ascii().is_empty() {
+        Kind::Empty
+    } else if String::from_utf8_lossy(first)
+        .chars()
+        .any(char::is_alphabetic)
+    {
+        Kind::Csv
+    } else {
+        Kind::Plain
     }
 }
 
@@ -297,24 +422,26 @@ fn detect(start: &[u8]) -> Kind {
 pub fn run<R: Read>(
     catalog: &Catalog,
     options: &Options<'_>,
-    mut input: R,
+    input: R,
     out: &mut Output<'_>,
 ) -> Result<u8, Error> {
-    let start = read_start(&mut input)?;
+    let mut lines = split::Input::new(input);
+    let (blank, first) = lines.begin().map_err(|e| options.read_error(e))?;
+    let kind = detect(first);
+    let first = first.trim_ascii();
+    let first = if kind == Kind::Plain && options.default_plan.is_none() {
+        shown_bytes(first)
+    } else {
+        String::new()
+    };
     let mut sink = Sink::new(out.stdout);
-    let tally = match (detect(&start), options.default_plan) {
+    let tally = match (kind, options.default_plan) {
         (Kind::Plain | Kind::Empty, Some(plan)) => {
-            plain::run(catalog, options, plan, start, input, &mut sink)?
+            plain::run(catalog, options, plan, blank, &mut lines, &mut sink)?
         }
         (Kind::Plain, None) => {
-            let first = start
-                .split(|&b| b == b'\n')
-                .map(<[u8]>::trim_ascii)
-                .find(|l| !l.is_empty())
-                .unwrap_or_default();
             return Err(Error::Input(format!(
-                "the input is a plain list of counts (first line `{}`): give the plan with --plan ID, or start the input with a CSV header such as `plan,sent`",
-                String::from_utf8_lossy(first)
+                "the input is a plain list of counts (first line `{first}`): give the plan with --plan ID, or start the input with a CSV header such as `plan,sent`"
             )));
         }
         (Kind::Empty, None) => {
@@ -322,12 +449,7 @@ pub fn run<R: Read>(
                 "the input is empty: expected a CSV header such as `plan,sent` and one row per account, or counts one per line with --plan ID".to_owned(),
             ));
         }
-        (Kind::Csv, _) => table::run(
-            catalog,
-            options,
-            std::io::Cursor::new(start).chain(input),
-            &mut sink,
-        )?,
+        (Kind::Csv, _) => table::run(catalog, options, &mut lines, &mut sink)?,
     };
     sink.finish()?;
     let _ = out.stderr.write_all(tally.summary().as_bytes());
@@ -338,31 +460,100 @@ pub fn run<R: Read>(
     })
 }
 
+/// Runs a batch on the file at `path` (see [`run`]); errors name the file.
+///
+/// # Errors
+///
+/// As [`run`], and a file that cannot be opened or is a directory.
+pub fn run_file(
+    catalog: &Catalog,
+    options: &Options<'_>,
+    path: &Path,
+    out: &mut Output<'_>,
+) -> Result<u8, Error> {
+    let name = shown(&path.to_string_lossy());
+    let file = std::fs::File::open(path).map_err(|source| Error::Io {
+        context: format!("cannot read `{name}`"),
+        source,
+    })?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(Error::Input(format!(
+            "`{name}` is a directory; give the CSV file or list of counts to price, or - for standard input"
+        )));
+    }
+    let options = Options {
+        input_name: format!("`{name}`"),
+        ..options.clone()
+    };
+    run(catalog, &options, file, out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn kind(text: &[u8]) -> Kind {
+        let mut input = split::Input::new(text);
+        detect(input.begin().unwrap().1)
+    }
+
     #[test]
     fn detects_plain_lists_by_their_first_non_blank_line() {
-        assert_eq!(detect(b""), Kind::Empty);
-        assert_eq!(detect(b" \r\n\n"), Kind::Empty);
-        assert_eq!(detect(b"15000\n"), Kind::Plain);
-        assert_eq!(detect(b"\n\n15,000\n"), Kind::Plain);
-        assert_eq!(detect(b"-5\n"), Kind::Plain);
-        assert_eq!(detect(b"plan,sent\n"), Kind::Csv);
-        assert_eq!(detect(b"\"sent\"\n"), Kind::Csv);
+        assert_eq!(kind(b""), Kind::Empty);
+        assert_eq!(kind(b" \r\n\n"), Kind::Empty);
+        assert_eq!(kind(b"15000\n"), Kind::Plain);
+        assert_eq!(kind(b"\n\n15,000\n"), Kind::Plain);
+        assert_eq!(kind(b"-5\n"), Kind::Plain);
+        assert_eq!(kind(b"plan,sent\n"), Kind::Csv);
+        assert_eq!(kind(b"\"sent\"\n"), Kind::Csv);
         // A header whose first column starts with a digit is still a header;
         // a quoted count is still a count.
-        assert_eq!(detect(b"2026 accounts,plan,sent\n"), Kind::Csv);
-        assert_eq!(detect(b"\"15,000\"\n"), Kind::Plain);
-        assert_eq!(detect(b"1.5\n"), Kind::Plain);
+        assert_eq!(kind(b"2026 accounts,plan,sent\n"), Kind::Csv);
+        assert_eq!(kind(b"\"15,000\"\n"), Kind::Plain);
+        assert_eq!(kind(b"1.5\n"), Kind::Plain);
+        // Only the first line decides, whatever ends it: a count then a
+        // word on the next line (CR-only line ends) is a plain list.
+        assert_eq!(kind(b"15000\rabc\r"), Kind::Plain);
     }
 
     #[test]
     fn reads_past_leading_blank_lines_and_drops_a_bom() {
-        let text = b"\xEF\xBB\xBFplan,sent\r\nconnect-10k,1\r\n";
-        let start = read_start(&mut &text[..]).unwrap();
-        assert!(start.starts_with(b"plan,sent"));
+        let text = b"\xEF\xBB\xBF\r\n \n\rplan,sent\r\nconnect-10k,1\r\n";
+        let mut input = split::Input::new(&text[..]);
+        let (blank, first) = input.begin().unwrap();
+        assert_eq!((blank, first), (3, &b"plan,sent"[..]));
+    }
+
+    #[test]
+    fn totals_add_exactly_per_currency() {
+        let usd: Currency = "USD".parse().unwrap();
+        let jpy: Currency = "JPY".parse().unwrap();
+        let mut tally = Tally::default();
+        // 65.00 + 1685.44 + 0.5 (an amount with fewer decimals) = 1750.94 USD.
+        tally.add(usd, rust_decimal::Decimal::new(6500, 2));
+        tally.add(jpy, rust_decimal::Decimal::new(3000, 0));
+        tally.add(usd, rust_decimal::Decimal::new(168_544, 2));
+        tally.add(usd, rust_decimal::Decimal::new(5, 1));
+        // Two fast-path rows of 18446744073709551615 minor units each (past
+        // u64 together): 36893488147419103230 cents = 368934881474191032.30;
+        // with the 1750.94 above, 368934881474192783.24.
+        tally.add_minor_units(usd, 2 * u128::from(u64::MAX), 2, 2);
+        // 0.001, one more decimal than the cent: 368934881474192783.241.
+        tally.add(usd, rust_decimal::Decimal::new(1, 3));
+        let summary = tally.summary();
+        assert!(
+            summary.contains("total USD 368934881474192783.241 (6 rows)\n"),
+            "{summary}"
+        );
+        assert!(summary.contains("total JPY 3000 (1 row)\n"), "{summary}");
+        let usd_first = summary.find("USD").unwrap() < summary.find("JPY").unwrap();
+        assert!(usd_first, "currencies in the order met: {summary}");
+        tally.add_minor_units(jpy, u128::MAX, 0, 1);
+        assert!(
+            tally
+                .summary()
+                .contains("total JPY: too large to add up (2 rows)")
+        );
     }
 
     #[test]

@@ -7,104 +7,24 @@
 //! back to the engine whenever a value would not fit. JSON Lines always use
 //! the engine.
 //!
-//! Line ends may be LF or CRLF; surrounding spaces and the quotes a
-//! spreadsheet puts around a value are ignored. Every line is a row: a
-//! blank one is a bad row (no count), so the output lines up with the
-//! input. The output's input column is named after the plan's unit (`sent`
+//! Lines are cut by [`Input`]: CR, LF and CRLF each end one, and a line
+//! longer than 1 MiB is a bad row, skipped unread. Surrounding spaces and
+//! the quotes a spreadsheet puts around a value are ignored. Every line is
+//! a row: a blank one is a bad row (no count), so the output lines up with
+//! the input. The output's input column is named after the plan's unit (`sent`
 //! or `conversations`) and holds the value as read.
 
-use std::io::{self, Read};
-use std::ops::Range;
+use std::io::Read;
 
 use super::quick::Quick;
 use super::sink::Sink;
-use super::{Format, Options, RowError, Tally, write_outcome};
+use super::split::{Input, Line, LongRow};
+use super::{Format, Options, RowError, Tally, refusal, write_outcome};
 use crate::catalog::{self, Catalog};
 use crate::error::Error;
 use crate::plan::{Plan, Unit};
 use crate::usage::{self, MetaUsage, Usage};
 
-/// Bytes read from the input at a time.
-pub(super) const CHUNK: usize = 1 << 16;
-
-/// Lines cut from a reader through one reused buffer.
-struct Lines<R> {
-    input: R,
-    buf: Vec<u8>,
-    start: usize,
-    end: usize,
-    eof: bool,
-}
-
-impl<R: Read> Lines<R> {
-    fn new(mut start: Vec<u8>, input: R) -> Self {
-        let end = start.len();
-        start.resize(end.max(CHUNK), 0);
-        Self {
-            input,
-            buf: start,
-            start: 0,
-            end,
-            eof: false,
-        }
-    }
-
-    /// The next line when it is 1 to 19 ASCII digits and its `\n` is
-    /// buffered: the count and where the digits are. `None`, consuming
-    /// nothing, for anything else. Splitting and parsing in one pass is the
-    /// fast path of `seq ... | ctbill batch`.
-    fn next_digits(&mut self) -> Option<(u64, Range<usize>)> {
-        let mut count = 0u64;
-        for (i, &b) in self.buf[self.start..self.end].iter().enumerate() {
-            let digit = b.wrapping_sub(b'0');
-            if digit <= 9 && i < 19 {
-                count = count * 10 + u64::from(digit);
-                continue;
-            }
-            if b == b'\n' && i > 0 {
-                let line = self.start..self.start + i;
-                self.start += i + 1;
-                return Some((count, line));
-            }
-            return None;
-        }
-        None
-    }
-
-    /// The next line without its `\n`, or `None` at the end.
-    fn next_line(&mut self) -> io::Result<Option<&[u8]>> {
-        loop {
-            if let Some(i) = memchr::memchr(b'\n', &self.buf[self.start..self.end]) {
-                let line = self.start..self.start + i;
-                self.start += i + 1;
-                return Ok(Some(&self.buf[line]));
-            }
-            if self.eof {
-                if self.start == self.end {
-                    return Ok(None);
-                }
-                let line = self.start..self.end;
-                self.start = self.end;
-                return Ok(Some(&self.buf[line]));
-            }
-            self.buf.copy_within(self.start..self.end, 0);
-            self.end -= self.start;
-            self.start = 0;
-            if self.end == self.buf.len() {
-                // One line longer than the buffer: grow for it.
-                self.buf.resize(self.buf.len() * 2, 0);
-            }
-            match self.input.read(&mut self.buf[self.end..]) {
-                Ok(0) => self.eof = true,
-                Ok(n) => self.end += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-    }
-}
-
-/// A count as written on a line, other than plain digits.
 /// A line without the double quotes a spreadsheet may put around a count
 /// (`"15,000"`); the value is what is echoed and counted.
 fn unquote(line: &[u8]) -> &[u8] {
@@ -113,39 +33,163 @@ fn unquote(line: &[u8]) -> &[u8] {
         .unwrap_or(line)
 }
 
+/// A count as written on a line, other than plain digits.
 fn count(text: &[u8]) -> Result<u64, String> {
     let text = std::str::from_utf8(text)
         .map_err(|_| "the line is not UTF-8 text; expected a count such as 15000".to_owned())?;
-    usage::parse_count(text)
+    usage::parse_count(text).map_err(|m| {
+        refusal(
+            text,
+            m,
+            "a count; expected a whole number such as 15000 or 15,000",
+        )
+    })
 }
 
-/// Streams a plain list through `plan`.
+/// The error of a line too long to read.
+pub(super) fn too_long(long: &LongRow, what: &str) -> String {
+    format!(
+        "the {what} is {} bytes long, more than the {} bytes (1 MiB) a row may hold, and was skipped; it starts with `{}`",
+        long.bytes,
+        super::split::MAX_ROW_BYTES,
+        crate::shown::shown_bytes(&long.start)
+    )
+}
+
+/// The CSV row of a line without a count, written without formatting:
+/// the same on every such line but for the row number, and a long run of
+/// blank lines is common (a spreadsheet's trailing rows).
+struct Blank {
+    /// The empty input cell, the empty amounts and the error's start.
+    head: Vec<u8>,
+    /// The error after the row number, with the row's end.
+    tail: Vec<u8>,
+}
+
+impl Blank {
+    /// `None` when the error would need quotes escaped (it never does).
+    fn new(column: &str) -> Option<Self> {
+        let message = count(b"").err()?;
+        let tail = format!(", column {column}: {message}\"\n");
+        if tail[..tail.len() - 2].contains(['"', '\r', '\n']) {
+            return None;
+        }
+        let mut head = vec![b','; super::AMOUNT_COLUMNS.len()];
+        head.extend_from_slice(b"\"row ");
+        Some(Self {
+            head,
+            tail: tail.into_bytes(),
+        })
+    }
+
+    fn row(&self, sink: &mut Sink<'_>, tally: &mut Tally) -> Result<(), Error> {
+        let row = tally.next_row();
+        tally.bad_with(|| {
+            let tail = String::from_utf8_lossy(&self.tail);
+            format!("row {row}{}", tail.trim_end_matches("\"\n"))
+        });
+        sink.raw(&self.head);
+        sink.minor(row, 0);
+        sink.raw(&self.tail);
+        sink.row_done()
+    }
+}
+
+/// One row priced by the engine (JSON Lines, or a line the fast path does
+/// not take), or refused with `refused`.
+struct Slow<'a, 'c> {
+    catalog: &'c Catalog,
+    options: &'a Options<'c>,
+    plan: &'c Plan,
+    column: &'static str,
+    names: [String; 1],
+}
+
+impl Slow<'_, '_> {
+    fn row(
+        &self,
+        sink: &mut Sink<'_>,
+        tally: &mut Tally,
+        text: &[u8],
+        counted: Result<u64, String>,
+    ) -> Result<(), Error> {
+        let row = tally.next_row();
+        if self.options.format == Format::Csv {
+            sink.field(text);
+        }
+        let usage = counted.map(|count| Usage {
+            unit: None,
+            count,
+            meta: MetaUsage::None,
+            markup_percent: None,
+            month: self.options.month,
+            phone_numbers: crate::usage::DEFAULT_PHONE_NUMBERS,
+        });
+        let bill = usage
+            .and_then(|u| catalog::price(self.catalog, self.plan, &u).map_err(|e| e.to_string()));
+        let format = self.options.format;
+        match &bill {
+            Ok(bill) => write_outcome(sink, tally, format, &self.names, &[text], Ok(bill)),
+            Err(message) => {
+                let error = RowError {
+                    row,
+                    column: Some(self.column.to_owned()),
+                    message: message.clone(),
+                };
+                write_outcome(sink, tally, format, &self.names, &[text], Err(&error));
+            }
+        }
+        sink.end_row()
+    }
+}
+
+/// Streams a plain list through `plan`; the input's first `blank` lines
+/// were blank (each a row without a count).
 pub(super) fn run<R: Read>(
     catalog: &Catalog,
     options: &Options<'_>,
     plan: &Plan,
-    start: Vec<u8>,
-    input: R,
+    blank: u64,
+    lines: &mut Input<R>,
     sink: &mut Sink<'_>,
 ) -> Result<Tally, Error> {
     let column = plan.unit().map_or("sent", Unit::column);
-    let names = [column.to_owned()];
+    let slow = Slow {
+        catalog,
+        options,
+        plan,
+        column,
+        names: [column.to_owned()],
+    };
     if options.format == Format::Csv {
-        sink.header(&names)?;
+        sink.header(&slow.names)?;
     }
     let quick = match options.format {
         Format::Csv => Quick::new(plan),
         Format::Jsonl => None,
     };
-    // The base fee is the same on every row: its cell is written once.
+    // The currency and base fee are the same on every row: their cells
+    // are written once.
     let base = quick.as_ref().map(|_| {
         format!(
-            ",{},",
+            ",{},{},",
+            plan.currency,
             crate::money::round_line(plan.base_fee, plan.currency)
         )
     });
     let mut tally = Tally::default();
-    let mut lines = Lines::new(start, input);
+    let blank_row = match options.format {
+        Format::Csv => Blank::new(column),
+        Format::Jsonl => None,
+    };
+    for _ in 0..blank {
+        match &blank_row {
+            Some(blank_row) => blank_row.row(sink, &mut tally)?,
+            None => slow.row(sink, &mut tally, b"", count(b""))?,
+        }
+    }
+    // Totals of the rows priced on the fast path, in minor units.
+    let (mut quick_total, mut quick_rows) = (0u128, 0u64);
     loop {
         let fast = match quick {
             Some(_) => lines.next_digits(),
@@ -153,22 +197,32 @@ pub(super) fn run<R: Read>(
         };
         let text = match &fast {
             Some((_, digits)) => &lines.buf[digits.clone()],
-            None => match lines.next_line().map_err(|source| Error::Io {
-                context: "cannot read the input".to_owned(),
-                source,
-            })? {
-                Some(line) => unquote(line.trim_ascii()),
+            None => match lines
+                .next_line()
+                .map_err(|source| options.read_error(source))?
+            {
+                Some(Line::Text(line)) => unquote(line.trim_ascii()),
+                Some(Line::TooLong(long)) => {
+                    slow.row(sink, &mut tally, b"", Err(too_long(&long, "line")))?;
+                    continue;
+                }
                 None => break,
             },
         };
-        let row = tally.next_row();
+        if let (true, Some(blank_row)) = (text.is_empty(), &blank_row) {
+            blank_row.row(sink, &mut tally)?;
+            continue;
+        }
         let fast = fast
             .map(|(count, _)| count)
             .or_else(|| usage::parse_digits(text));
         let plain_digits = fast.is_some();
-        let count = fast.map_or_else(|| count(text), Ok);
-        if let (Ok(n), Some(quick), Some(base)) = (&count, &quick, &base) {
+        let counted = fast.map_or_else(|| count(text), Ok);
+        if let (Ok(n), Some(quick), Some(base)) = (&counted, &quick, &base) {
             if let Some(amounts) = quick.price(*n) {
+                tally.next_row();
+                quick_total += u128::from(amounts.total);
+                quick_rows += 1;
                 let scale = quick.minor_units;
                 if plain_digits {
                     sink.raw(text);
@@ -189,37 +243,10 @@ pub(super) fn run<R: Read>(
                 continue;
             }
         }
-        if options.format == Format::Csv {
-            sink.field(text);
-        }
-        let usage = count.map(|count| Usage {
-            unit: None,
-            count,
-            meta: MetaUsage::None,
-            markup_percent: None,
-            month: options.month,
-            phone_numbers: crate::usage::DEFAULT_PHONE_NUMBERS,
-        });
-        let bill = usage.and_then(|u| catalog::price(catalog, plan, &u).map_err(|e| e.to_string()));
-        match &bill {
-            Ok(bill) => write_outcome(sink, &mut tally, options.format, &names, &[text], Ok(bill)),
-            Err(message) => {
-                let error = RowError {
-                    row,
-                    column: Some(column.to_owned()),
-                    message: message.clone(),
-                };
-                write_outcome(
-                    sink,
-                    &mut tally,
-                    options.format,
-                    &names,
-                    &[text],
-                    Err(&error),
-                );
-            }
-        }
-        sink.end_row()?;
+        slow.row(sink, &mut tally, text, counted)?;
+    }
+    if let Some(quick) = &quick {
+        tally.add_minor_units(plan.currency, quick_total, quick.minor_units, quick_rows);
     }
     Ok(tally)
 }
@@ -228,70 +255,6 @@ pub(super) fn run<R: Read>(
 mod tests {
     use super::*;
 
-    fn all_lines(text: &[u8], first: usize) -> Vec<Vec<u8>> {
-        let mut lines = Lines::new(text[..first].to_vec(), &text[first..]);
-        let mut out = Vec::new();
-        while let Some(line) = lines.next_line().unwrap() {
-            out.push(line.to_vec());
-        }
-        out
-    }
-
-    #[test]
-    fn cuts_lines_across_reads_with_or_without_a_final_newline() {
-        let text = b"1\r\n22\n\n333";
-        for first in 0..text.len() {
-            assert_eq!(
-                all_lines(text, first),
-                vec![
-                    b"1\r".to_vec(),
-                    b"22".to_vec(),
-                    b"".to_vec(),
-                    b"333".to_vec()
-                ]
-            );
-        }
-    }
-
-    #[test]
-    fn digit_lines_split_and_parse_in_one_pass() {
-        let mut lines = Lines::new(
-            b"15000\n7\n15,000\n12\r\n\n99999999999999999999\n42".to_vec(),
-            &b""[..],
-        );
-        let mut seen = Vec::new();
-        loop {
-            if let Some((count, range)) = lines.next_digits() {
-                let text = String::from_utf8_lossy(&lines.buf[range]).into_owned();
-                seen.push(format!("fast {count} {text:?}"));
-            } else if let Some(line) = lines.next_line().unwrap() {
-                seen.push(format!("line {:?}", String::from_utf8_lossy(line)));
-            } else {
-                break;
-            }
-        }
-        // Plain digits are parsed on the fast path; anything else (a
-        // separator, a CR, a blank line, a count past u64) comes back as a line.
-        let expected = [
-            r#"fast 15000 "15000""#,
-            r#"fast 7 "7""#,
-            r#"line "15,000""#,
-            r#"line "12\r""#,
-            r#"line """#,
-            r#"line "99999999999999999999""#,
-            r#"line "42""#,
-        ];
-        assert_eq!(seen, expected);
-    }
-
-    #[test]
-    fn long_lines_grow_the_buffer() {
-        let long = vec![b'7'; CHUNK * 3];
-        let mut text = long.clone();
-        text.extend_from_slice(b"\n8\n");
-        assert_eq!(all_lines(&text, 0), vec![long, b"8".to_vec()]);
-    }
-
     #[test]
     fn counts_on_a_line() {
         assert_eq!(count(b"18446744073709551615"), Ok(u64::MAX));
@@ -299,5 +262,18 @@ mod tests {
         assert_eq!(count(b"15,000"), Ok(15_000));
         assert!(count(b"-5").unwrap_err().contains("negative"));
         assert!(count(b"\xff").unwrap_err().contains("UTF-8"));
+    }
+
+    #[test]
+    fn refused_counts_are_quoted_safely() {
+        // The parser's message would repeat the value raw.
+        let error = count(b"1\x1b]0;pwned\x07").unwrap_err();
+        assert_eq!(
+            error,
+            "`1\\u{1b}]0;pwned\\u{7}` is not a count; expected a whole number such as 15000 or 15,000"
+        );
+        let error = count("9x".repeat(1000).as_bytes()).unwrap_err();
+        assert!(error.contains("… (2000 characters)"), "{error}");
+        assert!(error.len() < 200, "{error}");
     }
 }

@@ -160,11 +160,14 @@ impl<'w> Sink<'w> {
         self.buf.extend_from_slice(digits.text());
     }
 
-    /// The amount columns of a priced row, `base,overage,fair_use_overage,
-    /// meta,markup,total,error`, each preceded by a comma; a column is empty
+    /// The amount columns of a priced row, `currency,base,overage,
+    /// fair_use_overage,meta,markup,total,error`, each preceded by a comma
+    /// (amounts never add up across currencies); a column is empty
     /// when the bill has no such line (no fair use on a Connect plan, no
     /// Meta charges given), and `error` is empty.
     pub(crate) fn amounts(&mut self, bill: &Bill<'_>) {
+        self.comma();
+        self.raw(bill.currency().code().as_bytes());
         for kind in [LineKind::Base, LineKind::Overage, LineKind::FairUseOverage] {
             self.comma();
             if bill.lines.iter().any(|l| l.kind == kind) {

@@ -13,28 +13,36 @@
 //! empty, extra cells dropped).
 //!
 //! The header is fatal when wrong (exit 2): a column named twice, no count
-//! column, no `plan` column without `--plan`, a malformed Meta column, or a
-//! column named like an output column.
+//! column, no `plan` column without `--plan`, or a malformed Meta column.
 //!
-//! Records are read into one reused [`csv::ByteRecord`]; plans are looked up
-//! through a small cache of the plans seen, and every bill is priced by
+//! An input column named like an output column (`markup` is both; a
+//! previous run's `total`) is carried through, and stderr warns that the
+//! output header then has that name twice, saying which is which. Refusing
+//! it would refuse `markup`, a documented input column, and renaming either
+//! would break the names the contract fixes and scripts rely on; a warning
+//! keeps every run working and tells the script author where to look.
+//!
+//! Records are read by [`Input::next_record`] into one reused [`Record`]
+//! (a record too long, whose quote never closes, or with text after a
+//! closing quote is a bad row), and every bill is priced by
 //! [`catalog::price`].
 
+use std::collections::HashSet;
 use std::io::Read;
-
 use std::sync::Arc;
 
-use csv::ByteRecord;
 use rust_decimal::Decimal;
 
 use super::sink::Sink;
-use super::{AMOUNT_COLUMNS, Format, Options, RowError, Tally, write_outcome};
+use super::split::{Flaw, Input, Record};
+use super::{AMOUNT_COLUMNS, Format, Options, RowError, Tally, refusal, write_outcome};
 use crate::bill::BillError;
 use crate::calendar::Month;
 use crate::catalog::{self, Catalog};
 use crate::error::Error;
 use crate::meta::Category;
 use crate::plan::{Plan, Unit};
+use crate::shown::shown;
 use crate::usage::{self, MetaCount, MetaUsage, Usage};
 
 /// What the columns of the header are.
@@ -50,8 +58,6 @@ struct Header {
     month: Option<usize>,
     /// `(column, category, market)` of each Meta count column.
     meta: Vec<(usize, Category, Arc<str>)>,
-    /// Remarks for stderr about columns carried through.
-    notes: Vec<String>,
 }
 
 /// A `CATEGORY:MARKET` column of Meta counts, `None` for any other column
@@ -65,14 +71,21 @@ fn meta_column(name: &str) -> Result<Option<(Category, Arc<str>)>, Error> {
     let Some((category, _)) = name.split_once(':') else {
         return Ok(None);
     };
-    match usage::parse_meta_key(name) {
-        Ok(meta) => Ok(Some(meta)),
+    let quoted = shown(name);
+    let parsed = usage::parse_meta_key(name);
+    match parsed {
+        // A market name never holds control characters.
+        Ok(meta) if quoted == name => Ok(Some(meta)),
+        Ok(_) => Err(header_error(format!(
+            "column `{quoted}` is not a Meta count column (its market holds control characters); write CATEGORY:MARKET, e.g. marketing:IN"
+        ))),
         Err(m)
             if crate::suggest::closest(category.trim(), Category::ALL.map(Category::name))
                 .is_some() =>
         {
+            let m = refusal(name, m, "CATEGORY:MARKET");
             Err(header_error(format!(
-                "column `{name}` is not a Meta count column ({m}); write CATEGORY:MARKET, e.g. marketing:IN"
+                "column `{quoted}` is not a Meta count column ({m}); write CATEGORY:MARKET, e.g. marketing:IN"
             )))
         }
         Err(_) => Ok(None),
@@ -84,8 +97,10 @@ fn header_error(message: impl Into<String>) -> Error {
 }
 
 impl Header {
-    fn parse(record: &ByteRecord, default_plan: Option<&Plan>) -> Result<Self, Error> {
+    fn parse(record: &Record, default_plan: Option<&Plan>) -> Result<Self, Error> {
         let mut header = Header::default();
+        // The Meta columns seen, by their name in lower case.
+        let mut meta_names = HashSet::new();
         for (i, raw) in record.iter().enumerate() {
             let name = std::str::from_utf8(raw)
                 .map_err(|_| header_error(format!("column {} is not UTF-8 text", i + 1)))?;
@@ -107,29 +122,20 @@ impl Header {
                 }
                 *slot = Some(i);
             } else if let Some(meta) = meta_column(name.trim())? {
-                if header
-                    .meta
-                    .iter()
-                    .any(|&(j, _, _)| header.names[j].trim().eq_ignore_ascii_case(name.trim()))
-                {
+                if !meta_names.insert(key) {
                     return Err(header_error(format!(
                         "column `{}` appears twice; name each Meta count column once",
-                        name.trim()
+                        shown(name.trim())
                     )));
                 }
                 header.meta.push((i, meta.0, meta.1));
-            } else if AMOUNT_COLUMNS.contains(&key.as_str()) {
-                header.notes.push(format!(
-                    "input column `{}` is carried through unchanged; ctbill's own `{key}` follows the input columns",
-                    name.trim()
-                ));
             }
             header.names.push(name.to_owned());
         }
         if header.sent.is_none() && header.conversations.is_none() {
             return Err(header_error(format!(
                 "no `sent` or `conversations` column among `{}`; the first line must name the columns, e.g. account,plan,sent",
-                header.names.join(",")
+                shown(&header.names.join(","))
             )));
         }
         if header.plan.is_none() && default_plan.is_none() {
@@ -139,10 +145,30 @@ impl Header {
         }
         Ok(header)
     }
+
+    /// Warnings for the output header: each input column named like one
+    /// of ctbill's output columns makes that name appear twice.
+    fn collisions(&self) -> Vec<String> {
+        let width = self.names.len();
+        let mut notes = Vec::new();
+        for (i, name) in self.names.iter().enumerate() {
+            let key = name.trim().to_ascii_lowercase();
+            if let Some(j) = AMOUNT_COLUMNS.iter().position(|c| *c == key) {
+                notes.push(format!(
+                    "the output has two columns named `{}`: the input's (column {}), carried through unchanged, and ctbill's `{}` (column {}); a script that reads columns by name may get either, so read ctbill's by position",
+                    shown(name.trim()),
+                    i + 1,
+                    AMOUNT_COLUMNS[j],
+                    width + j + 1
+                ));
+            }
+        }
+        notes
+    }
 }
 
 /// One row's cell as text, trimmed; empty when absent.
-fn cell(record: &ByteRecord, column: Option<usize>) -> Result<&str, String> {
+fn cell(record: &Record, column: Option<usize>) -> Result<&str, String> {
     let Some(bytes) = column.and_then(|i| record.get(i)) else {
         return Ok("");
     };
@@ -169,7 +195,7 @@ impl<'c> Pricer<'c, '_> {
     /// The named cell, or a row error naming its column.
     fn text<'r>(
         &self,
-        record: &'r ByteRecord,
+        record: &'r Record,
         row: u64,
         column: Option<usize>,
     ) -> Result<&'r str, RowError> {
@@ -180,7 +206,7 @@ impl<'c> Pricer<'c, '_> {
     }
 
     /// The header name of the `index`-th non-empty Meta count cell of a row.
-    fn meta_column(&self, record: &ByteRecord, index: usize) -> Option<String> {
+    fn meta_column(&self, record: &Record, index: usize) -> Option<String> {
         self.header
             .meta
             .iter()
@@ -193,7 +219,51 @@ impl<'c> Pricer<'c, '_> {
             .map(|(i, _, _)| self.header.names[*i].trim().to_owned())
     }
 
-    fn usage(&mut self, record: &ByteRecord, row: u64) -> Result<(&'c Plan, Usage), RowError> {
+    /// The error of a record that could not be read as written.
+    fn flaw(&self, record: &Record, row: u64) -> Option<RowError> {
+        let name = |column: usize| self.header.names.get(column).map(|n| n.trim().to_owned());
+        let (column, message) = match record.flaw.as_ref()? {
+            Flaw::Unclosed { column, line } => {
+                let lines = record.last_line - record.first_line + 1;
+                let cell = name(*column).map_or_else(
+                    || format!("cell {}", column + 1),
+                    |n| format!("column `{}`", shown(&n)),
+                );
+                (
+                    None,
+                    format!(
+                        "the quote that opens {cell} on line {line} never closes, so this row ran over {lines} lines (lines {} to {}, the end of the input); close the quote, or double each quote inside a quoted cell (\"\")",
+                        record.first_line, record.last_line
+                    ),
+                )
+            }
+            Flaw::AfterQuote { column } => (
+                name(*column),
+                format!(
+                    "`{}` has text after its closing quote; quote the whole cell and double each quote inside it (\"\"), or write it without quotes",
+                    crate::shown::shown_bytes(record.get(*column).unwrap_or_default())
+                ),
+            ),
+            Flaw::TooLong(long) => {
+                let what = if record.first_line == record.last_line {
+                    "row".to_owned()
+                } else {
+                    format!("row (lines {} to {})", record.first_line, record.last_line)
+                };
+                (None, super::plain::too_long(long, &what))
+            }
+        };
+        Some(RowError {
+            row,
+            column,
+            message,
+        })
+    }
+
+    fn usage(&mut self, record: &Record, row: u64) -> Result<(&'c Plan, Usage), RowError> {
+        if let Some(error) = self.flaw(record, row) {
+            return Err(error);
+        }
         let h = &self.header;
         if record.len() != h.names.len() {
             return Err(RowError {
@@ -212,9 +282,14 @@ impl<'c> Pricer<'c, '_> {
                 Self::error(row, "plan", "the plan is empty; give a plan id such as connect-10k, or --plan ID for rows without one")
             })?
         } else {
-            self.catalog
-                .plan(id)
-                .map_err(|e| Self::error(row, "plan", e.to_string()))?
+            self.catalog.plan(id).map_err(|e| {
+                let message = refusal(
+                    id,
+                    e.to_string(),
+                    "a plan id; plan ids are lowercase letters, digits and `-` (run `ctbill plans` to list them)",
+                );
+                Self::error(row, "plan", message)
+            })?
         };
         let (unit, count) = self.count(record, row, plan)?;
         let meta = self.meta(record, row)?;
@@ -226,7 +301,10 @@ impl<'c> Pricer<'c, '_> {
             // `Markup::warning` says when to warn (once per batch, not per row).
             Some(
                 usage::parse_markup(markup)
-                    .map_err(|m| Self::error(row, "markup", m))?
+                    .map_err(|m| {
+                        let m = refusal(markup, m, "a percentage; expected one such as 10 or 10%");
+                        Self::error(row, "markup", m)
+                    })?
                     .percent,
             )
         };
@@ -234,9 +312,14 @@ impl<'c> Pricer<'c, '_> {
         let month = if month.is_empty() {
             self.options.month
         } else {
-            month
-                .parse::<Month>()
-                .map_err(|e| Self::error(row, "month", e.to_string()))?
+            month.parse::<Month>().map_err(|e| {
+                let m = refusal(
+                    month,
+                    e.to_string(),
+                    "a month; expected YYYY-MM, e.g. 2026-11",
+                );
+                Self::error(row, "month", m)
+            })?
         };
         Ok((
             plan,
@@ -252,7 +335,7 @@ impl<'c> Pricer<'c, '_> {
     }
 
     /// The count, in the unit of the column it came from, checked against the plan.
-    fn count(&self, record: &ByteRecord, row: u64, plan: &Plan) -> Result<(Unit, u64), RowError> {
+    fn count(&self, record: &Record, row: u64, plan: &Plan) -> Result<(Unit, u64), RowError> {
         let h = &self.header;
         let sent = self.text(record, row, h.sent)?;
         let conversations = self.text(record, row, h.conversations)?;
@@ -289,20 +372,24 @@ impl<'c> Pricer<'c, '_> {
             ),
             other => Self::error(row, "plan", other.to_string()),
         })?;
-        let count = usage::parse_count(text).map_err(|m| Self::error(row, unit.column(), m))?;
+        let count = usage::parse_count(text).map_err(|m| {
+            let m = refusal(text, m, COUNT);
+            Self::error(row, unit.column(), m)
+        })?;
         Ok((unit, count))
     }
 
     /// Meta's charges: an amount, message counts, or none.
-    fn meta(&self, record: &ByteRecord, row: u64) -> Result<MetaUsage, RowError> {
+    fn meta(&self, record: &Record, row: u64) -> Result<MetaUsage, RowError> {
         let h = &self.header;
         let meta_amount = self.text(record, row, h.meta_amount)?;
         let mut meta = if meta_amount.is_empty() {
             MetaUsage::None
         } else {
-            MetaUsage::Amount(
-                usage::parse_amount(meta_amount).map_err(|m| Self::error(row, "meta_amount", m))?,
-            )
+            MetaUsage::Amount(usage::parse_amount(meta_amount).map_err(|m| {
+                let m = refusal(meta_amount, m, "an amount; expected one such as 1250.40");
+                Self::error(row, "meta_amount", m)
+            })?)
         };
         for (i, category, market) in &h.meta {
             let text = self.text(record, row, Some(*i))?;
@@ -310,7 +397,10 @@ impl<'c> Pricer<'c, '_> {
                 continue;
             }
             let name = h.names[*i].trim();
-            let count = usage::parse_count(text).map_err(|m| Self::error(row, name, m))?;
+            let count = usage::parse_count(text).map_err(|m| {
+                let m = refusal(text, m, COUNT);
+                Self::error(row, name, m)
+            })?;
             let entry = MetaCount {
                 category: *category,
                 market: Arc::clone(market),
@@ -338,38 +428,48 @@ impl<'c> Pricer<'c, '_> {
     }
 }
 
+/// What a count cell should hold, for a refusal.
+const COUNT: &str = "a count; expected a whole number such as 15000 or 15,000";
+
 /// Streams CSV rows; the first record is the header.
 pub(super) fn run<R: Read>(
     catalog: &Catalog,
     options: &Options<'_>,
-    input: R,
+    input: &mut Input<R>,
     sink: &mut Sink<'_>,
 ) -> Result<Tally, Error> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(super::plain::CHUNK)
-        .from_reader(input);
-    let read_error = |e: csv::Error| Error::Input(format!("cannot read the input as CSV: {e}"));
-    let mut record = ByteRecord::new();
-    if !reader.read_byte_record(&mut record).map_err(read_error)? {
+    let mut record = Record::default();
+    let read = |input: &mut Input<R>, record: &mut Record| {
+        input.next_record(record).map_err(|e| options.read_error(e))
+    };
+    if !read(input, &mut record)? {
         return Err(header_error("the input has no header line"));
     }
-    let mut header = Header::parse(&record, options.default_plan)?;
+    if let Some(flaw) = &record.flaw {
+        let why = match flaw {
+            Flaw::Unclosed { line, .. } => {
+                format!("a quote opened on line {line} never closes")
+            }
+            Flaw::AfterQuote { .. } => "a quoted name has text after its closing quote".to_owned(),
+            Flaw::TooLong(long) => format!("it is {} bytes long, more than 1 MiB", long.bytes),
+        };
+        return Err(header_error(format!(
+            "cannot read the first line as the column names: {why}; write the names separated by commas, e.g. account,plan,sent"
+        )));
+    }
+    let header = Header::parse(&record, options.default_plan)?;
+    let mut tally = Tally::default();
     if options.format == Format::Csv {
         sink.header(&header.names)?;
+        tally.notes = header.collisions();
     }
-    let mut tally = Tally {
-        notes: std::mem::take(&mut header.notes),
-        ..Tally::default()
-    };
     let width = header.names.len();
     let mut pricer = Pricer {
         options,
         catalog,
         header,
     };
-    while reader.read_byte_record(&mut record).map_err(read_error)? {
+    while read(input, &mut record)? {
         let row = tally.next_row();
         if options.format == Format::Csv {
             for i in 0..width {
