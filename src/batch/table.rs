@@ -56,6 +56,7 @@ struct Header {
     meta_amount: Option<usize>,
     markup: Option<usize>,
     month: Option<usize>,
+    phone_numbers: Option<usize>,
     /// `(column, category, market)` of each Meta count column.
     meta: Vec<(usize, Category, Arc<str>)>,
 }
@@ -112,6 +113,7 @@ impl Header {
                 "meta_amount" => Some(&mut header.meta_amount),
                 "markup" => Some(&mut header.markup),
                 "month" => Some(&mut header.month),
+                "phone_numbers" => Some(&mut header.phone_numbers),
                 _ => None,
             };
             if let Some(slot) = slot {
@@ -181,6 +183,11 @@ struct Pricer<'c, 'o> {
     options: &'o Options<'c>,
     catalog: &'c Catalog,
     header: Header,
+    /// Rows whose markup is a fraction below 1 without `%` (`0.10`, read
+    /// as a tenth of a percent), and the warning for the first of them:
+    /// one warning for the batch, not one per row.
+    unmarked_markups: std::cell::Cell<u64>,
+    first_unmarked_markup: std::cell::OnceCell<String>,
 }
 
 impl<'c> Pricer<'c, '_> {
@@ -298,15 +305,15 @@ impl<'c> Pricer<'c, '_> {
         let markup_percent: Option<Decimal> = if markup.is_empty() {
             None
         } else {
-            // `Markup::warning` says when to warn (once per batch, not per row).
-            Some(
-                usage::parse_markup(markup)
-                    .map_err(|m| {
-                        let m = refusal(markup, m, "a percentage; expected one such as 10 or 10%");
-                        Self::error(row, "markup", m)
-                    })?
-                    .percent,
-            )
+            let parsed = usage::parse_markup(markup).map_err(|m| {
+                let m = refusal(markup, m, "a percentage; expected one such as 10 or 10%");
+                Self::error(row, "markup", m)
+            })?;
+            if let Some(warning) = parsed.warning(&format!("column markup, row {row}:")) {
+                self.unmarked_markups.set(self.unmarked_markups.get() + 1);
+                let _ = self.first_unmarked_markup.set(warning);
+            }
+            Some(parsed.percent)
         };
         let month = self.text(record, row, h.month)?;
         let month = if month.is_empty() {
@@ -321,6 +328,15 @@ impl<'c> Pricer<'c, '_> {
                 Self::error(row, "month", m)
             })?
         };
+        let phone_numbers = self.text(record, row, h.phone_numbers)?;
+        let phone_numbers = if phone_numbers.is_empty() {
+            usage::DEFAULT_PHONE_NUMBERS
+        } else {
+            usage::parse_count(phone_numbers).map_err(|m| {
+                let m = refusal(phone_numbers, m, COUNT);
+                Self::error(row, "phone_numbers", m)
+            })?
+        };
         Ok((
             plan,
             Usage {
@@ -329,7 +345,7 @@ impl<'c> Pricer<'c, '_> {
                 meta,
                 markup_percent,
                 month,
-                phone_numbers: crate::usage::DEFAULT_PHONE_NUMBERS,
+                phone_numbers,
             },
         ))
     }
@@ -468,6 +484,8 @@ pub(super) fn run<R: Read>(
         options,
         catalog,
         header,
+        unmarked_markups: std::cell::Cell::new(0),
+        first_unmarked_markup: std::cell::OnceCell::new(),
     };
     while read(input, &mut record)? {
         let row = tally.next_row();
@@ -510,6 +528,13 @@ pub(super) fn run<R: Read>(
             outcome.as_ref(),
         );
         sink.end_row()?;
+    }
+    if let Some(first) = pricer.first_unmarked_markup.get() {
+        let n = pricer.unmarked_markups.get();
+        let rows = if n == 1 { "row" } else { "rows" };
+        tally.notes.push(format!(
+            "{first} ({n} {rows} had a markup below 1 written without %)"
+        ));
     }
     Ok(tally)
 }

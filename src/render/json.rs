@@ -4,6 +4,7 @@
 //! amounts and rates as strings holding exact decimals so no reader turns
 //! them into floats. Fields may be added, never removed: `name`, `product`,
 //! `usage`, each line's `exact` value (and `tiers` for Meta message lines,
+//! `free_messages` for service messages free under Meta's free tier,
 //! `formula` with `--explain`), `meta_subtotal`, `meta_card` and `notes`.
 //!
 //! On every line with a unit price, `quantity × unit_price` is the line's
@@ -59,6 +60,10 @@ struct LineJson {
     exact: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     tiers: Option<Vec<TierJson>>,
+    /// Service messages delivered free under Meta's free tier, not in
+    /// `quantity`; only on lines that had some.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    free_messages: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     formula: Option<String>,
 }
@@ -99,6 +104,10 @@ impl<'a> BillJson<'a> {
                             })
                             .collect(),
                     ),
+                    _ => None,
+                },
+                free_messages: match &line.detail {
+                    Detail::MetaMessages(m) if m.free > 0 => Some(m.free.to_string()),
                     _ => None,
                 },
                 formula: formulas

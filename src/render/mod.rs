@@ -62,7 +62,12 @@ pub fn describe(line: &Line, plan: &Plan) -> String {
             } else {
                 ""
             };
-            format!("Meta {} messages, {}{tiered}", m.category, m.market)
+            let free = if m.free > 0 {
+                format!(" (+{} free)", group_count(m.free))
+            } else {
+                String::new()
+            };
+            format!("Meta {} messages, {}{tiered}{free}", m.category, m.market)
         }
         (Detail::Markup { percent }, _) => {
             format!("Service markup {}% on Meta charges", percent.normalize())
