@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 use std::io;
 
-use ctbill::app::Output;
 use ctbill::batch::{self, Format, Options, quick::Quick};
 use ctbill::bill::{self, MetaCharges};
 use ctbill::catalog::{self, Catalog};
@@ -57,14 +56,23 @@ fn mixed_input() -> String {
 
 fn run_batch(bencher: Bencher, input: &str, plan: Option<&str>, format: Format) {
     let catalog = catalog();
-    let options = Options::new(&catalog, plan, format).unwrap();
+    let options = Options::new(
+        &catalog,
+        plan,
+        format,
+        ctbill::calendar::Date::today_utc().month(),
+    )
+    .unwrap();
     bencher.counter(ItemsCount::new(ROWS)).bench_local(|| {
         let (mut stdout, mut stderr) = (io::sink(), io::sink());
-        let mut output = Output {
-            stdout: &mut stdout,
-            stderr: &mut stderr,
-        };
-        batch::run(&catalog, &options, black_box(input.as_bytes()), &mut output).unwrap()
+        batch::run(
+            &catalog,
+            &options,
+            black_box(input.as_bytes()),
+            &mut stdout,
+            &mut stderr,
+        )
+        .unwrap()
     });
 }
 

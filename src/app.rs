@@ -1,27 +1,20 @@
-//! Runs one parsed command: loads plans, calls the engine, picks the
-//! renderer, and writes the result. The only module that touches stdin,
-//! stdout and stderr.
+//! Runs one validated [`Request`]: loads the catalog, calls the engine,
+//! picks the writer, and writes the result. The only module that touches
+//! stdin, stdout and stderr; it never sees the command line itself.
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
-use clap::CommandFactory;
-
-use crate::bill::{self, BillError};
-use crate::calendar::Date;
+use crate::bill;
 use crate::catalog::{self, Catalog};
-use crate::cli::{
-    BatchArgs, Cli, Command, CompareArgs, CountArgs, EstimateArgs, MetaArgs, PlansArgs,
-    PlansCommand, RatesArgs, RatesCommand,
-};
 use crate::error::{Error, exit};
 use crate::load::Source;
-use crate::money::Currency;
 use crate::outfile;
-use crate::plan::{Plan, Product, Unit};
+use crate::plan::{Plan, Unit};
 use crate::render::{self, Format};
+use crate::request::{self, Batch, Command, Compare, Estimate, Plans, Rates, Request};
 use crate::shown::shown_bytes;
-use crate::usage::{self, MetaUsage, Usage};
+use crate::usage;
 
 /// Where a command's output goes.
 pub struct Output<'a> {
@@ -31,33 +24,22 @@ pub struct Output<'a> {
     pub stderr: &'a mut dyn Write,
 }
 
-/// Runs a parsed command line; returns the exit code.
+/// Runs a validated request; returns the exit code.
 ///
 /// # Errors
 ///
 /// Anything that stops the command; nothing has been written to stdout then.
-pub fn execute(cli: Cli, out: &mut Output<'_>) -> Result<u8, Error> {
-    // CTBILL_PLANS is read here rather than by clap, so that an empty value
-    // means "not set" instead of an error.
-    let plans_dir = cli.plans.clone().or_else(|| {
-        std::env::var_os("CTBILL_PLANS")
-            .filter(|dir| !dir.is_empty())
-            .map(PathBuf::from)
-    });
-    let source = Source::resolve(plans_dir);
-    match cli.command {
+pub fn execute(request: Request, out: &mut Output<'_>) -> Result<u8, Error> {
+    let source = request.plans;
+    let month = request.today.month();
+    match request.command {
         Command::Estimate(args) => estimate(&Catalog::load(source)?, &args, out),
         Command::Compare(args) => compare(&Catalog::load(source)?, &args, out),
-        Command::Batch(args) => batch(&Catalog::load(source)?, &args, out),
+        Command::Batch(args) => batch(&Catalog::load(source)?, &args, month, out),
         Command::Plans(args) => plans(&Catalog::load(source)?, &args, out),
         Command::Rates(args) => rates(&Catalog::load(source)?, &args, out),
-        Command::Check { dir } => check(dir.map_or(source, Source::Dir), out),
-        Command::Completions { shell } => {
-            // Generated into memory first: clap_complete panics on a write
-            // error, where a closed pipe or a full disk deserve the same
-            // handling as any other output.
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "ctbill", &mut script);
+        Command::Check => check(source, out),
+        Command::Completions(script) => {
             write_bytes(out.stdout, &script)?;
             Ok(exit::SUCCESS)
         }
@@ -79,14 +61,11 @@ fn write_bytes(out: &mut dyn Write, bytes: &[u8]) -> Result<(), Error> {
 
 /// The count and its unit: from `--sent`/`--conversations`, or a single
 /// number on standard input.
-fn read_count(args: &CountArgs, plan: &Plan) -> Result<(Option<Unit>, u64), Error> {
-    if let Some(n) = args.sent {
-        return Ok((Some(Unit::Notifications), n));
+fn read_count(given: Option<(Unit, u64)>, plan: &Plan) -> Result<(Option<Unit>, u64), Error> {
+    if let Some((unit, n)) = given {
+        return Ok((Some(unit), n));
     }
-    if let Some(n) = args.conversations {
-        return Ok((Some(Unit::Conversations), n));
-    }
-    let flag = plan.unit().map_or("--sent", Unit::flag);
+    let flag = request::flag(plan.unit().unwrap_or(Unit::Notifications));
     let stdin = io::stdin();
     if stdin.is_terminal() {
         return Err(Error::Input(format!(
@@ -242,63 +221,21 @@ fn strip_bom(mut value: Vec<u8>, from_start: bool) -> Vec<u8> {
     value
 }
 
-/// Builds the month's usage from the flags, for plans billing in
-/// `currency`: a Meta amount written in another currency is refused here,
-/// naming the flag. A markup below 1 written without `%` is warned about.
-fn usage_from(
-    args: &MetaArgs,
-    unit: Option<Unit>,
-    count: u64,
-    currency: Currency,
-    out: &mut Output<'_>,
-) -> Result<Usage, Error> {
-    let meta = match (&args.meta_amount, args.meta.is_empty()) {
-        (Some(amount), _) => {
-            amount
-                .in_currency(currency)
-                .map_err(|m| Error::Input(format!("--meta-amount: {m}")))?;
-            MetaUsage::Amount(*amount)
-        }
-        (None, false) => MetaUsage::Messages(args.meta.clone()),
-        (None, true) => MetaUsage::None,
-    };
-    if let Some(warning) = args.markup.and_then(|m| m.warning("--markup")) {
-        write(out.stderr, &format!("ctbill: warning: {warning}\n"))?;
-    }
-    Ok(Usage {
-        unit,
-        count,
-        meta,
-        markup_percent: args.markup.map(|m| m.percent),
-        month: args.month.unwrap_or_else(|| Date::today_utc().month()),
-        phone_numbers: args.phone_numbers.unwrap_or(usage::DEFAULT_PHONE_NUMBERS),
-    })
-}
-
-/// Says which command-line flag a pricing error comes from (the engine and
-/// the catalog speak of units and usage, not of flags).
-fn name_the_flag(err: Error) -> Error {
-    match err {
-        Error::Meta { spec, source, .. } => Error::Input(format!("--meta {spec}: {source}")),
-        Error::Bill(
-            e @ BillError::WrongUnit {
-                expected, given, ..
-            },
-        ) => Error::Input(format!(
-            "{e}; use {} instead of {}",
-            expected.flag(),
-            given.flag()
-        )),
-        other => other,
+/// The warning about the markup, if any, on stderr.
+fn warn(meta: &request::MetaSettings, out: &mut Output<'_>) -> Result<(), Error> {
+    match meta.warning() {
+        Some(warning) => write(out.stderr, &format!("ctbill: warning: {warning}\n")),
+        None => Ok(()),
     }
 }
 
-fn estimate(catalog: &Catalog, args: &EstimateArgs, out: &mut Output<'_>) -> Result<u8, Error> {
+fn estimate(catalog: &Catalog, args: &Estimate, out: &mut Output<'_>) -> Result<u8, Error> {
     let plan = catalog.plan(&args.plan)?;
     bill::check_unit(plan, None)?;
-    let (unit, count) = read_count(&args.count, plan)?;
-    let usage = usage_from(&args.meta, unit, count, plan.currency, out)?;
-    let bill = catalog::price(catalog, plan, &usage).map_err(name_the_flag)?;
+    let (unit, count) = read_count(args.count, plan)?;
+    let usage = args.meta.usage(unit, count, plan.currency)?;
+    warn(&args.meta, out)?;
+    let bill = catalog::price(catalog, plan, &usage).map_err(request::name_the_flag)?;
     let text = match args.format {
         Format::Table => render::table::bill(&bill, args.explain),
         Format::Json => render::json::bill(&bill, args.explain),
@@ -309,21 +246,30 @@ fn estimate(catalog: &Catalog, args: &EstimateArgs, out: &mut Output<'_>) -> Res
     Ok(exit::SUCCESS)
 }
 
-/// `ctbill batch`: opens the input (a file; standard input for `-` or none)
+/// `ctbill batch`: opens the input (a file; standard input when none)
 /// and streams it through [`crate::batch::run`].
-fn batch(catalog: &Catalog, args: &BatchArgs, out: &mut Output<'_>) -> Result<u8, Error> {
-    let options = crate::batch::Options::new(catalog, args.plan.as_deref(), args.format)?;
+fn batch(
+    catalog: &Catalog,
+    args: &Batch,
+    month: crate::calendar::Month,
+    out: &mut Output<'_>,
+) -> Result<u8, Error> {
+    let options = crate::batch::Options::new(catalog, args.plan.as_deref(), args.format, month)?;
     match args.file.as_deref() {
-        Some(path) if path.as_os_str() != "-" => {
-            crate::batch::run_file(catalog, &options, path, out)
-        }
-        _ => crate::batch::run(catalog, &options, io::stdin().lock(), out),
+        Some(path) => crate::batch::run_file(catalog, &options, path, out.stdout, out.stderr),
+        None => crate::batch::run(
+            catalog,
+            &options,
+            io::stdin().lock(),
+            out.stdout,
+            out.stderr,
+        ),
     }
 }
 
-fn plans(catalog: &Catalog, args: &PlansArgs, out: &mut Output<'_>) -> Result<u8, Error> {
+fn plans(catalog: &Catalog, args: &Plans, out: &mut Output<'_>) -> Result<u8, Error> {
     let selected: &[Plan] = match &args.show {
-        Some(PlansCommand::Show { id }) => std::slice::from_ref(catalog.plan(id)?),
+        Some(id) => std::slice::from_ref(catalog.plan(id)?),
         None => &catalog.plans,
     };
     let text = match (args.format, &args.show) {
@@ -338,26 +284,20 @@ fn plans(catalog: &Catalog, args: &PlansArgs, out: &mut Output<'_>) -> Result<u8
     Ok(exit::SUCCESS)
 }
 
-fn rates(catalog: &Catalog, args: &RatesArgs, out: &mut Output<'_>) -> Result<u8, Error> {
+fn rates(catalog: &Catalog, args: &Rates, out: &mut Output<'_>) -> Result<u8, Error> {
     let book = catalog.rate_book()?;
     let text = match &args.show {
         None => render::rates::cards(book.cards(), args.format),
-        Some(RatesCommand::Show {
-            currency,
-            month,
-            market,
-        }) => {
-            let month = month.unwrap_or_else(|| Date::today_utc().month());
-            let card = book.card_for(*currency, month).map_err(|e| {
-                Error::Input(format!(
-                    "{e}; pick another with --month YYYY-MM or --currency"
-                ))
-            })?;
-            let markets = match market {
+        Some(show) => {
+            let month = show.month;
+            let card = book
+                .card_for(show.currency, month)
+                .map_err(|e| request::RatesShow::card_error(&e))?;
+            let markets = match &show.market {
                 Some(text) => {
                     let resolved = book
                         .resolve_market(card, text)
-                        .map_err(|e| Error::Input(format!("--market {text}: {e}")))?;
+                        .map_err(|e| show.market_error(&e))?;
                     card.market(&resolved.market).into_iter().collect()
                 }
                 None => card.markets().iter().collect::<Vec<_>>(),
@@ -392,89 +332,20 @@ fn check(source: Source, out: &mut Output<'_>) -> Result<u8, Error> {
 
 /// `ctbill compare`: every tier of one product and currency, priced with
 /// the same usage; the chart, when asked for, is written last.
-fn compare(catalog: &Catalog, args: &CompareArgs, out: &mut Output<'_>) -> Result<u8, Error> {
-    use crate::advice::{self, Comparison, CurrencyChoice};
+fn compare(catalog: &Catalog, args: &Compare, out: &mut Output<'_>) -> Result<u8, Error> {
+    use crate::advice::Comparison;
 
-    let given = match (args.count.sent, args.count.conversations) {
-        (Some(n), _) => Some((Unit::Notifications, n)),
-        (_, Some(n)) => Some((Unit::Conversations, n)),
-        _ => None,
-    };
-    if given.is_none() && args.budget.is_none() {
-        return Err(Error::Input(
-            "no volume given: pass --sent N (Connect) or --conversations N (Direct), or --budget AMOUNT"
-                .to_owned(),
-        ));
-    }
-    let meta_given = args.meta.meta_amount.is_some() || !args.meta.meta.is_empty();
-    let product = match (args.product, given) {
-        (Some(Product::Free), _) => {
-            return Err(Error::Input(
-                "--product free: free plans have no prices to compare; use --product connect or --product direct"
-                    .to_owned(),
-            ));
-        }
-        (Some(product), _) => product,
-        (None, Some((Unit::Conversations, _))) => Product::Direct,
-        (None, None) if meta_given => Product::Direct,
-        (None, _) => Product::Connect,
-    };
-    let unit = product.unit().unwrap_or(Unit::Notifications);
-    if let Some((given_unit, _)) = given.filter(|(u, _)| *u != unit) {
-        return Err(Error::Input(format!(
-            "--product {product} counts {}, not {}; use {} instead of {}",
-            unit.plural(),
-            given_unit.plural(),
-            unit.flag(),
-            given_unit.flag()
-        )));
-    }
-    let of_product: Vec<&Plan> = catalog
-        .plans
-        .iter()
-        .filter(|p| p.product == product)
-        .collect();
-    let (currency, choice) = match args.currency {
-        Some(currency) => (currency, CurrencyChoice::Given),
-        None => advice::default_currency(&of_product)
-            .ok_or_else(|| Error::Input(format!("no {product} plans in {}", catalog.source)))?,
-    };
-    let tiers: Vec<&Plan> = of_product
-        .iter()
-        .copied()
-        .filter(|p| p.currency == currency)
-        .collect();
-    if tiers.is_empty() {
-        let mut codes: Vec<&str> = of_product.iter().map(|p| p.currency.code()).collect();
-        codes.sort_unstable();
-        codes.dedup();
-        return Err(Error::Input(format!(
-            "--currency {currency}: no {product} plans are priced in {currency}; they are priced in {}",
-            if codes.is_empty() {
-                "nothing".to_owned()
-            } else {
-                codes.join(", ")
-            }
-        )));
-    }
-    let count = given.map(|(_, n)| n);
-    let usage = usage_from(&args.meta, Some(unit), count.unwrap_or(0), currency, out)?;
-    let budget = args
-        .budget
-        .map(|b| {
-            b.in_currency(currency).map_err(|m| {
-                Error::Input(format!(
-                    "--budget: {}",
-                    m.replace("the plan bills", "the compared plans bill")
-                ))
-            })
-        })
-        .transpose()?;
+    let (tiers, currency, choice) = args.tiers(&catalog.plans, &catalog.source.to_string())?;
+    let usage = args
+        .meta
+        .usage(Some(args.unit), args.count.unwrap_or(0), currency)?;
+    warn(&args.meta, out)?;
+    let budget = args.budget_in(currency)?;
     let bills = tiers
         .iter()
-        .map(|plan| catalog::price(catalog, plan, &usage).map_err(name_the_flag))
+        .map(|plan| catalog::price(catalog, plan, &usage).map_err(request::name_the_flag))
         .collect::<Result<Vec<_>, _>>()?;
-    let comparison = Comparison::new(bills, count, (currency, choice), budget)
+    let comparison = Comparison::new(bills, args.count, (currency, choice), budget)
         .map_err(|e| Error::Input(e.to_string()))?;
     let text = match args.format {
         Format::Table => render::compare::table(&comparison),
@@ -496,7 +367,7 @@ fn compare(catalog: &Catalog, args: &CompareArgs, out: &mut Output<'_>) -> Resul
 /// Renders the `--chart` SVG, when asked for, into a file not yet in place.
 fn prepare_chart(
     catalog: &Catalog,
-    args: &CompareArgs,
+    args: &Compare,
     comparison: &crate::advice::Comparison,
 ) -> Result<Option<outfile::Pending>, Error> {
     let Some(path) = &args.chart else {

@@ -20,6 +20,7 @@ pub mod money;
 pub mod outfile;
 pub mod plan;
 pub mod render;
+pub mod request;
 pub mod shown;
 mod suggest;
 pub mod usage;
@@ -86,7 +87,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         stdout: &mut stdout,
         stderr: &mut stderr,
     };
-    match app::execute(cli, &mut output) {
+    match cli::to_request(cli).and_then(|request| app::execute(request, &mut output)) {
         Ok(code) => ExitCode::from(code),
         Err(error::Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
             ExitCode::SUCCESS

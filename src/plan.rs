@@ -104,15 +104,6 @@ impl Unit {
         format!("{} {noun}", crate::money::group_count(count))
     }
 
-    /// The command-line flag that gives this count.
-    #[must_use]
-    pub fn flag(self) -> &'static str {
-        match self {
-            Unit::Notifications => "--sent",
-            Unit::Conversations => "--conversations",
-        }
-    }
-
     /// The batch column that gives this count.
     #[must_use]
     pub fn column(self) -> &'static str {

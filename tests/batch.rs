@@ -5,8 +5,8 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
-use ctbill::app::Output;
 use ctbill::batch::{self, Format, Options};
+use ctbill::calendar::Date;
 use ctbill::catalog::Catalog;
 use ctbill::load::Source;
 use proptest::prelude::*;
@@ -17,13 +17,16 @@ const BIN: &str = env!("CARGO_BIN_EXE_ctbill");
 /// Runs a batch in memory on the embedded plans: (exit code, stdout, stderr).
 fn run(input: &str, plan: Option<&str>, format: Format) -> (u8, String, String) {
     let catalog = Catalog::load(Source::Embedded).unwrap();
-    let options = Options::new(&catalog, plan, format).unwrap();
+    let options = Options::new(&catalog, plan, format, Date::today_utc().month()).unwrap();
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let mut output = Output {
-        stdout: &mut stdout,
-        stderr: &mut stderr,
-    };
-    let code = batch::run(&catalog, &options, input.as_bytes(), &mut output).unwrap();
+    let code = batch::run(
+        &catalog,
+        &options,
+        input.as_bytes(),
+        &mut stdout,
+        &mut stderr,
+    )
+    .unwrap();
     (
         code,
         String::from_utf8(stdout).unwrap(),
@@ -446,13 +449,9 @@ fn byte_records(output: &[u8]) -> Vec<csv::ByteRecord> {
 /// Runs a batch on raw bytes: (exit code, stdout, stderr).
 fn run_bytes(input: &[u8], plan: Option<&str>) -> (u8, Vec<u8>, String) {
     let catalog = Catalog::load(Source::Embedded).unwrap();
-    let options = Options::new(&catalog, plan, Format::Csv).unwrap();
+    let options = Options::new(&catalog, plan, Format::Csv, Date::today_utc().month()).unwrap();
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let mut output = Output {
-        stdout: &mut stdout,
-        stderr: &mut stderr,
-    };
-    let code = batch::run(&catalog, &options, input, &mut output).unwrap();
+    let code = batch::run(&catalog, &options, input, &mut stdout, &mut stderr).unwrap();
     (code, stdout, String::from_utf8(stderr).unwrap())
 }
 

@@ -32,15 +32,14 @@ mod table;
 
 use std::fmt;
 use std::fmt::Write as _;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-use crate::app::Output;
 use crate::bill;
-use crate::calendar::{Date, Month};
+use crate::calendar::Month;
 use crate::catalog::Catalog;
 use crate::error::{Error, exit};
 use crate::money::Currency;
@@ -50,7 +49,7 @@ use crate::shown::{shown, shown_bytes};
 use sink::Sink;
 
 /// Output format of `batch`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// The input columns, then
     /// `currency,base,overage,fair_use_overage,meta,markup,total,error`.
@@ -88,13 +87,19 @@ pub struct Options<'c> {
 }
 
 impl<'c> Options<'c> {
-    /// Checks `--plan` against the catalog.
+    /// Checks `--plan` against the catalog; `month` is the billing month
+    /// of rows without a `month` cell.
     ///
     /// # Errors
     ///
     /// An unknown plan (with the closest id) or the free plan, which can
     /// price no row.
-    pub fn new(catalog: &'c Catalog, plan: Option<&str>, format: Format) -> Result<Self, Error> {
+    pub fn new(
+        catalog: &'c Catalog,
+        plan: Option<&str>,
+        format: Format,
+        month: Month,
+    ) -> Result<Self, Error> {
         let default_plan = plan
             .map(|id| {
                 // The catalog's message repeats the id as typed: quote it
@@ -117,7 +122,7 @@ impl<'c> Options<'c> {
         Ok(Self {
             default_plan,
             format,
-            month: Date::today_utc().month(),
+            month,
             input_name: "standard input".to_owned(),
         })
     }
@@ -411,8 +416,8 @@ fn detect(first: &[u8]) -> Kind {
     }
 }
 
-/// Runs a batch: reads `input`, writes one row per input row to stdout and
-/// a summary to stderr. Returns the exit code: 0, or 1 when a row was bad.
+/// Runs a batch: reads `input`, writes one row per input row to `stdout`
+/// and a summary to `stderr`. Returns the exit code: 0, or 1 when a row was bad.
 ///
 /// # Errors
 ///
@@ -423,7 +428,8 @@ pub fn run<R: Read>(
     catalog: &Catalog,
     options: &Options<'_>,
     input: R,
-    out: &mut Output<'_>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
 ) -> Result<u8, Error> {
     let mut lines = split::Input::new(input);
     let (blank, first) = lines.begin().map_err(|e| options.read_error(e))?;
@@ -434,7 +440,7 @@ pub fn run<R: Read>(
     } else {
         String::new()
     };
-    let mut sink = Sink::new(out.stdout);
+    let mut sink = Sink::new(stdout);
     let tally = match (kind, options.default_plan) {
         (Kind::Plain | Kind::Empty, Some(plan)) => {
             plain::run(catalog, options, plan, blank, &mut lines, &mut sink)?
@@ -452,7 +458,7 @@ pub fn run<R: Read>(
         (Kind::Csv, _) => table::run(catalog, options, &mut lines, &mut sink)?,
     };
     sink.finish()?;
-    let _ = out.stderr.write_all(tally.summary().as_bytes());
+    let _ = stderr.write_all(tally.summary().as_bytes());
     Ok(if tally.bad > 0 {
         exit::BAD_ROWS
     } else {
@@ -469,7 +475,8 @@ pub fn run_file(
     catalog: &Catalog,
     options: &Options<'_>,
     path: &Path,
-    out: &mut Output<'_>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
 ) -> Result<u8, Error> {
     let name = shown(&path.to_string_lossy());
     let file = std::fs::File::open(path).map_err(|source| Error::Io {
@@ -485,7 +492,7 @@ pub fn run_file(
         input_name: format!("`{name}`"),
         ..options.clone()
     };
-    run(catalog, &options, file, out)
+    run(catalog, &options, file, stdout, stderr)
 }
 
 #[cfg(test)]

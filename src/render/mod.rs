@@ -17,7 +17,7 @@ use crate::money::{group_count, group_thousands};
 use crate::plan::{Band, BandKind, Plan, Product};
 
 /// Output format of `estimate`, `plans` and the like.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// Aligned columns for reading in a terminal.
     #[default]

@@ -1,18 +1,16 @@
-//! The command line: clap derive definitions (doc comments are the help
-//! text) and the value parsers that validate each flag as it is read
-//! (counts, amounts, Meta usage, months, currencies), so a bad value is
-//! refused with clap's usage error before anything runs. The engine never
-//! sees these types: `app.rs` turns them into a [`crate::usage::Usage`] and
-//! each command's options.
+//! The clap derive definitions (doc comments are the help text) and the
+//! value parsers that validate each flag as it is read (counts, amounts,
+//! Meta usage, months, currencies), so a bad value is refused with clap's
+//! usage error before anything runs. Nothing else: `cli/mod.rs` turns these
+//! into a [`crate::request::Request`], and nothing past it sees them.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::calendar::Month;
 use crate::money::Currency;
 use crate::plan::Product;
-use crate::render::Format;
 use crate::usage::{self, Amount, Markup, MetaCount};
 
 /// Exact invoices and quotes for CleverTap's WhatsApp add-ons.
@@ -72,6 +70,33 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+/// `--format` of `estimate`, `compare`, `plans` and `rates`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for reading in a terminal.
+    #[default]
+    Table,
+    /// One JSON object; amounts are strings holding exact decimals.
+    Json,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// A GitHub-flavoured Markdown table, ready to paste into an email.
+    Markdown,
+}
+
+/// `--format` of `batch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum BatchFormat {
+    /// The input columns, then
+    /// `currency,base,overage,fair_use_overage,meta,markup,total,error`.
+    #[default]
+    Csv,
+    /// JSON Lines: one `estimate --format json` bill per line, with `row` and
+    /// `input` (the row's cells by column name); `row`, `error` and `input`
+    /// on a bad row.
+    Jsonl,
 }
 
 /// A count of units: `--sent` for Connect, `--conversations` for Direct.
@@ -173,7 +198,7 @@ pub struct BatchArgs {
     /// Output format: CSV (the input columns, then the amounts) or one JSON
     /// bill per line.
     #[arg(long, value_enum, default_value_t, help_heading = "Output")]
-    pub format: crate::batch::Format,
+    pub format: BatchFormat,
     /// Input file: a CSV with a header, or counts one per line; `-` or
     /// nothing reads standard input.
     #[arg(value_name = "FILE")]
@@ -242,37 +267,6 @@ pub enum RatesCommand {
     },
 }
 
-/// `--plans` given more than once with different directories (before and
-/// after the subcommand, or twice in one place): clap would keep the last
-/// one silently, so the command line is refused with both named. The same
-/// directory twice is not ambiguous and passes. Call on arguments clap has
-/// accepted: every `--plans` token before `--` is then the option itself
-/// (no flag of ctbill takes a value that starts with `--plans`).
-#[must_use]
-pub fn conflicting_plans(args: &[std::ffi::OsString]) -> Option<String> {
-    let mut given: Vec<String> = Vec::new();
-    let mut tokens = args.iter().skip(1);
-    while let Some(token) = tokens.next() {
-        if token == "--" {
-            break;
-        }
-        if token == "--plans" {
-            if let Some(value) = tokens.next() {
-                given.push(value.to_string_lossy().into_owned());
-            }
-        } else if let Some(value) = token.to_string_lossy().strip_prefix("--plans=") {
-            given.push(value.to_owned());
-        }
-    }
-    let first = given.first()?;
-    let other = given.iter().find(|dir| *dir != first)?;
-    Some(format!(
-        "--plans is given twice, as `{}` and as `{}`; give one plans directory",
-        crate::shown::shown(first),
-        crate::shown::shown(other)
-    ))
-}
-
 fn parse_count(text: &str) -> Result<u64, String> {
     usage::parse_count(text)
 }
@@ -305,6 +299,8 @@ fn parse_month(text: &str) -> Result<Month, String> {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    use crate::cli::conflicting_plans;
 
     #[test]
     fn clap_definition_is_consistent() {
