@@ -1,4 +1,12 @@
 //! Errors that end a command, and the exit codes of the contract.
+//!
+//! One typed enum, not `anyhow`: every message is pinned by the contract
+//! and the CLI cases, `run` tells a closed pipe (a quiet exit 0) from other
+//! failures by matching [`Error::Io`], and batch rows turn [`Error::Meta`]
+//! into `row N, column C` locations. The few I/O failures at the edge
+//! already carry their context in [`Error::Io`] (what was being done, then
+//! the system's error, as anyhow's `{:#}` would print it), so `anyhow`
+//! would add a dependency and downcasts without removing any code.
 
 use std::fmt;
 
