@@ -29,6 +29,8 @@ pub struct Output<'a> {
 /// # Errors
 ///
 /// Anything that stops the command; nothing has been written to stdout then.
+/// Pricing errors come as the engine words them (units, usage as written);
+/// the caller names their flags ([`request::name_the_flag`]).
 pub fn execute(request: Request, out: &mut Output<'_>) -> Result<u8, Error> {
     let source = request.plans;
     let month = request.today.month();
@@ -235,7 +237,7 @@ fn estimate(catalog: &Catalog, args: &Estimate, out: &mut Output<'_>) -> Result<
     let (unit, count) = read_count(args.count, plan)?;
     let usage = args.meta.usage(unit, count, plan.currency)?;
     warn(&args.meta, out)?;
-    let bill = catalog::price(catalog, plan, &usage).map_err(request::name_the_flag)?;
+    let bill = catalog::price(catalog, plan, &usage)?;
     let text = match args.format {
         Format::Table => render::table::bill(&bill, args.explain),
         Format::Json => render::json::bill(&bill, args.explain),
@@ -343,7 +345,7 @@ fn compare(catalog: &Catalog, args: &Compare, out: &mut Output<'_>) -> Result<u8
     let budget = args.budget_in(currency)?;
     let bills = tiers
         .iter()
-        .map(|plan| catalog::price(catalog, plan, &usage).map_err(request::name_the_flag))
+        .map(|plan| catalog::price(catalog, plan, &usage))
         .collect::<Result<Vec<_>, _>>()?;
     let comparison = Comparison::new(bills, args.count, (currency, choice), budget)
         .map_err(|e| Error::Input(e.to_string()))?;

@@ -2,6 +2,13 @@
 //!
 //! The library holds everything; the binary only calls [`run`]. Nothing in
 //! here prints except [`run`] itself, which owns stdout and stderr.
+//!
+//! One run goes through three layers: [`cli`] parses the command line with
+//! clap and turns it into a validated [`request::Request`] (the clock and
+//! the terminal read once); [`app`] runs the request: it loads the
+//! [`catalog`], calls the engine ([`bill`], [`advice`], [`batch`]), picks a
+//! writer in [`render`] and writes; [`run`] prints any error, its flag
+//! named ([`request::name_the_flag`]), and returns the exit code.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -87,7 +94,10 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         stdout: &mut stdout,
         stderr: &mut stderr,
     };
-    match cli::to_request(cli).and_then(|request| app::execute(request, &mut output)) {
+    let outcome = cli::to_request(cli)
+        .and_then(|request| app::execute(request, &mut output))
+        .map_err(request::name_the_flag);
+    match outcome {
         Ok(code) => ExitCode::from(code),
         Err(error::Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
             ExitCode::SUCCESS

@@ -322,7 +322,9 @@ pub fn flag(unit: Unit) -> &'static str {
 }
 
 /// Says which command-line flag a pricing error comes from (the engine and
-/// the catalog speak of units and usage, not of flags).
+/// the catalog speak of units and usage, not of flags). Applied to the
+/// error of a whole run: only `estimate` and `compare` return pricing
+/// errors (a batch turns them into row errors naming row and column).
 #[must_use]
 pub fn name_the_flag(err: Error) -> Error {
     match err {

@@ -1,4 +1,4 @@
-//! The command line: [`args`] holds the clap definitions; this module turns
+//! The command line: `args.rs` holds the clap definitions; this module turns
 //! them into a validated [`Request`] (ripgrep's low and high arguments,
 //! just's `Config::from_arguments`). The edge is read here, once: the
 //! clock, `$CTBILL_PLANS`, `$COLUMNS` and whether stdout is a terminal.
