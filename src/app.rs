@@ -61,13 +61,17 @@ fn write_bytes(out: &mut dyn Write, bytes: &[u8]) -> Result<(), Error> {
         })
 }
 
-/// The count and its unit: from `--sent`/`--conversations`, or a single
-/// number on standard input.
-fn read_count(given: Option<(Unit, u64)>, plan: &Plan) -> Result<(Option<Unit>, u64), Error> {
+/// The count and its unit: as given on the command line, or a single
+/// number on standard input (the plan counts in `expected`).
+fn read_count(
+    given: Option<(Unit, u64)>,
+    plan: &Plan,
+    expected: Unit,
+) -> Result<(Option<Unit>, u64), Error> {
     if let Some((unit, n)) = given {
         return Ok((Some(unit), n));
     }
-    let flag = request::flag(plan.unit().unwrap_or(Unit::Notifications));
+    let flag = request::flag(expected);
     let stdin = io::stdin();
     if stdin.is_terminal() {
         return Err(Error::Input(format!(
@@ -233,8 +237,10 @@ fn warn(meta: &request::MetaSettings, out: &mut Output<'_>) -> Result<(), Error>
 
 fn estimate(catalog: &Catalog, args: &Estimate, out: &mut Output<'_>) -> Result<u8, Error> {
     let plan = catalog.plan(&args.plan)?;
-    bill::check_unit(plan, None)?;
-    let (unit, count) = read_count(args.count, plan)?;
+    // A free plan is refused before standard input is read; the count,
+    // when given by flag, is checked against the plan when it is priced.
+    let expected = bill::check_unit(plan, None)?;
+    let (unit, count) = read_count(args.count, plan, expected)?;
     let usage = args.meta.usage(unit, count, plan.currency)?;
     warn(&args.meta, out)?;
     let bill = catalog::price(catalog, plan, &usage)?;
