@@ -70,53 +70,71 @@ impl Table {
         self.columns.iter().map(|&(_, a)| a).collect()
     }
 
-    /// Renders with two spaces between columns.
+    /// Renders for a pipe: columns padded to their widest cell (measured
+    /// in display columns, so wide characters line up), two spaces between
+    /// columns, nothing wrapped.
     #[must_use]
     pub fn render(&self) -> String {
-        let width = |cell: &str| cell.chars().count();
-        let mut widths: Vec<usize> = self.columns.iter().map(|(h, _)| width(h)).collect();
-        for (row, _) in self.all_rows() {
-            for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(width(cell));
-            }
-        }
-        let rule = "─".repeat(widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1));
-        let format_row = |cells: &[String]| {
-            let mut text = String::new();
-            for ((cell, &w), (_, align)) in cells.iter().zip(&widths).zip(&self.columns) {
-                if !text.is_empty() {
-                    text.push_str("  ");
-                }
-                let pad = " ".repeat(w.saturating_sub(width(cell)));
-                match align {
-                    Align::Left => {
-                        text.push_str(cell);
-                        text.push_str(&pad);
-                    }
-                    Align::Right => {
-                        text.push_str(&pad);
-                        text.push_str(cell);
-                    }
-                }
-            }
-            text.trim_end().to_owned()
-        };
-        let headers: Vec<String> = self.columns.iter().map(|(h, _)| h.clone()).collect();
-        let mut out = String::new();
-        let _ = writeln!(out, "{}", format_row(&headers));
-        let _ = writeln!(out, "{rule}");
+        self.render_to(None)
+    }
+
+    /// Renders with comfy-table: two spaces between columns (one of
+    /// padding, one where a column line would be), a rule under
+    /// the header and above the footer. With a `width` (a terminal's
+    /// columns) the table fits it, wrapping the widest text columns;
+    /// without one nothing wraps, the layout scripts rely on.
+    #[must_use]
+    pub fn render_to(&self, width: Option<usize>) -> String {
+        let mut table = comfy_table::Table::new();
+        table.load_preset(PRESET);
+        table.set_header(self.columns.iter().map(|(h, _)| h.as_str()));
         for row in &self.rows {
-            let _ = writeln!(out, "{}", format_row(row));
+            table.add_row(row);
         }
         if !self.footer.is_empty() {
-            let _ = writeln!(out, "{rule}");
+            table.add_row(vec![FOOTER_MARK]);
             for row in &self.footer {
-                let _ = writeln!(out, "{}", format_row(row));
+                table.add_row(row);
             }
+        }
+        match width {
+            Some(width) => {
+                table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+                table.set_width(u16::try_from(width).unwrap_or(u16::MAX));
+            }
+            None => {
+                table.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
+            }
+        }
+        let last = self.columns.len().saturating_sub(1);
+        for (i, column) in table.column_iter_mut().enumerate() {
+            column.set_padding((0, if i == last { 0 } else { 1 }));
+            if self.columns.get(i).is_some_and(|&(_, a)| a == Align::Right) {
+                column.set_cell_alignment(comfy_table::CellAlignment::Right);
+            }
+        }
+        let lines: Vec<String> = table.lines().map(|l| l.trim_end().to_owned()).collect();
+        let rule = lines
+            .iter()
+            .find(|l| !l.is_empty() && l.chars().all(|c| c == '─'))
+            .cloned()
+            .unwrap_or_default();
+        let mut out = String::new();
+        for line in lines {
+            let line = if line == FOOTER_MARK { &rule } else { &line };
+            out.push_str(line);
+            out.push('\n');
         }
         out
     }
 }
+
+/// No borders and no column lines; a `─` rule under the header (see
+/// comfy-table's `TableComponent` order).
+const PRESET: &str = "     ──            ";
+
+/// The first cell of the row that becomes the rule above the footer.
+const FOOTER_MARK: &str = "\u{2500}";
 
 /// The bill as a table: title, usage, one row per line, the total, notes,
 /// and with `explain` each line's formula.
