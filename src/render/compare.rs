@@ -28,7 +28,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::table::{Align, Table};
+use super::table::{Align, Table, prose};
 use super::{fair_use_text, markdown};
 use crate::advice::{BreakEven, Comparison, CurrencyChoice, Reach, Tier};
 use crate::bill::LineKind;
@@ -173,7 +173,11 @@ pub fn quote_table(c: &Comparison<'_>) -> Table {
     }
     columns.push((&total_header, Align::Right));
     columns.push(("vs cheapest", Align::Left));
-    let mut table = Table::new(&columns);
+    let mut table = Table::new(&columns).short_headers(&[
+        ("Included", "Incl."),
+        ("Fair-use overage", "Fair use"),
+        ("vs cheapest", "vs best"),
+    ]);
     for q in &c.quotes {
         let amount = |kind| group_thousands(q.bill.amount_of(kind));
         let mut row = vec![
@@ -262,34 +266,38 @@ fn cheapest_text(c: &Comparison<'_>) -> Option<String> {
 const BREAK_EVEN_HEADING: &str =
     "Break-even volumes (the larger tier is billed less from there on, for good):";
 
-/// The comparison for a terminal.
+/// The comparison for a terminal; with a `width` every line fits it.
 #[must_use]
-pub fn table(c: &Comparison<'_>) -> String {
-    let mut out = format!("{}\n", title(c));
+pub fn table(c: &Comparison<'_>, width: Option<usize>) -> String {
+    let mut out = String::new();
+    prose(&mut out, &title(c), width, "", "  ");
     if let Some(card) = card_text(c) {
-        let _ = writeln!(out, "{card}");
+        prose(&mut out, &card, width, "", "  ");
     }
     out.push('\n');
     if c.quotes.is_empty() {
-        out.push_str(&prices_table(c).render());
+        out.push_str(&prices_table(c).render_to(width));
     } else {
-        out.push_str(&quote_table(c).render());
+        out.push_str(&quote_table(c).render_to(width));
         if let Some(text) = cheapest_text(c) {
-            let _ = writeln!(out, "\n{text}");
+            out.push('\n');
+            prose(&mut out, &text, width, "", "");
         }
     }
     if !c.break_evens.is_empty() {
-        let _ = writeln!(out, "\n{BREAK_EVEN_HEADING}");
+        out.push('\n');
+        prose(&mut out, BREAK_EVEN_HEADING, width, "", "");
         for b in &c.break_evens {
-            let _ = writeln!(out, "  {}", break_even_text(b, c.unit.plural()));
+            prose(&mut out, &break_even_text(b, c.unit.plural()), width, "  ", "    ");
         }
     }
     if let Some(budget) = budget_table(c) {
         out.push('\n');
-        out.push_str(&budget.render());
+        out.push_str(&budget.render_to(width));
     }
     for note in &c.notes {
-        let _ = write!(out, "\nnote: {note}\n");
+        out.push('\n');
+        prose(&mut out, &format!("note: {note}"), width, "", "      ");
     }
     out
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::Format;
-use super::table::{Align, Table};
+use super::table::{Align, Table, prose};
 use crate::meta::{Category, Market, RateCard};
 use crate::money::group_count;
 
@@ -55,7 +55,8 @@ fn cards_table(cards: &[RateCard]) -> Table {
         ("Data", Align::Left),
         ("Coverage", Align::Left),
         ("Source", Align::Left),
-    ]);
+    ])
+    .short_headers(&[("Currency", "Cur."), ("Markets", "Mkts")]);
     for card in cards {
         table.row(vec![
             card.currency().to_string(),
@@ -120,13 +121,13 @@ impl<'a> CardJson<'a> {
 
 /// `ctbill rates`: every card loaded.
 #[must_use]
-pub fn cards(cards: &[RateCard], format: Format) -> String {
+pub fn cards(cards: &[RateCard], format: Format, width: Option<usize>) -> String {
     #[derive(Serialize)]
     struct Cards<'a> {
         cards: Vec<CardJson<'a>>,
     }
     match format {
-        Format::Table => cards_table(cards).render(),
+        Format::Table => cards_table(cards).render_to(width),
         Format::Markdown => super::markdown::table(&cards_table(cards)),
         Format::Csv => super::csv::table(&cards_table(cards)),
         Format::Json => super::json::pretty(&Cards {
@@ -148,7 +149,8 @@ fn rate_text(card: &RateCard, market: &Market, category: Category) -> String {
 fn rates_table(card: &RateCard, markets: &[&Market]) -> Table {
     let mut columns = vec![("Market", Align::Left)];
     columns.extend(Category::ALL.iter().map(|c| (c.name(), Align::Right)));
-    let mut table = Table::new(&columns);
+    let mut table = Table::new(&columns)
+        .short_headers(&[("authentication-international", "authentication-\ninternational")]);
     for market in markets {
         let mut row = vec![market.name().to_owned()];
         row.extend(Category::ALL.iter().map(|&c| rate_text(card, market, c)));
@@ -215,7 +217,13 @@ struct TierJson {
 /// `ctbill rates show`: one card's rates, for every market or one market
 /// with its volume tiers. `heading` says which card and why it was chosen.
 #[must_use]
-pub fn card(card: &RateCard, markets: &[&Market], heading: &str, format: Format) -> String {
+pub fn card(
+    card: &RateCard,
+    markets: &[&Market],
+    heading: &str,
+    format: Format,
+    width: Option<usize>,
+) -> String {
     let one_market = markets.len() == 1;
     match format {
         Format::Json => {
@@ -266,15 +274,26 @@ pub fn card(card: &RateCard, markets: &[&Market], heading: &str, format: Format)
             out
         }
         Format::Table => {
-            let mut out = format!("{heading}\n\n");
-            out.push_str(&rates_table(card, markets).render());
+            let mut out = String::new();
+            prose(&mut out, heading, width, "", "  ");
+            out.push('\n');
+            out.push_str(&rates_table(card, markets).render_to(width));
             if one_market {
                 let tiers = tiers_table(markets[0]);
                 if tiers.is_empty() {
-                    out.push_str("\nNo volume tiers: every message at the list rate.\n");
+                    out.push('\n');
+                    prose(&mut out, "No volume tiers: every message at the list rate.", width, "", "");
                 } else {
-                    out.push_str("\nVolume tiers (each rate applies only to the messages inside its tier):\n\n");
-                    out.push_str(&tiers.render());
+                    out.push('\n');
+                    prose(
+                        &mut out,
+                        "Volume tiers (each rate applies only to the messages inside its tier):",
+                        width,
+                        "",
+                        "",
+                    );
+                    out.push('\n');
+                    out.push_str(&tiers.render_to(width));
                 }
             }
             out

@@ -1,7 +1,9 @@
-//! Plain-text tables for the terminal: columns padded to their widest cell,
-//! numbers right-aligned, a rule under the header and above totals.
+//! The terminal writer: tables drawn by comfy-table (columns measured in
+//! display columns, numbers right-aligned, a rule under the header and
+//! above totals) and the prose around them. Given a terminal's width,
+//! everything fits it; piped, nothing wraps.
 
-use std::fmt::Write as _;
+use unicode_width::UnicodeWidthStr as _;
 
 use crate::bill::Bill;
 use crate::money::group_thousands;
@@ -20,6 +22,8 @@ pub enum Align {
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     columns: Vec<(String, Align)>,
+    /// Shorter headers for a narrow terminal, by column.
+    short: Vec<Option<String>>,
     rows: Vec<Vec<String>>,
     footer: Vec<Vec<String>>,
 }
@@ -32,6 +36,23 @@ impl Table {
             columns: columns.iter().map(|&(h, a)| (h.to_owned(), a)).collect(),
             ..Self::default()
         }
+    }
+
+    /// Gives columns shorter headers (`(header, short)`) for a terminal too
+    /// narrow for the full ones.
+    #[must_use]
+    pub fn short_headers(mut self, shorts: &[(&str, &str)]) -> Self {
+        self.short = self
+            .columns
+            .iter()
+            .map(|(h, _)| {
+                shorts
+                    .iter()
+                    .find(|(full, _)| full == h)
+                    .map(|&(_, s)| s.to_owned())
+            })
+            .collect();
+        self
     }
 
     /// Adds a body row.
@@ -79,15 +100,25 @@ impl Table {
     }
 
     /// Renders with comfy-table: two spaces between columns (one of
-    /// padding, one where a column line would be), a rule under
-    /// the header and above the footer. With a `width` (a terminal's
-    /// columns) the table fits it, wrapping the widest text columns;
-    /// without one nothing wraps, the layout scripts rely on.
+    /// padding, one where a column line would be), a rule under the header
+    /// and above the footer. With a `width` (a terminal's columns) the
+    /// table fits it: text columns wrap at spaces, figures and ids stay
+    /// whole, and when that is still too wide the layout gets compact (one
+    /// space between columns, shorter headers). Without a width nothing
+    /// wraps, the layout scripts rely on.
     #[must_use]
     pub fn render_to(&self, width: Option<usize>) -> String {
+        let layout = width.map(|w| self.layout(w));
+        let compact = layout.as_ref().is_some_and(|l| l.short);
+        let headers = self.columns.iter().enumerate().map(|(i, (h, _))| {
+            match self.short.get(i) {
+                Some(Some(short)) if compact => short.as_str(),
+                _ => h.as_str(),
+            }
+        });
         let mut table = comfy_table::Table::new();
         table.load_preset(PRESET);
-        table.set_header(self.columns.iter().map(|(h, _)| h.as_str()));
+        table.set_header(headers);
         for row in &self.rows {
             table.add_row(row);
         }
@@ -97,18 +128,25 @@ impl Table {
                 table.add_row(row);
             }
         }
-        match width {
-            Some(width) => {
-                table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
-                table.set_width(u16::try_from(width).unwrap_or(u16::MAX));
-            }
-            None => {
-                table.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
-            }
+        let gap = layout.as_ref().map_or(2, |l| l.gap);
+        if let (Some(width), Some(layout)) = (width, &layout) {
+            table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+            table.set_width(u16::try_from(width).unwrap_or(u16::MAX));
+            // A column's width in comfy-table includes its padding.
+            let last = layout.minimums.len().saturating_sub(1);
+            table.set_constraints(layout.minimums.iter().enumerate().map(|(i, &m)| {
+                let padding = if i == last { 0 } else { layout.gap - 1 };
+                comfy_table::ColumnConstraint::LowerBoundary(comfy_table::Width::Fixed(
+                    u16::try_from(m + padding).unwrap_or(u16::MAX),
+                ))
+            }));
+        } else {
+            table.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
         }
         let last = self.columns.len().saturating_sub(1);
+        let padding = u16::try_from(gap.saturating_sub(1)).unwrap_or(0);
         for (i, column) in table.column_iter_mut().enumerate() {
-            column.set_padding((0, if i == last { 0 } else { 1 }));
+            column.set_padding((0, if i == last { 0 } else { padding }));
             if self.columns.get(i).is_some_and(|&(_, a)| a == Align::Right) {
                 column.set_cell_alignment(comfy_table::CellAlignment::Right);
             }
@@ -127,6 +165,77 @@ impl Table {
         }
         out
     }
+
+    /// The least wide layout that keeps every word of a cell (and, if it
+    /// can, of a header) on one line: two spaces between columns, else one,
+    /// else shorter headers too.
+    fn layout(&self, width: usize) -> Layout {
+        let longest_word = |text: &str| {
+            text.split([' ', '\n'])
+                .map(str::width)
+                .max()
+                .unwrap_or(0)
+        };
+        let body: Vec<usize> = (0..self.columns.len())
+            .map(|i| {
+                self.all_rows()
+                    .filter_map(|(row, _)| row.get(i))
+                    .map(|cell| longest_word(cell))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let header = |short: bool| -> Vec<usize> {
+            self.columns
+                .iter()
+                .enumerate()
+                .map(|(i, (h, _))| match self.short.get(i) {
+                    Some(Some(s)) if short => longest_word(s),
+                    _ => longest_word(h),
+                })
+                .collect()
+        };
+        let seps = self.columns.len().saturating_sub(1);
+        for (short, gap) in [(false, 2), (false, 1), (true, 2), (true, 1)] {
+            let minimums: Vec<usize> = body
+                .iter()
+                .zip(header(short))
+                .map(|(&b, h)| b.max(h))
+                .collect();
+            if minimums.iter().sum::<usize>() + gap * seps <= width {
+                return Layout {
+                    minimums,
+                    gap,
+                    short,
+                };
+            }
+        }
+        // Too narrow even so: the widest columns break inside words.
+        let mut minimums: Vec<usize> = body
+            .iter()
+            .zip(header(true))
+            .map(|(&b, h)| b.max(h))
+            .collect();
+        while minimums.iter().sum::<usize>() + seps > width {
+            match minimums.iter_mut().max() {
+                Some(widest) if *widest > 1 => *widest -= 1,
+                _ => break,
+            }
+        }
+        Layout {
+            minimums,
+            gap: 1,
+            short: true,
+        }
+    }
+}
+
+/// How a table is fitted to a terminal: each column's least width, the
+/// spaces between columns, and whether headers are the short ones.
+struct Layout {
+    minimums: Vec<usize>,
+    gap: usize,
+    short: bool,
 }
 
 /// No borders and no column lines; a `─` rule under the header (see
@@ -136,33 +245,70 @@ const PRESET: &str = "     ──            ";
 /// The first cell of the row that becomes the rule above the footer.
 const FOOTER_MARK: &str = "\u{2500}";
 
+/// Writes `text` as one line, or with a `width` as lines that fit it:
+/// the first line starts with `first`, the others with `rest`.
+pub fn prose(out: &mut String, text: &str, width: Option<usize>, first: &str, rest: &str) {
+    match width {
+        None => {
+            out.push_str(first);
+            out.push_str(text);
+            out.push('\n');
+        }
+        Some(width) => {
+            let options = textwrap::Options::new(width.max(1))
+                .word_splitter(textwrap::WordSplitter::NoHyphenation)
+                .initial_indent(first)
+                .subsequent_indent(rest);
+            for line in textwrap::wrap(text, options) {
+                out.push_str(line.trim_end());
+                out.push('\n');
+            }
+        }
+    }
+}
+
 /// The bill as a table: title, usage, one row per line, the total, notes,
-/// and with `explain` each line's formula.
+/// and with `explain` each line's formula. With a `width` every line fits
+/// it.
 #[must_use]
-pub fn bill(bill: &Bill<'_>, explain: bool) -> String {
+pub fn bill(bill: &Bill<'_>, explain: bool, width: Option<usize>) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
+    let title = format!(
         "{} ({}), {}{}",
         bill.plan.name,
         bill.plan.id,
         super::usage_text(bill),
         super::month_text(bill)
     );
+    prose(&mut out, &title, width, "", "  ");
     if let Some(card) = &bill.meta_card {
-        let _ = writeln!(out, "Meta rates: {card}");
+        prose(&mut out, &format!("Meta rates: {card}"), width, "", "  ");
     }
     out.push('\n');
-    out.push_str(&bill_table(bill).render());
+    out.push_str(&bill_table(bill).render_to(width));
     for note in &bill.notes {
-        let _ = writeln!(out, "note: {note}");
+        prose(&mut out, &format!("note: {note}"), width, "", "      ");
     }
     if explain {
         out.push_str("\nHow each line was computed:\n");
         let rows = super::explain(bill);
-        let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        let label_width = rows
+            .iter()
+            .map(|(k, _)| k.width())
+            .max()
+            .unwrap_or(0);
+        let indent = " ".repeat(label_width + 4);
         for (kind, text) in rows {
-            let _ = writeln!(out, "  {kind:<width$}  {text}");
+            let pad = label_width.saturating_sub(kind.width());
+            let first = format!("  {kind}{}  ", " ".repeat(pad));
+            match width {
+                // A narrow terminal: the text goes under its label.
+                Some(w) if label_width + 4 + 30 > w => {
+                    prose(&mut out, &kind, width, "  ", "  ");
+                    prose(&mut out, &text, width, "      ", "      ");
+                }
+                _ => prose(&mut out, &text, width, &first, &indent),
+            }
         }
     }
     out
@@ -209,6 +355,13 @@ pub fn plans_table(plans: &[Plan]) -> Table {
         ("Fair use", Align::Right),
         ("Markup", Align::Right),
         ("Example", Align::Left),
+    ])
+    .short_headers(&[
+        ("Currency", "Cur."),
+        ("Included", "Incl."),
+        ("Overage", "Over."),
+        ("Markup", "Mkup"),
+        ("Example", "Ex."),
     ]);
     for plan in plans {
         let paid = plan.unit().is_some();
@@ -235,11 +388,12 @@ pub fn plans_table(plans: &[Plan]) -> Table {
 
 /// One plan, field by field (`plans show ID`).
 #[must_use]
-pub fn plan_card(plan: &Plan) -> String {
-    let mut out = format!("{} ({})\n", plan.name, plan.id);
+pub fn plan_card(plan: &Plan, width: Option<usize>) -> String {
+    let mut out = String::new();
+    prose(&mut out, &format!("{} ({})", plan.name, plan.id), width, "", "  ");
     let mut field = |name: &str, value: String| {
         if !value.is_empty() {
-            let _ = writeln!(out, "  {name:<16} {value}");
+            prose(&mut out, &value, width, &format!("  {name:<16} "), &" ".repeat(19));
         }
     };
     field("product", plan.product.to_string());
