@@ -178,9 +178,10 @@ impl Table {
         };
         let body: Vec<usize> = (0..self.columns.len())
             .map(|i| {
+                // A total (the footer) stays on one line: "USD 3,108.03".
                 self.all_rows()
-                    .filter_map(|(row, _)| row.get(i))
-                    .map(|cell| longest_word(cell))
+                    .filter_map(|(row, footer)| Some((row.get(i)?, footer)))
+                    .map(|(cell, footer)| if footer { cell.width() } else { longest_word(cell) })
                     .max()
                     .unwrap_or(0)
             })
@@ -458,5 +459,50 @@ Overage   1,035.00
 Total     1,065.00
 ";
         assert_eq!(table.render(), expected);
+    }
+
+    #[test]
+    fn measures_wide_characters_in_terminal_columns() {
+        let mut table = Table::new(&[("Name", Align::Left), ("Id", Align::Left)]);
+        table.row(vec!["コネクト 10K".into(), "jp".into()]);
+        table.row(vec!["Connect 10K".into(), "en".into()]);
+        // コネクト 10K is 12 columns; Connect 10K is 11 and gets one more space.
+        let expected = "\
+Name          Id
+────────────────
+コネクト 10K  jp
+Connect 10K   en
+";
+        assert_eq!(table.render(), expected);
+    }
+
+    #[test]
+    fn wraps_text_keeps_figures_whole_and_the_footer_rule() {
+        let mut table = Table::new(&[("Item", Align::Left), ("Amount (USD)", Align::Right)]);
+        table.row(vec![
+            "Consumption overage: conversations 25,001–100,000".into(),
+            "1,234,567.89".into(),
+        ]);
+        table.footer(vec!["Total".into(), "USD 1,234,567.89".into()]);
+        // 34 columns: the total "USD 1,234,567.89" (16) stays whole, the
+        // item wraps into the other 16 (34 - 16 - 2 between the columns),
+        // room for its longest word, "25,001–100,000" (14).
+        let text = table.render_to(Some(34));
+        for line in text.lines() {
+            assert!(line.chars().count() <= 34, "{line:?} in\n{text}");
+        }
+        assert!(text.contains("USD 1,234,567.89"), "{text}");
+        assert!(text.contains("  1,234,567.89"), "{text}");
+        let rules = text.lines().filter(|l| l.starts_with('─')).count();
+        assert_eq!(rules, 2, "{text}");
+        assert!(text.lines().last().unwrap().starts_with("Total"), "{text}");
+    }
+
+    #[test]
+    fn wraps_prose_only_with_a_width() {
+        let mut out = String::new();
+        prose(&mut out, "note: one two three four", None, "", "      ");
+        prose(&mut out, "note: one two three four", Some(16), "", "      ");
+        assert_eq!(out, "note: one two three four\nnote: one two\n      three four\n");
     }
 }
