@@ -19,7 +19,8 @@ use crate::load::Source;
 use crate::money::Currency;
 use crate::outfile;
 use crate::plan::{Plan, Product, Unit};
-use crate::render::{self, Format};
+use crate::render;
+use crate::report::{CardRates, Report};
 use crate::shown::shown_bytes;
 use crate::usage::{self, MetaUsage, Usage};
 
@@ -299,12 +300,11 @@ fn estimate(catalog: &Catalog, args: &EstimateArgs, out: &mut Output<'_>) -> Res
     let (unit, count) = read_count(&args.count, plan)?;
     let usage = usage_from(&args.meta, unit, count, plan.currency, out)?;
     let bill = catalog::price(catalog, plan, &usage).map_err(name_the_flag)?;
-    let text = match args.format {
-        Format::Table => render::table::bill(&bill, args.explain, terminal_width()),
-        Format::Json => render::json::bill(&bill, args.explain),
-        Format::Csv => render::csv::bill(&bill),
-        Format::Markdown => render::markdown::bill(&bill, args.explain),
+    let report = Report::Bill {
+        bill: &bill,
+        explain: args.explain,
     };
+    let text = render::render(&report, args.format, terminal_width());
     write(out.stdout, &text)?;
     Ok(exit::SUCCESS)
 }
@@ -326,14 +326,11 @@ fn plans(catalog: &Catalog, args: &PlansArgs, out: &mut Output<'_>) -> Result<u8
         Some(PlansCommand::Show { id }) => std::slice::from_ref(catalog.plan(id)?),
         None => &catalog.plans,
     };
-    let text = match (args.format, &args.show) {
-        (Format::Json, Some(_)) => render::json::pretty(&render::json::PlanJson::new(&selected[0])),
-        (Format::Json, None) => render::json::plans(selected),
-        (Format::Csv, _) => render::csv::plans(selected),
-        (Format::Markdown, _) => render::markdown::table(&render::table::plans_table(selected)),
-        (Format::Table, Some(_)) => render::table::plan_card(&selected[0], terminal_width()),
-        (Format::Table, None) => render::table::plans_table(selected).render_to(terminal_width()),
+    let report = match &args.show {
+        Some(_) => Report::Plan(&selected[0]),
+        None => Report::Plans(selected),
     };
+    let text = render::render(&report, args.format, terminal_width());
     write(out.stdout, &text)?;
     Ok(exit::SUCCESS)
 }
@@ -341,7 +338,11 @@ fn plans(catalog: &Catalog, args: &PlansArgs, out: &mut Output<'_>) -> Result<u8
 fn rates(catalog: &Catalog, args: &RatesArgs, out: &mut Output<'_>) -> Result<u8, Error> {
     let book = catalog.rate_book()?;
     let text = match &args.show {
-        None => render::rates::cards(book.cards(), args.format, terminal_width()),
+        None => render::render(
+            &Report::RateCards(book.cards()),
+            args.format,
+            terminal_width(),
+        ),
         Some(RatesCommand::Show {
             currency,
             month,
@@ -367,7 +368,12 @@ fn rates(catalog: &Catalog, args: &RatesArgs, out: &mut Output<'_>) -> Result<u8
                 card.describe(),
                 card.currency()
             );
-            render::rates::card(card, &markets, &heading, args.format, terminal_width())
+            let report = Report::RateCard(CardRates {
+                card,
+                markets: &markets,
+                heading: &heading,
+            });
+            render::render(&report, args.format, terminal_width())
         }
     };
     write(out.stdout, &text)?;
@@ -476,12 +482,11 @@ fn compare(catalog: &Catalog, args: &CompareArgs, out: &mut Output<'_>) -> Resul
         .collect::<Result<Vec<_>, _>>()?;
     let comparison = Comparison::new(bills, count, (currency, choice), budget)
         .map_err(|e| Error::Input(e.to_string()))?;
-    let text = match args.format {
-        Format::Table => render::compare::table(&comparison, terminal_width()),
-        Format::Json => render::compare::json(&comparison),
-        Format::Csv => render::compare::csv(&comparison),
-        Format::Markdown => render::compare::markdown(&comparison),
-    };
+    let text = render::render(
+        &Report::Comparison(&comparison),
+        args.format,
+        terminal_width(),
+    );
     // The chart waits beside its target until the table is out.
     let chart = prepare_chart(catalog, args, &comparison)?;
     write(out.stdout, &text)?;
@@ -519,6 +524,21 @@ fn inputs(catalog: &Catalog) -> Vec<PathBuf> {
             .collect(),
         Source::Embedded => Vec::new(),
     }
+}
+
+/// The width tables and prose are fitted to: `COLUMNS` when it is a
+/// number, else the terminal's size, when standard output is a terminal;
+/// `None` when it is piped, so scripts get the unwrapped layout.
+fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal as _;
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+        .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
 }
 
 #[cfg(test)]
@@ -599,19 +619,4 @@ mod tests {
         assert_eq!(start_of(b"1\x1b[2J"), "1\\u{1b}[2J");
         assert_eq!(start_of(&[b'9'; 30]), format!("{}…", "9".repeat(24)));
     }
-}
-
-/// The width tables and prose are fitted to: `COLUMNS` when it is a
-/// number, else the terminal's size, when standard output is a terminal;
-/// `None` when it is piped, so scripts get the unwrapped layout.
-fn terminal_width() -> Option<usize> {
-    use std::io::IsTerminal as _;
-    if !io::stdout().is_terminal() {
-        return None;
-    }
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse::<usize>().ok())
-        .filter(|&c| c > 0)
-        .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
 }

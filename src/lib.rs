@@ -20,6 +20,7 @@ pub mod money;
 pub mod outfile;
 pub mod plan;
 pub mod render;
+pub mod report;
 pub mod shown;
 mod suggest;
 pub mod usage;

@@ -77,7 +77,11 @@ fn every_line_fits_80_and_120_columns() {
                 return;
             };
             let long = too_long(&text, columns);
-            assert!(long.is_empty(), "ctbill {args} at {columns}:\n{}", long.join("\n"));
+            assert!(
+                long.is_empty(),
+                "ctbill {args} at {columns}:\n{}",
+                long.join("\n")
+            );
         }
     }
 }
@@ -85,8 +89,12 @@ fn every_line_fits_80_and_120_columns() {
 #[test]
 fn piped_tables_are_wider_than_80_columns() {
     // The cases above are only worth something if the piped layout overflows.
-    for args in ["plans", "rates", "estimate --plan direct-25k --conversations 130000 \
-                  --meta utility:IN=150000 --month 2026-10 --explain"] {
+    for args in [
+        "plans",
+        "rates",
+        "estimate --plan direct-25k --conversations 130000 \
+                  --meta utility:IN=150000 --month 2026-10 --explain",
+    ] {
         assert!(!too_long(&piped(args), 80).is_empty(), "{args}");
     }
 }
@@ -100,7 +108,14 @@ fn figures_stay_whole_in_a_narrow_terminal() {
     let Some(text) = in_terminal(args, 80, true, None) else {
         return;
     };
-    for figure in ["250.00", "900.00", "600.00", "1,234.57", "123.46", "USD 3,108.03"] {
+    for figure in [
+        "250.00",
+        "900.00",
+        "600.00",
+        "1,234.57",
+        "123.46",
+        "USD 3,108.03",
+    ] {
         assert!(text.contains(figure), "{figure} in\n{text}");
     }
     assert!(too_long(&text, 80).is_empty(), "{text}");
@@ -111,7 +126,8 @@ fn a_wide_character_name_keeps_the_columns_aligned() {
     // コネクト 10K is 12 columns wide in 8 characters: the Product column of
     // its row must start at the same terminal column as the row under it.
     for columns in [80, 120] {
-        let Some(text) = in_terminal("plans", columns, false, Some("tests/fixtures/wide-plans")) else {
+        let Some(text) = in_terminal("plans", columns, false, Some("tests/fixtures/wide-plans"))
+        else {
             return;
         };
         let column_of = |needle: &str| {
@@ -119,7 +135,11 @@ fn a_wide_character_name_keeps_the_columns_aligned() {
             let at = line.find(" connect ").expect("a Product cell");
             line[..at].width()
         };
-        assert_eq!(column_of("connect-jp-10k"), column_of("connect-10k "), "{text}");
+        assert_eq!(
+            column_of("connect-jp-10k"),
+            column_of("connect-10k "),
+            "{text}"
+        );
         assert!(too_long(&text, columns).is_empty(), "{text}");
     }
 }

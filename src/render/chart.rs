@@ -181,7 +181,7 @@ fn header(out: &mut String, c: &Comparison<'_>) {
     };
     let title = format!(
         "{}: monthly total by volume ({currency}){month}{example}",
-        super::compare::title(c)
+        crate::report::comparison::title(c)
             .split(" tiers")
             .next()
             .unwrap_or_default()
@@ -337,7 +337,7 @@ fn break_evens(out: &mut String, c: &Comparison<'_>, f: &Frame) -> Result<(), Bi
     let sy = |v: Decimal| f.sy(v);
     // Break-evens: a dot on the cheaper tier's line, labelled with the volume.
     for point in c.break_even_points(x_max)? {
-        let (b, index, at) = (&c.break_evens[point.break_even], point.tier, point.at);
+        let (pair, index, at) = (&c.break_evens[point.break_even], point.tier, point.at);
         let (x, y) = (sx(Decimal::from(at)), sy(point.total));
         let colour = COLOURS[index % COLOURS.len()];
         // Below and right of the dot; near the axis, below and left (over
@@ -350,8 +350,8 @@ fn break_evens(out: &mut String, c: &Comparison<'_>, f: &Frame) -> Result<(), Bi
         let _ = writeln!(
             out,
             r##"<g class="break-even" data-from="{}" data-to="{}"><circle cx="{x:.1}" cy="{y:.1}" r="5" fill="{colour}" stroke="#fff" stroke-width="1.5"/><text x="{:.1}" y="{:.1}" font-size="12" fill="{colour}" stroke="#fff" stroke-width="3" paint-order="stroke" text-anchor="{anchor}">{}</text></g>"##,
-            esc(&b.from.id),
-            esc(&b.to.id),
+            esc(&pair.from.id),
+            esc(&pair.to.id),
             label_x,
             label_y,
             group_count(at)
