@@ -106,40 +106,12 @@ pub fn table(table: &Table) -> String {
     )
 }
 
-/// Plans as CSV with raw values (no thousands separators), for scripts.
+/// Plans as CSV with raw values (no thousands separators), for scripts;
+/// the columns are the plan file's keys, so a CSV round-trips to TOML by
+/// name.
 #[must_use]
 pub fn plans(plans: &[Plan]) -> String {
-    // The columns are the plan file keys, so a CSV round-trips to TOML by name.
-    let header = crate::load::PLAN_KEYS.to_vec();
-    let rows: Vec<Vec<String>> = plans
-        .iter()
-        .map(|p| {
-            let paid = p.unit().is_some();
-            let when_paid = |text: String| if paid { text } else { String::new() };
-            vec![
-                p.id.clone(),
-                p.name.clone(),
-                p.product.to_string(),
-                when_paid(p.currency.to_string()),
-                when_paid(p.base_fee.to_string()),
-                when_paid(p.included.to_string()),
-                when_paid(p.overage_rate.to_string()),
-                p.fair_use
-                    .as_ref()
-                    .map(|f| f.limit.to_string())
-                    .unwrap_or_default(),
-                p.fair_use
-                    .as_ref()
-                    .map(|f| f.rate.to_string())
-                    .unwrap_or_default(),
-                report::plans::optional(p.markup_percent),
-                p.example.to_string(),
-            ]
-        })
-        .collect();
-    write_rows(
-        std::iter::once(header).chain(rows.iter().map(|r| r.iter().map(String::as_str).collect())),
-    )
+    table(&report::plans::plan_records(plans))
 }
 
 /// The comparison as CSV, one row per tier (cheapest first when there is

@@ -128,3 +128,58 @@ pub fn plan_fields(plan: &Plan) -> Vec<(&'static str, String)> {
     field("defined at", plan.origin.clone());
     fields
 }
+
+/// The columns of the machine-readable listing (CSV): the keys of a
+/// `[[plan]]` table in a plan file, in the order the docs list them.
+pub const RECORD_COLUMNS: [&str; 11] = [
+    "id",
+    "name",
+    "product",
+    "currency",
+    "base_fee",
+    "included",
+    "overage_rate",
+    "fair_use_limit",
+    "fair_use_rate",
+    "markup_percent",
+    "example",
+];
+
+/// Plans with raw values (no thousands separators), one row each under
+/// [`RECORD_COLUMNS`]; prices are empty for a plan without them.
+#[must_use]
+pub fn plan_records(plans: &[Plan]) -> Table {
+    let mut table = Table::new(&RECORD_COLUMNS.map(|key| (key, Align::Left)));
+    for p in plans {
+        let paid = p.unit().is_some();
+        let when_paid = |text: String| if paid { text } else { String::new() };
+        table.row(vec![
+            p.id.clone(),
+            p.name.clone(),
+            p.product.to_string(),
+            when_paid(p.currency.to_string()),
+            when_paid(p.base_fee.to_string()),
+            when_paid(p.included.to_string()),
+            when_paid(p.overage_rate.to_string()),
+            p.fair_use
+                .as_ref()
+                .map(|f| f.limit.to_string())
+                .unwrap_or_default(),
+            p.fair_use
+                .as_ref()
+                .map(|f| f.rate.to_string())
+                .unwrap_or_default(),
+            optional(p.markup_percent),
+            p.example.to_string(),
+        ]);
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_record_columns_are_the_plan_file_keys() {
+        assert_eq!(super::RECORD_COLUMNS, crate::load::PLAN_KEYS);
+    }
+}
