@@ -11,15 +11,8 @@ use crate::plan::Plan;
 use crate::report::table::{Align, Table};
 use crate::report::{self, CardRates, Report, comparison, rates};
 
-/// Renders for a pipe: columns padded to their widest cell (measured
-/// in display columns, so wide characters line up), two spaces between
-/// columns, nothing wrapped.
-#[must_use]
-pub fn render(table: &Table) -> String {
-    render_to(table, None)
-}
-
-/// Renders with comfy-table: two spaces between columns (one of
+/// Draws a [`Table`] with comfy-table, columns measured in display
+/// columns (wide characters line up): two spaces between columns (one of
 /// padding, one where a column line would be), a rule under the header
 /// and above the footer. With a `width` (a terminal's columns) the
 /// table fits it: text columns wrap at spaces, figures and ids stay
@@ -27,7 +20,7 @@ pub fn render(table: &Table) -> String {
 /// space between columns, shorter headers). Without a width nothing
 /// wraps, the layout scripts rely on.
 #[must_use]
-pub fn render_to(source: &Table, width: Option<usize>) -> String {
+pub fn draw(source: &Table, width: Option<usize>) -> String {
     let layout = width.map(|w| layout(source, w));
     let compact = layout.as_ref().is_some_and(|l| l.short);
     let headers = (0..source.width()).map(|i| source.header(i, compact));
@@ -74,7 +67,11 @@ pub fn render_to(source: &Table, width: Option<usize>) -> String {
         .unwrap_or_default();
     let mut out = String::new();
     for line in lines {
-        let line = if line == FOOTER_MARK { &rule } else { &line };
+        let line = if line.trim() == FOOTER_MARK {
+            &rule
+        } else {
+            &line
+        };
         out.push_str(line);
         out.push('\n');
     }
@@ -184,10 +181,10 @@ pub fn prose(out: &mut String, text: &str, width: Option<usize>, first: &str, re
 pub fn write(report: &Report<'_>, width: Option<usize>) -> String {
     match report {
         Report::Bill { bill: b, explain } => bill(b, *explain, width),
-        Report::Plans(plans) => render_to(&report::plans::plans_table(plans), width),
+        Report::Plans(plans) => draw(&report::plans::plans_table(plans), width),
         Report::Plan(plan) => plan_card(plan, width),
         Report::Comparison(c) => comparison(c, width),
-        Report::RateCards(cards) => render_to(&rates::cards_table(cards), width),
+        Report::RateCards(cards) => draw(&rates::cards_table(cards), width),
         Report::RateCard(shown) => card_rates(shown, width),
     }
 }
@@ -210,7 +207,7 @@ pub fn bill(bill: &Bill<'_>, explain: bool, width: Option<usize>) -> String {
         prose(&mut out, &format!("Meta rates: {card}"), width, "", "  ");
     }
     out.push('\n');
-    out.push_str(&render_to(&report::bill::bill_table(bill), width));
+    out.push_str(&draw(&report::bill::bill_table(bill), width));
     for note in &bill.notes {
         prose(&mut out, &format!("note: {note}"), width, "", "      ");
     }
@@ -268,9 +265,9 @@ pub fn comparison(c: &Comparison<'_>, width: Option<usize>) -> String {
     }
     out.push('\n');
     if c.quotes.is_empty() {
-        out.push_str(&render_to(&comparison::prices_table(c), width));
+        out.push_str(&draw(&comparison::prices_table(c), width));
     } else {
-        out.push_str(&render_to(&comparison::quote_table(c), width));
+        out.push_str(&draw(&comparison::quote_table(c), width));
         if let Some(text) = comparison::cheapest_text(c) {
             out.push('\n');
             prose(&mut out, &text, width, "", "");
@@ -291,7 +288,7 @@ pub fn comparison(c: &Comparison<'_>, width: Option<usize>) -> String {
     }
     if let Some(budget) = comparison::budget_table(c) {
         out.push('\n');
-        out.push_str(&render_to(&budget, width));
+        out.push_str(&draw(&budget, width));
     }
     for note in &c.notes {
         out.push('\n');
@@ -307,10 +304,7 @@ pub fn card_rates(shown: &CardRates<'_>, width: Option<usize>) -> String {
     let mut out = String::new();
     prose(&mut out, shown.heading, width, "", "  ");
     out.push('\n');
-    out.push_str(&render_to(
-        &rates::rates_table(shown.card, shown.markets),
-        width,
-    ));
+    out.push_str(&draw(&rates::rates_table(shown.card, shown.markets), width));
     if let Some(market) = shown.single_market() {
         let tiers = rates::tiers_table(market);
         out.push('\n');
@@ -319,7 +313,7 @@ pub fn card_rates(shown: &CardRates<'_>, width: Option<usize>) -> String {
         } else {
             prose(&mut out, rates::TIERS_HEADING, width, "", "");
             out.push('\n');
-            out.push_str(&render_to(&tiers, width));
+            out.push_str(&draw(&tiers, width));
         }
     }
     out
@@ -343,7 +337,7 @@ Overage   1,035.00
 ──────────────────
 Total     1,065.00
 ";
-        assert_eq!(render(&table), expected);
+        assert_eq!(draw(&table, None), expected);
     }
 
     #[test]
@@ -358,7 +352,7 @@ Name          Id
 コネクト 10K  jp
 Connect 10K   en
 ";
-        assert_eq!(render(&table), expected);
+        assert_eq!(draw(&table, None), expected);
     }
 
     #[test]
@@ -372,7 +366,7 @@ Connect 10K   en
         // 34 columns: the total "USD 1,234,567.89" (16) stays whole, the
         // item wraps into the other 16 (34 - 16 - 2 between the columns),
         // room for its longest word, "25,001–100,000" (14).
-        let text = render_to(&table, Some(34));
+        let text = draw(&table, Some(34));
         for line in text.lines() {
             assert!(line.chars().count() <= 34, "{line:?} in\n{text}");
         }
@@ -391,6 +385,23 @@ Connect 10K   en
         assert_eq!(
             out,
             "note: one two three four\nnote: one two\n      three four\n"
+        );
+    }
+
+    #[test]
+    fn a_narrow_terminal_gets_the_short_headers() {
+        let mut table = Table::new(&[("Currency", Align::Left), ("Amount", Align::Right)])
+            .short_headers(&[("Currency", "Cur.")]);
+        table.row(vec!["USD".into(), "1.00".into()]);
+        // Full headers need 8 + 2 + 6 = 16 columns (15 with one space);
+        // short ones 4 + 2 + 6 = 12.
+        assert_eq!(
+            draw(&table, Some(16)),
+            "Currency  Amount\n────────────────\nUSD         1.00\n"
+        );
+        assert_eq!(
+            draw(&table, Some(12)),
+            "Cur.  Amount\n────────────\nUSD     1.00\n"
         );
     }
 }
