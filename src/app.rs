@@ -539,6 +539,8 @@ fn terminal_width() -> Option<usize> {
         .and_then(|c| c.trim().parse::<usize>().ok())
         .filter(|&c| c > 0)
         .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+        // A terminal that reports no size is treated as a pipe.
+        .filter(|&c| c > 0)
 }
 
 #[cfg(test)]
