@@ -14,44 +14,38 @@ use crate::report::{self, CardRates, Report, comparison, rates};
 /// Draws a [`Table`] with comfy-table, columns measured in display
 /// columns (wide characters line up): two spaces between columns (one of
 /// padding, one where a column line would be), a rule under the header
-/// and above the footer. With a `width` (a terminal's columns) the
-/// table fits it: text columns wrap at spaces, figures and ids stay
-/// whole, and when that is still too wide the layout gets compact (one
-/// space between columns, shorter headers). Without a width nothing
-/// wraps, the layout scripts rely on.
+/// and above the footer. With a `width` (a terminal's columns) the table
+/// fits it: text wraps at spaces inside its column, continuation lines
+/// indented, while figures, ids and totals stay whole; when that is still
+/// too wide the layout gets compact (one space between columns, shorter
+/// headers). Without a width nothing wraps, the layout scripts rely on.
 #[must_use]
 pub fn draw(source: &Table, width: Option<usize>) -> String {
     let layout = width.map(|w| layout(source, w));
-    let compact = layout.as_ref().is_some_and(|l| l.short);
-    let headers = (0..source.width()).map(|i| source.header(i, compact));
+    let (short, gap) = layout.as_ref().map_or((false, 2), |l| (l.short, l.gap));
+    let alignments = source.alignments();
+    let fit = |text: &str, i: usize, indent: bool| match &layout {
+        Some(l) => wrap_cell(text, l.widths[i], indent),
+        None => text.to_owned(),
+    };
     let mut table = comfy_table::Table::new();
     table.load_preset(PRESET);
-    table.set_header(headers);
+    table.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
+    table.set_header((0..source.width()).map(|i| fit(source.header(i, short), i, false)));
     let mut in_footer = false;
     for (row, footer) in source.all_rows() {
         if footer && !in_footer {
             table.add_row(vec![FOOTER_MARK]);
             in_footer = true;
         }
-        table.add_row(row);
-    }
-    let gap = layout.as_ref().map_or(2, |l| l.gap);
-    if let (Some(width), Some(layout)) = (width, &layout) {
-        table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
-        table.set_width(u16::try_from(width).unwrap_or(u16::MAX));
-        // A column's width in comfy-table includes its padding.
-        let last = layout.minimums.len().saturating_sub(1);
-        table.set_constraints(layout.minimums.iter().enumerate().map(|(i, &m)| {
-            let padding = if i == last { 0 } else { layout.gap - 1 };
-            comfy_table::ColumnConstraint::LowerBoundary(comfy_table::Width::Fixed(
-                u16::try_from(m + padding).unwrap_or(u16::MAX),
-            ))
-        }));
-    } else {
-        table.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
+        let text_column = |i: usize| alignments.get(i) == Some(&Align::Left);
+        table.add_row(
+            row.iter()
+                .enumerate()
+                .map(|(i, cell)| fit(cell, i, !footer && text_column(i))),
+        );
     }
     let last = source.width().saturating_sub(1);
-    let alignments = source.alignments();
     let padding = u16::try_from(gap.saturating_sub(1)).unwrap_or(0);
     for (i, column) in table.column_iter_mut().enumerate() {
         column.set_padding((0, if i == last { 0 } else { padding }));
@@ -78,71 +72,127 @@ pub fn draw(source: &Table, width: Option<usize>) -> String {
     out
 }
 
+/// A cell's text in lines at most `width` columns wide, broken at spaces
+/// (inside a word only when one is wider than the column); with `indent`
+/// the lines after the first start two spaces in, where there is room.
+fn wrap_cell(text: &str, width: usize, indent: bool) -> String {
+    if text.lines().all(|l| l.width() <= width) {
+        return text.to_owned();
+    }
+    // Indented only where the longest word still fits after the indent.
+    let longest = text.split([' ', '\n']).map(str::width).max().unwrap_or(0);
+    let indent = indent && longest + 2 <= width;
+    let options = textwrap::Options::new(width.max(1))
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .subsequent_indent(if indent { "  " } else { "" });
+    let lines: Vec<String> = textwrap::wrap(text, options)
+        .iter()
+        .map(|l| l.trim_end().to_owned())
+        .collect();
+    lines.join("\n")
+}
+
+/// The widest line of a cell, in display columns.
+fn text_width(text: &str) -> usize {
+    text.lines().map(str::width).max().unwrap_or(0)
+}
+
 /// The least wide layout that keeps every word of a cell (and, if it
 /// can, of a header) on one line: two spaces between columns, else one,
-/// else shorter headers too.
+/// else shorter headers too; then each column as wide as it can be, the
+/// widest text columns giving way first.
 fn layout(source: &Table, width: usize) -> Layout {
+    let columns = source.width();
+    let alignments = source.alignments();
     let longest_word = |text: &str| text.split([' ', '\n']).map(str::width).max().unwrap_or(0);
-    let body: Vec<usize> = (0..source.width())
+    // Each column's least width, with room or not for the two spaces that
+    // indent a wrapped text cell's continuation lines.
+    let body = |indent: bool| -> Vec<usize> {
+        (0..columns)
+            .map(|i| {
+                let text_column = alignments.get(i) == Some(&Align::Left);
+                source
+                    .all_rows()
+                    .filter_map(|(row, footer)| Some((row.get(i)?, footer)))
+                    .map(|(cell, footer)| {
+                        if footer {
+                            // A total stays on one line: "USD 3,108.03".
+                            text_width(cell)
+                        } else if indent && text_column && cell.contains(' ') {
+                            (longest_word(cell) + 2).min(text_width(cell))
+                        } else {
+                            longest_word(cell)
+                        }
+                    })
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect()
+    };
+    let header = |short: bool| -> Vec<usize> {
+        (0..columns)
+            .map(|i| longest_word(source.header(i, short)))
+            .collect()
+    };
+    let least = |short: bool, indent: bool| -> Vec<usize> {
+        body(indent)
+            .iter()
+            .zip(header(short))
+            .map(|(&b, h)| b.max(h))
+            .collect()
+    };
+    let seps = columns.saturating_sub(1);
+    let candidates = [
+        (false, 2, true),
+        (false, 1, true),
+        (true, 2, true),
+        (true, 1, true),
+        (true, 1, false),
+    ];
+    let (short, gap, minimums) = candidates
+        .into_iter()
+        .map(|(short, gap, indent)| (short, gap, least(short, indent)))
+        .find(|(_, gap, minimums)| minimums.iter().sum::<usize>() + gap * seps <= width)
+        .unwrap_or_else(|| {
+            // Too narrow even so: the widest columns break inside words.
+            let mut minimums = least(true, false);
+            while minimums.iter().sum::<usize>() + seps > width {
+                match minimums.iter_mut().max() {
+                    Some(widest) if *widest > 1 => *widest -= 1,
+                    _ => break,
+                }
+            }
+            (true, 1, minimums)
+        });
+    let mut widths: Vec<usize> = (0..columns)
         .map(|i| {
-            // A total (the footer) stays on one line: "USD 3,108.03".
             source
                 .all_rows()
-                .filter_map(|(row, footer)| Some((row.get(i)?, footer)))
-                .map(|(cell, footer)| {
-                    if footer {
-                        cell.width()
-                    } else {
-                        longest_word(cell)
-                    }
-                })
+                .filter_map(|(row, _)| row.get(i))
+                .map(|cell| text_width(cell))
+                .chain([text_width(source.header(i, short))])
                 .max()
                 .unwrap_or(0)
         })
         .collect();
-    let header = |short: bool| -> Vec<usize> {
-        (0..source.width())
-            .map(|i| longest_word(source.header(i, short)))
-            .collect()
-    };
-    let seps = source.width().saturating_sub(1);
-    for (short, gap) in [(false, 2), (false, 1), (true, 2), (true, 1)] {
-        let minimums: Vec<usize> = body
-            .iter()
-            .zip(header(short))
-            .map(|(&b, h)| b.max(h))
-            .collect();
-        if minimums.iter().sum::<usize>() + gap * seps <= width {
-            return Layout {
-                minimums,
-                gap,
-                short,
-            };
-        }
+    let room = width.saturating_sub(gap * seps);
+    while widths.iter().sum::<usize>() > room {
+        // The widest column that can still give way.
+        let Some(widest) = (0..columns)
+            .filter(|&i| widths[i] > minimums[i])
+            .max_by_key(|&i| (widths[i], std::cmp::Reverse(i)))
+        else {
+            break;
+        };
+        widths[widest] -= 1;
     }
-    // Too narrow even so: the widest columns break inside words.
-    let mut minimums: Vec<usize> = body
-        .iter()
-        .zip(header(true))
-        .map(|(&b, h)| b.max(h))
-        .collect();
-    while minimums.iter().sum::<usize>() + seps > width {
-        match minimums.iter_mut().max() {
-            Some(widest) if *widest > 1 => *widest -= 1,
-            _ => break,
-        }
-    }
-    Layout {
-        minimums,
-        gap: 1,
-        short: true,
-    }
+    Layout { widths, gap, short }
 }
 
-/// How a table is fitted to a terminal: each column's least width, the
-/// spaces between columns, and whether headers are the short ones.
+/// How a table is fitted to a terminal: each column's width, the spaces
+/// between columns, and whether headers are the short ones.
 struct Layout {
-    minimums: Vec<usize>,
+    widths: Vec<usize>,
     gap: usize,
     short: bool,
 }
@@ -402,6 +452,28 @@ Connect 10K   en
         assert_eq!(
             draw(&table, Some(12)),
             "Cur.  Amount\n────────────\nUSD     1.00\n"
+        );
+    }
+
+    #[test]
+    fn wrapped_text_continues_indented() {
+        let mut table = Table::new(&[("Item", Align::Left), ("Amount", Align::Right)]);
+        table.row(vec![
+            "Fair-usage overage: above 100,000".into(),
+            "600.00".into(),
+        ]);
+        // 30 columns: 6 for the amount, 2 between, 22 for the item, whose
+        // words ("Fair-usage" the longest, 10) fit with a 2-space indent:
+        // "Fair-usage overage:" (19) then "  above 100,000" (15). The column
+        // is as wide as its widest line: 19 + 2 + 6 = 27.
+        assert_eq!(
+            draw(&table, Some(30)),
+            "\
+Item                 Amount
+───────────────────────────
+Fair-usage overage:  600.00
+  above 100,000
+"
         );
     }
 }
