@@ -317,6 +317,116 @@ impl<'p> Comparison<'p> {
     pub fn cheapest(&self) -> Option<&Quote<'p>> {
         self.quotes.iter().find(|q| q.cheapest)
     }
+
+    /// The volume a cost-curve chart must show: the quoted count, the last
+    /// break-even and the farthest budget reach; without any of them the
+    /// largest quota (at least 1,000).
+    #[must_use]
+    pub fn volume_of_interest(&self) -> u64 {
+        let mut target = self.count.unwrap_or(0);
+        for b in &self.break_evens {
+            target = target.max(b.at.unwrap_or(0));
+        }
+        if let Some(budget) = &self.budget {
+            for (_, reach) in &budget.reach {
+                if let Reach::UpTo(n) = reach {
+                    target = target.max(*n);
+                }
+            }
+        }
+        if target == 0 {
+            target = self
+                .tiers
+                .iter()
+                .map(|t| t.plan.included)
+                .max()
+                .unwrap_or(0)
+                .max(1_000);
+        }
+        target
+    }
+
+    /// Each tier's cost curve up to `end`, in the tiers' order: its billed
+    /// total at every count where its line bends (zero, its quota, its
+    /// fair-use limit) and at `end`. Between those counts a tier's total is
+    /// a straight line (see the module docs), so these points are the
+    /// whole curve.
+    ///
+    /// # Errors
+    ///
+    /// An overflow while computing a total.
+    pub fn cost_curves(&self, end: Decimal) -> Result<Vec<CostCurve>, BillError> {
+        self.tiers
+            .iter()
+            .map(|t| {
+                bends(t, end)
+                    .into_iter()
+                    .map(|n| {
+                        let count = u64::try_from(n).unwrap_or(u64::MAX);
+                        Ok((n, t.total(count)?))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The break-evens inside `(0, end]` as points on the cheaper tier's
+    /// curve: which break-even, which tier, the count and its total.
+    ///
+    /// # Errors
+    ///
+    /// An overflow while computing a total.
+    pub fn break_even_points(&self, end: Decimal) -> Result<Vec<BreakEvenPoint>, BillError> {
+        let mut points = Vec::new();
+        for (index, b) in self.break_evens.iter().enumerate() {
+            let Some(at) = b.at.filter(|&n| n > 0 && Decimal::from(n) <= end) else {
+                continue;
+            };
+            let Some(tier) = self.tiers.iter().position(|t| t.plan.id == b.to.id) else {
+                continue;
+            };
+            points.push(BreakEvenPoint {
+                break_even: index,
+                tier,
+                at,
+                total: self.tiers[tier].total(at)?,
+            });
+        }
+        Ok(points)
+    }
+}
+
+/// One tier's cost curve: (count, billed total) at each bend.
+pub type CostCurve = Vec<(Decimal, Decimal)>;
+
+/// A break-even on a cost-curve chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BreakEvenPoint {
+    /// Its index in [`Comparison::break_evens`].
+    pub break_even: usize,
+    /// The index in [`Comparison::tiers`] of the tier cheaper from here.
+    pub tier: usize,
+    /// The count.
+    pub at: u64,
+    /// That tier's billed total at the count.
+    pub total: Decimal,
+}
+
+/// The counts where a tier's line bends, up to `end`.
+fn bends(tier: &Tier<'_>, end: Decimal) -> Vec<Decimal> {
+    let mut points = vec![Decimal::ZERO];
+    points.extend(
+        tier.plan
+            .bands()
+            .into_iter()
+            .flatten()
+            .map(|band| Decimal::from(band.after)),
+    );
+    points.retain(|p| *p < end);
+    points.push(end);
+    points.sort();
+    points.dedup();
+    points
 }
 
 /// The note of a comparison that prices example plans: which ones.

@@ -11,7 +11,8 @@ use crate::error::{Error, exit};
 use crate::load::Source;
 use crate::outfile;
 use crate::plan::{Plan, Unit};
-use crate::render::{self, Format};
+use crate::render;
+use crate::report::{CardRates, Report};
 use crate::request::{self, Batch, Command, Compare, Estimate, Plans, Rates, Request};
 use crate::shown::shown_bytes;
 use crate::usage;
@@ -34,12 +35,13 @@ pub struct Output<'a> {
 pub fn execute(request: Request, out: &mut Output<'_>) -> Result<u8, Error> {
     let source = request.plans;
     let month = request.today.month();
+    let width = request.width;
     match request.command {
-        Command::Estimate(args) => estimate(&Catalog::load(source)?, &args, out),
-        Command::Compare(args) => compare(&Catalog::load(source)?, &args, out),
+        Command::Estimate(args) => estimate(&Catalog::load(source)?, &args, width, out),
+        Command::Compare(args) => compare(&Catalog::load(source)?, &args, width, out),
         Command::Batch(args) => batch(&Catalog::load(source)?, &args, month, out),
-        Command::Plans(args) => plans(&Catalog::load(source)?, &args, out),
-        Command::Rates(args) => rates(&Catalog::load(source)?, &args, out),
+        Command::Plans(args) => plans(&Catalog::load(source)?, &args, width, out),
+        Command::Rates(args) => rates(&Catalog::load(source)?, &args, width, out),
         Command::Check => check(source, out),
         Command::Completions(script) => {
             write_bytes(out.stdout, &script)?;
@@ -235,7 +237,12 @@ fn warn(meta: &request::MetaSettings, out: &mut Output<'_>) -> Result<(), Error>
     }
 }
 
-fn estimate(catalog: &Catalog, args: &Estimate, out: &mut Output<'_>) -> Result<u8, Error> {
+fn estimate(
+    catalog: &Catalog,
+    args: &Estimate,
+    width: Option<usize>,
+    out: &mut Output<'_>,
+) -> Result<u8, Error> {
     let plan = catalog.plan(&args.plan)?;
     // A free plan is refused before standard input is read; the count,
     // when given by flag, is checked against the plan when it is priced.
@@ -244,12 +251,11 @@ fn estimate(catalog: &Catalog, args: &Estimate, out: &mut Output<'_>) -> Result<
     let usage = args.meta.usage(unit, count, plan.currency)?;
     warn(&args.meta, out)?;
     let bill = catalog::price(catalog, plan, &usage)?;
-    let text = match args.format {
-        Format::Table => render::table::bill(&bill, args.explain),
-        Format::Json => render::json::bill(&bill, args.explain),
-        Format::Csv => render::csv::bill(&bill),
-        Format::Markdown => render::markdown::bill(&bill, args.explain),
+    let report = Report::Bill {
+        bill: &bill,
+        explain: args.explain,
     };
+    let text = render::render(&report, args.format, width);
     write(out.stdout, &text)?;
     Ok(exit::SUCCESS)
 }
@@ -275,27 +281,34 @@ fn batch(
     }
 }
 
-fn plans(catalog: &Catalog, args: &Plans, out: &mut Output<'_>) -> Result<u8, Error> {
+fn plans(
+    catalog: &Catalog,
+    args: &Plans,
+    width: Option<usize>,
+    out: &mut Output<'_>,
+) -> Result<u8, Error> {
     let selected: &[Plan] = match &args.show {
         Some(id) => std::slice::from_ref(catalog.plan(id)?),
         None => &catalog.plans,
     };
-    let text = match (args.format, &args.show) {
-        (Format::Json, Some(_)) => render::json::pretty(&render::json::PlanJson::new(&selected[0])),
-        (Format::Json, None) => render::json::plans(selected),
-        (Format::Csv, _) => render::csv::plans(selected),
-        (Format::Markdown, _) => render::markdown::table(&render::table::plans_table(selected)),
-        (Format::Table, Some(_)) => render::table::plan_card(&selected[0]),
-        (Format::Table, None) => render::table::plans_table(selected).render(),
+    let report = match &args.show {
+        Some(_) => Report::Plan(&selected[0]),
+        None => Report::Plans(selected),
     };
+    let text = render::render(&report, args.format, width);
     write(out.stdout, &text)?;
     Ok(exit::SUCCESS)
 }
 
-fn rates(catalog: &Catalog, args: &Rates, out: &mut Output<'_>) -> Result<u8, Error> {
+fn rates(
+    catalog: &Catalog,
+    args: &Rates,
+    width: Option<usize>,
+    out: &mut Output<'_>,
+) -> Result<u8, Error> {
     let book = catalog.rate_book()?;
     let text = match &args.show {
-        None => render::rates::cards(book.cards(), args.format),
+        None => render::render(&Report::RateCards(book.cards()), args.format, width),
         Some(show) => {
             let month = show.month;
             let card = book
@@ -315,7 +328,12 @@ fn rates(catalog: &Catalog, args: &Rates, out: &mut Output<'_>) -> Result<u8, Er
                 card.describe(),
                 card.currency()
             );
-            render::rates::card(card, &markets, &heading, args.format)
+            let report = Report::RateCard(CardRates {
+                card,
+                markets: &markets,
+                heading: &heading,
+            });
+            render::render(&report, args.format, width)
         }
     };
     write(out.stdout, &text)?;
@@ -340,7 +358,12 @@ fn check(source: Source, out: &mut Output<'_>) -> Result<u8, Error> {
 
 /// `ctbill compare`: every tier of one product and currency, priced with
 /// the same usage; the chart, when asked for, is written last.
-fn compare(catalog: &Catalog, args: &Compare, out: &mut Output<'_>) -> Result<u8, Error> {
+fn compare(
+    catalog: &Catalog,
+    args: &Compare,
+    width: Option<usize>,
+    out: &mut Output<'_>,
+) -> Result<u8, Error> {
     use crate::advice::Comparison;
 
     let (tiers, currency, choice) = args.tiers(&catalog.plans, &catalog.source.to_string())?;
@@ -355,12 +378,7 @@ fn compare(catalog: &Catalog, args: &Compare, out: &mut Output<'_>) -> Result<u8
         .collect::<Result<Vec<_>, _>>()?;
     let comparison = Comparison::new(bills, args.count, (currency, choice), budget)
         .map_err(|e| Error::Input(e.to_string()))?;
-    let text = match args.format {
-        Format::Table => render::compare::table(&comparison),
-        Format::Json => render::compare::json(&comparison),
-        Format::Csv => render::compare::csv(&comparison),
-        Format::Markdown => render::compare::markdown(&comparison),
-    };
+    let text = render::render(&Report::Comparison(&comparison), args.format, width);
     // The chart waits beside its target until the table is out.
     let chart = prepare_chart(catalog, args, &comparison)?;
     write(out.stdout, &text)?;

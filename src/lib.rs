@@ -27,6 +27,7 @@ pub mod money;
 pub mod outfile;
 pub mod plan;
 pub mod render;
+pub mod report;
 pub mod request;
 pub mod shown;
 mod suggest;

@@ -467,3 +467,47 @@ fn the_example_note_lists_a_few_plans_and_counts_the_rest() {
     ));
     assert!(example_note(&refs, 8).starts_with("example prices: every plan compared has"));
 }
+
+#[test]
+fn cost_curves_are_billed_totals_at_each_bend() {
+    // connect-10k: 30.00 including 10,000, 0.0070 above; connect-25k:
+    // 110.00 including 25,000, 0.0060 above. Up to 30,000:
+    //   10k: 30.00 at 0 and at 10,000; 30.00 + 20,000 × 0.0070 = 170.00 at 30,000
+    //   25k: 110.00 at 0 and at 25,000; 110.00 + 5,000 × 0.0060 = 140.00 at 30,000
+    // The break-even is 21,430 (PRODUCT.md's worked example), on the 25k
+    // line, still inside its quota: 110.00.
+    let ladder = connect_ladder();
+    let bills: Vec<Bill<'_>> = ladder[..2]
+        .iter()
+        .map(|p| bill::bill(p, 15_000, None, bill::MetaCharges::None).unwrap())
+        .collect();
+    let currency = (ladder[0].currency, CurrencyChoice::Only);
+    let c = Comparison::new(bills, Some(15_000), currency, None).unwrap();
+    assert_eq!(c.volume_of_interest(), 21_430);
+    let n = |v: u64| Decimal::from(v);
+    assert_eq!(
+        c.cost_curves(n(30_000)).unwrap(),
+        vec![
+            vec![
+                (n(0), dec("30.00")),
+                (n(10_000), dec("30.00")),
+                (n(30_000), dec("170.00"))
+            ],
+            vec![
+                (n(0), dec("110.00")),
+                (n(25_000), dec("110.00")),
+                (n(30_000), dec("140.00"))
+            ],
+        ]
+    );
+    assert_eq!(
+        c.break_even_points(n(30_000)).unwrap(),
+        vec![BreakEvenPoint {
+            break_even: 0,
+            tier: 1,
+            at: 21_430,
+            total: dec("110.00"),
+        }]
+    );
+    assert_eq!(c.break_even_points(n(20_000)).unwrap(), vec![]);
+}

@@ -2,8 +2,10 @@
 //! volume for every tier, as a hand-written SVG document (no dependency,
 //! no fonts or system libraries needed).
 //!
-//! Every figure on the chart is a billed total computed by the engine; it
-//! is converted to `f64` only to place it in pixels. Between a tier's
+//! Every figure on the chart is a billed total computed by the engine
+//! ([`Comparison::cost_curves`], [`Comparison::break_even_points`]); the
+//! chart never prices, and converts figures to `f64` only to place them in
+//! pixels. Between a tier's
 //! breakpoints (zero, its quota, its fair-use limit) its total is a straight
 //! line, so each tier is drawn as a polyline through those points: rounding
 //! to the minor unit is far below a pixel.
@@ -13,7 +15,7 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::advice::{Comparison, Reach, Tier};
+use crate::advice::{Comparison, CostCurve};
 use crate::bill::BillError;
 use crate::money::{group_count, group_thousands};
 
@@ -89,30 +91,10 @@ fn px(value: Decimal) -> f64 {
     value.to_f64().unwrap_or(0.0)
 }
 
-/// The volume the chart runs to: well past the quoted volume, the last
-/// break-even and any budget reach.
+/// The volume the chart runs to: a quarter past the comparison's volume
+/// of interest, on a tick.
 fn volume_span(c: &Comparison<'_>) -> Decimal {
-    let mut target = c.count.unwrap_or(0);
-    for b in &c.break_evens {
-        target = target.max(b.at.unwrap_or(0));
-    }
-    if let Some(budget) = &c.budget {
-        for (_, reach) in &budget.reach {
-            if let Reach::UpTo(n) = reach {
-                target = target.max(*n);
-            }
-        }
-    }
-    if target == 0 {
-        target = c
-            .tiers
-            .iter()
-            .map(|t| t.plan.included)
-            .max()
-            .unwrap_or(0)
-            .max(1_000);
-    }
-    let raw = Decimal::from(target) * Decimal::new(125, 2);
+    let raw = Decimal::from(c.volume_of_interest()) * Decimal::new(125, 2);
     ceil_to(raw, volume_step(raw))
 }
 
@@ -121,26 +103,6 @@ fn volume_step(span: Decimal) -> Decimal {
     nice_step(span / Decimal::from(8), Decimal::ONE)
 }
 
-/// The counts where a tier's line bends, up to `end`.
-fn bends(tier: &Tier<'_>, end: Decimal) -> Vec<Decimal> {
-    let mut points = vec![Decimal::ZERO];
-    points.extend(
-        tier.plan
-            .bands()
-            .into_iter()
-            .flatten()
-            .map(|band| Decimal::from(band.after)),
-    );
-    points.retain(|p| *p < end);
-    points.push(end);
-    points.sort();
-    points.dedup();
-    points
-}
-
-/// One tier's line: (count, billed total) at each bend.
-type Series = Vec<(Decimal, Decimal)>;
-
 /// The chart as an SVG document.
 ///
 /// # Errors
@@ -148,19 +110,7 @@ type Series = Vec<(Decimal, Decimal)>;
 /// An overflow while computing a total.
 pub fn svg(c: &Comparison<'_>) -> Result<String, BillError> {
     let x_max = volume_span(c);
-    let series: Vec<Series> = c
-        .tiers
-        .iter()
-        .map(|t| {
-            bends(t, x_max)
-                .into_iter()
-                .map(|n| {
-                    let count = u64::try_from(n).unwrap_or(u64::MAX);
-                    Ok((n, t.total(count)?))
-                })
-                .collect::<Result<Series, BillError>>()
-        })
-        .collect::<Result<_, _>>()?;
+    let series = c.cost_curves(x_max)?;
     let mut y_top = series
         .iter()
         .flatten()
@@ -231,7 +181,7 @@ fn header(out: &mut String, c: &Comparison<'_>) {
     };
     let title = format!(
         "{}: monthly total by volume ({currency}){month}{example}",
-        super::compare::title(c)
+        crate::report::comparison::title(c)
             .split(" tiers")
             .next()
             .unwrap_or_default()
@@ -361,7 +311,7 @@ fn guides(out: &mut String, c: &Comparison<'_>, f: &Frame) {
     }
 }
 
-fn lines(out: &mut String, c: &Comparison<'_>, f: &Frame, series: &[Series]) {
+fn lines(out: &mut String, c: &Comparison<'_>, f: &Frame, series: &[CostCurve]) {
     let sx = |n: Decimal| f.sx(n);
     let sy = |v: Decimal| f.sy(v);
     // One series per tier.
@@ -386,14 +336,9 @@ fn break_evens(out: &mut String, c: &Comparison<'_>, f: &Frame) -> Result<(), Bi
     let sx = |n: Decimal| f.sx(n);
     let sy = |v: Decimal| f.sy(v);
     // Break-evens: a dot on the cheaper tier's line, labelled with the volume.
-    for b in &c.break_evens {
-        let Some(at) = b.at.filter(|&n| n > 0 && Decimal::from(n) <= x_max) else {
-            continue;
-        };
-        let Some(index) = c.tiers.iter().position(|t| t.plan.id == b.to.id) else {
-            continue;
-        };
-        let (x, y) = (sx(Decimal::from(at)), sy(c.tiers[index].total(at)?));
+    for point in c.break_even_points(x_max)? {
+        let (pair, index, at) = (&c.break_evens[point.break_even], point.tier, point.at);
+        let (x, y) = (sx(Decimal::from(at)), sy(point.total));
         let colour = COLOURS[index % COLOURS.len()];
         // Below and right of the dot; near the axis, below and left (over
         // the axis line would be unreadable).
@@ -405,8 +350,8 @@ fn break_evens(out: &mut String, c: &Comparison<'_>, f: &Frame) -> Result<(), Bi
         let _ = writeln!(
             out,
             r##"<g class="break-even" data-from="{}" data-to="{}"><circle cx="{x:.1}" cy="{y:.1}" r="5" fill="{colour}" stroke="#fff" stroke-width="1.5"/><text x="{:.1}" y="{:.1}" font-size="12" fill="{colour}" stroke="#fff" stroke-width="3" paint-order="stroke" text-anchor="{anchor}">{}</text></g>"##,
-            esc(&b.from.id),
-            esc(&b.to.id),
+            esc(&pair.from.id),
+            esc(&pair.to.id),
             label_x,
             label_y,
             group_count(at)

@@ -1,9 +1,26 @@
 //! CSV output of a single bill (one row per line, then the total) and of
 //! listings, written with the `csv` crate so quoting is always right.
 
-use crate::bill::Bill;
+use std::collections::HashMap;
 
-use super::table::Table;
+use crate::advice::{Comparison, Reach, Tier};
+use crate::bill::{Bill, LineKind};
+use crate::plan::Plan;
+use crate::report::table::{Align, Table};
+use crate::report::{self, Report, comparison, rates};
+
+/// A report as CSV.
+#[must_use]
+pub fn write(report: &Report<'_>) -> String {
+    match report {
+        Report::Bill { bill: b, .. } => bill(b),
+        Report::Plans(list) => plans(list),
+        Report::Plan(plan) => plans(std::slice::from_ref(*plan)),
+        Report::Comparison(c) => comparison(c),
+        Report::RateCards(cards) => table(&rates::cards_table(cards)),
+        Report::RateCard(shown) => table(&rates::rates_table(shown.card, shown.markets)),
+    }
+}
 
 /// Writes rows as CSV text; writing into memory cannot fail, and a
 /// failure would show as a truncated text rather than a panic.
@@ -44,9 +61,9 @@ pub fn bill(bill: &Bill<'_>) -> String {
         .map(|l| {
             [
                 l.kind.as_str().to_owned(),
-                super::describe(l, bill.plan),
+                report::bill::describe(l, bill.plan),
                 l.quantity.to_string(),
-                super::unit_price_value(l).unwrap_or_default(),
+                report::bill::unit_price_value(l).unwrap_or_default(),
                 l.amount.to_string(),
             ]
         })
@@ -89,38 +106,118 @@ pub fn table(table: &Table) -> String {
     )
 }
 
-/// Plans as CSV with raw values (no thousands separators), for scripts.
+/// Plans as CSV with raw values (no thousands separators), for scripts;
+/// the columns are the plan file's keys, so a CSV round-trips to TOML by
+/// name.
 #[must_use]
-pub fn plans(plans: &[crate::plan::Plan]) -> String {
-    // The columns are the plan file keys, so a CSV round-trips to TOML by name.
-    let header = crate::load::PLAN_KEYS.to_vec();
-    let rows: Vec<Vec<String>> = plans
+pub fn plans(plans: &[Plan]) -> String {
+    table(&report::plans::plan_records(plans))
+}
+
+/// The comparison as CSV, one row per tier (cheapest first when there is
+/// a count, else by size): raw amounts, no separators. `cheaper_from` is
+/// where the tier becomes cheaper than the next smaller one (`never`, or
+/// empty for the smallest); `budget_reach` is a count, `unlimited` or
+/// `not_even_base`. `month`, `meta_card` and `notes` (joined by ` | `) are
+/// the comparison's, on every row; `example` says whether the tier's
+/// prices are examples.
+#[must_use]
+pub fn comparison(c: &Comparison<'_>) -> String {
+    let columns = [
+        "plan",
+        "currency",
+        "month",
+        "unit",
+        "count",
+        "included",
+        "example",
+        "base",
+        "overage",
+        "fair_use_overage",
+        "meta",
+        "markup",
+        "total",
+        "difference",
+        "cheapest",
+        "cheaper_than",
+        "cheaper_from",
+        "budget",
+        "budget_reach",
+        "meta_card",
+        "notes",
+    ];
+    let mut rows = Table::new(&columns.map(|h| (h, Align::Left)));
+    // Looked up by id once per row: maps keep a comparison of many tiers linear.
+    let tiers: HashMap<&str, &Tier<'_>> = c.tiers.iter().map(|t| (t.plan.id.as_str(), t)).collect();
+    let quotes: HashMap<&str, _> = c
+        .quotes
         .iter()
-        .map(|p| {
-            let paid = p.unit().is_some();
-            let when_paid = |text: String| if paid { text } else { String::new() };
-            vec![
-                p.id.clone(),
-                p.name.clone(),
-                p.product.to_string(),
-                when_paid(p.currency.to_string()),
-                when_paid(p.base_fee.to_string()),
-                when_paid(p.included.to_string()),
-                when_paid(p.overage_rate.to_string()),
-                p.fair_use
-                    .as_ref()
-                    .map(|f| f.limit.to_string())
-                    .unwrap_or_default(),
-                p.fair_use
-                    .as_ref()
-                    .map(|f| f.rate.to_string())
-                    .unwrap_or_default(),
-                super::optional(p.markup_percent),
-                p.example.to_string(),
-            ]
-        })
+        .map(|q| (q.bill.plan.id.as_str(), q))
         .collect();
-    write_rows(
-        std::iter::once(header).chain(rows.iter().map(|r| r.iter().map(String::as_str).collect())),
-    )
+    let into: HashMap<&str, _> = c
+        .break_evens
+        .iter()
+        .map(|b| (b.to.id.as_str(), b))
+        .collect();
+    let reaches: HashMap<&str, Reach> = c
+        .budget
+        .iter()
+        .flat_map(|b| &b.reach)
+        .map(|(p, r)| (p.id.as_str(), *r))
+        .collect();
+    let ids: Vec<&str> = if c.quotes.is_empty() {
+        c.tiers.iter().map(|t| t.plan.id.as_str()).collect()
+    } else {
+        c.quotes.iter().map(|q| q.bill.plan.id.as_str()).collect()
+    };
+    let month = c.month.map(|m| m.to_string()).unwrap_or_default();
+    let card = c.meta_card.as_deref().unwrap_or_default();
+    let notes: Vec<&str> = c.notes.iter().map(AsRef::as_ref).collect();
+    let notes = notes.join(" | ");
+    for id in ids {
+        let quote = quotes.get(id);
+        let amount = |kind| {
+            quote
+                // Absent lines show as zero at the currency's scale (0.00).
+                .map(|q| q.bill.amount_of(kind).to_string())
+                .unwrap_or_default()
+        };
+        let into = into.get(id);
+        let reach = reaches
+            .get(id)
+            .map(|r| match comparison::reach_json(*r) {
+                (_, Some(n)) => n.to_string(),
+                (name, None) => name.to_owned(),
+            })
+            .unwrap_or_default();
+        let tier = tiers.get(id);
+        rows.row(vec![
+            id.to_owned(),
+            c.currency.code().to_owned(),
+            month.clone(),
+            c.unit.plural().to_owned(),
+            c.count.map(|n| n.to_string()).unwrap_or_default(),
+            tier.map_or(0, |t| t.plan.included).to_string(),
+            tier.is_some_and(|t| t.plan.example).to_string(),
+            amount(LineKind::Base),
+            amount(LineKind::Overage),
+            amount(LineKind::FairUseOverage),
+            amount(LineKind::Meta),
+            amount(LineKind::Markup),
+            quote.map(|q| q.bill.total.to_string()).unwrap_or_default(),
+            quote.map(|q| q.difference.to_string()).unwrap_or_default(),
+            quote.map(|q| q.cheapest.to_string()).unwrap_or_default(),
+            into.map(|b| b.from.id.clone()).unwrap_or_default(),
+            into.map(|b| b.at.map_or("never".to_owned(), |n| n.to_string()))
+                .unwrap_or_default(),
+            c.budget
+                .as_ref()
+                .map(|b| b.amount.to_string())
+                .unwrap_or_default(),
+            reach,
+            card.to_owned(),
+            notes.clone(),
+        ]);
+    }
+    table(&rows)
 }

@@ -19,8 +19,24 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+use crate::advice::{Comparison, CurrencyChoice};
 use crate::bill::{Bill, Detail};
+use crate::meta::{Category, RateCard};
 use crate::plan::Plan;
+use crate::report::{self, CardRates, Report, comparison, rates};
+
+/// A report as pretty JSON.
+#[must_use]
+pub fn write(report: &Report<'_>) -> String {
+    match report {
+        Report::Bill { bill: b, explain } => bill(b, *explain),
+        Report::Plans(list) => plans(list),
+        Report::Plan(plan) => pretty(&PlanJson::new(plan)),
+        Report::Comparison(c) => comparison(c),
+        Report::RateCards(cards) => rate_cards(cards),
+        Report::RateCard(shown) => card_rates(shown),
+    }
+}
 
 /// One bill, as serialized.
 #[derive(Debug, Serialize)]
@@ -80,16 +96,16 @@ impl<'a> BillJson<'a> {
     /// The serializable view of a bill; `explain` adds each line's formula.
     #[must_use]
     pub fn new(bill: &'a Bill<'a>, explain: bool) -> Self {
-        let formulas = explain.then(|| super::explain(bill));
+        let formulas = explain.then(|| report::bill::explain(bill));
         let lines = bill
             .lines
             .iter()
             .enumerate()
             .map(|(i, line)| LineJson {
                 kind: line.kind.as_str(),
-                description: super::describe(line, bill.plan),
+                description: report::bill::describe(line, bill.plan),
                 quantity: line.quantity.to_string(),
-                unit_price: super::unit_price_value(line),
+                unit_price: report::bill::unit_price_value(line),
                 amount: line.amount.to_string(),
                 exact: line.exact.to_string(),
                 tiers: match &line.detail {
@@ -197,6 +213,297 @@ pub fn plans(plans: &[Plan]) -> String {
     }
     pretty(&Plans {
         plans: plans.iter().map(PlanJson::new).collect(),
+    })
+}
+
+#[derive(Serialize)]
+struct ComparisonJson<'a> {
+    product: &'static str,
+    unit: &'static str,
+    currency: &'static str,
+    currency_choice: &'static str,
+    /// The billing month, `YYYY-MM`.
+    month: Option<String>,
+    /// Whether any plan compared has example prices.
+    example: bool,
+    count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta_card: Option<&'a str>,
+    plans: Vec<ComparisonPlanJson<'a>>,
+    cheapest: Option<&'a str>,
+    break_even: Vec<BreakEvenJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    budget: Option<BudgetJson<'a>>,
+    notes: &'a [Cow<'static, str>],
+}
+
+#[derive(Serialize)]
+struct ComparisonPlanJson<'a> {
+    plan: &'a str,
+    name: &'a str,
+    included: u64,
+    example: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    difference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cheapest: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lines: Option<Vec<AmountJson>>,
+}
+
+#[derive(Serialize)]
+struct AmountJson {
+    kind: &'static str,
+    amount: String,
+}
+
+#[derive(Serialize)]
+struct BreakEvenJson<'a> {
+    from: &'a str,
+    to: &'a str,
+    at: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct BudgetJson<'a> {
+    amount: String,
+    plans: Vec<ReachJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReachJson<'a> {
+    plan: &'a str,
+    /// `up_to`, `unlimited` or `not_even_base`.
+    reach: &'static str,
+    /// The largest count within the budget, for `up_to`.
+    count: Option<u64>,
+    /// For `not_even_base`: what the tier bills at no units at all (the
+    /// base fee, plus the Meta charges and markup when given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    minimum: Option<String>,
+}
+
+/// The comparison as pretty JSON:
+///
+/// JSON (PRODUCT.md fixes `currency`, `plans[].plan`, `plans[].total`,
+/// `cheapest` and `break_even[]`; the rest is added):
+///
+/// ```json
+/// {"product": "connect", "unit": "notifications", "currency": "USD",
+///  "currency_choice": "only", "month": "2026-11", "example": true, "count": 15000,
+///  "plans": [{"plan": "connect-10k", "name": "...", "included": 10000, "example": true,
+///             "total": "65.00", "difference": "0.00", "cheapest": true,
+///             "lines": [{"kind": "base", "amount": "30.00"}, ...]}, ...],
+///  "cheapest": "connect-10k",
+///  "break_even": [{"from": "connect-10k", "to": "connect-25k", "at": 21430}, ...],
+///  "budget": {"amount": "500", "plans": [{"plan": "connect-10k", "reach": "up_to", "count": 77143},
+///             {"plan": "connect-250k", "reach": "not_even_base", "count": null, "minimum": "800.00"}]},
+///  "notes": ["example prices: every plan compared has example prices, ..."]}
+/// ```
+///
+/// Without a count, `count` and `cheapest` are null and the plans carry no
+/// totals; `budget` is there only with `--budget`; `meta_card` (after
+/// `count`) only when Meta message counts were priced. `example` is true
+/// when any tier compared has example prices.
+#[must_use]
+pub fn comparison(c: &Comparison<'_>) -> String {
+    let plans = if c.quotes.is_empty() {
+        c.tiers
+            .iter()
+            .map(|t| ComparisonPlanJson {
+                plan: &t.plan.id,
+                name: &t.plan.name,
+                included: t.plan.included,
+                example: t.plan.example,
+                total: None,
+                difference: None,
+                cheapest: None,
+                lines: None,
+            })
+            .collect()
+    } else {
+        c.quotes
+            .iter()
+            .map(|q| ComparisonPlanJson {
+                plan: &q.bill.plan.id,
+                name: &q.bill.plan.name,
+                included: q.bill.plan.included,
+                example: q.bill.plan.example,
+                total: Some(q.bill.total.to_string()),
+                difference: Some(q.difference.to_string()),
+                cheapest: Some(q.cheapest),
+                lines: Some(
+                    q.bill
+                        .lines
+                        .iter()
+                        .map(|l| AmountJson {
+                            kind: l.kind.as_str(),
+                            amount: l.amount.to_string(),
+                        })
+                        .collect(),
+                ),
+            })
+            .collect()
+    };
+    let value = ComparisonJson {
+        product: c.product.as_str(),
+        unit: c.unit.plural(),
+        currency: c.currency.code(),
+        currency_choice: match c.currency_choice {
+            CurrencyChoice::Given => "given",
+            CurrencyChoice::Only => "only",
+            CurrencyChoice::MostPlans { .. } => "most_plans",
+        },
+        month: c.month.map(|m| m.to_string()),
+        example: !c.examples.is_empty(),
+        count: c.count,
+        meta_card: c.meta_card.as_deref(),
+        plans,
+        cheapest: c.cheapest().map(|q| q.bill.plan.id.as_str()),
+        break_even: c
+            .break_evens
+            .iter()
+            .map(|b| BreakEvenJson {
+                from: &b.from.id,
+                to: &b.to.id,
+                at: b.at,
+            })
+            .collect(),
+        budget: c.budget.as_ref().map(|b| BudgetJson {
+            amount: b.amount.to_string(),
+            plans: b
+                .reach
+                .iter()
+                .enumerate()
+                .map(|(i, (plan, reach))| {
+                    let (reach, count) = comparison::reach_json(*reach);
+                    let minimum = (reach == "not_even_base")
+                        .then(|| comparison::budget_minimum(c, i, &plan.id))
+                        .flatten()
+                        .map(|m| m.to_string());
+                    ReachJson {
+                        plan: &plan.id,
+                        reach,
+                        count,
+                        minimum,
+                    }
+                })
+                .collect(),
+        }),
+        notes: &c.notes,
+    };
+    pretty(&value)
+}
+
+#[derive(Serialize)]
+struct CardJson<'a> {
+    currency: &'static str,
+    effective: String,
+    markets: usize,
+    volume_tiers: bool,
+    /// The markets × categories with published tiers, when only some have.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tiered: Option<String>,
+    service_charged: bool,
+    /// `primary` (Meta's own file) or `secondary` (a third party's copy).
+    data: &'static str,
+    /// `complete` or `partial`.
+    coverage: &'static str,
+    /// What a partial card's rates file says it lacks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partial: Option<&'a str>,
+    /// `built-in`, or the files the card was read from.
+    source: String,
+    built_in: bool,
+    sources: &'a [String],
+}
+
+impl<'a> CardJson<'a> {
+    fn new(card: &'a RateCard) -> Self {
+        Self {
+            currency: card.currency().code(),
+            effective: card.effective().to_string(),
+            markets: card.markets().len(),
+            volume_tiers: card.has_volume_tiers(),
+            tiered: card.tiers_partial().then(|| card.tiered_summary()),
+            service_charged: !card.service_free(),
+            data: rates::trust_text(card),
+            coverage: rates::coverage_text(card),
+            partial: card.partial_rates(),
+            source: rates::source_text(card),
+            built_in: card.is_built_in(),
+            sources: card.sources(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct MarketJson<'a> {
+    market: &'a str,
+    rates: std::collections::BTreeMap<&'static str, Option<String>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tiers: Vec<RateTierJson>,
+}
+
+#[derive(Serialize)]
+struct RateTierJson {
+    category: &'static str,
+    from: u64,
+    to: Option<u64>,
+    rate: String,
+}
+
+/// `ctbill rates`: every card loaded, `{"cards": [...]}`.
+#[must_use]
+pub fn rate_cards(cards: &[RateCard]) -> String {
+    #[derive(Serialize)]
+    struct Cards<'a> {
+        cards: Vec<CardJson<'a>>,
+    }
+    pretty(&Cards {
+        cards: cards.iter().map(CardJson::new).collect(),
+    })
+}
+
+/// `ctbill rates show`: the card, its provenance and each market's rates
+/// and volume tiers.
+#[must_use]
+pub fn card_rates(shown: &CardRates<'_>) -> String {
+    #[derive(Serialize)]
+    struct Shown<'a> {
+        #[serde(flatten)]
+        card: CardJson<'a>,
+        provenance: &'a [String],
+        rates: Vec<MarketJson<'a>>,
+    }
+    let rates = shown
+        .markets
+        .iter()
+        .map(|m| MarketJson {
+            market: m.name(),
+            rates: Category::ALL
+                .iter()
+                .map(|&c| (c.name(), m.rate(c).map(|r| r.to_string())))
+                .collect(),
+            tiers: Category::ALL
+                .iter()
+                .flat_map(|&c| {
+                    m.tiers(c).iter().map(move |t| RateTierJson {
+                        category: c.name(),
+                        from: t.from,
+                        to: t.to,
+                        rate: t.rate.to_string(),
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    pretty(&Shown {
+        card: CardJson::new(shown.card),
+        provenance: shown.card.provenance(),
+        rates,
     })
 }
 

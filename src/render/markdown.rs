@@ -4,8 +4,23 @@
 
 use std::fmt::Write as _;
 
-use super::table::{Align, Table};
+use crate::advice::Comparison;
 use crate::bill::Bill;
+use crate::report::table::{Align, Table};
+use crate::report::{self, CardRates, Report, comparison, rates};
+
+/// A report as Markdown.
+#[must_use]
+pub fn write(report: &Report<'_>) -> String {
+    match report {
+        Report::Bill { bill: b, explain } => bill(b, *explain),
+        Report::Plans(plans) => table(&report::plans::plans_table(plans)),
+        Report::Plan(plan) => table(&report::plans::plans_table(std::slice::from_ref(*plan))),
+        Report::Comparison(c) => comparison(c),
+        Report::RateCards(cards) => table(&rates::cards_table(cards)),
+        Report::RateCard(shown) => card_rates(shown),
+    }
+}
 
 /// Escapes what would break a table cell.
 #[must_use]
@@ -51,20 +66,67 @@ pub fn bill(bill: &Bill<'_>, explain: bool) -> String {
         "**{}** (`{}`): {}{}\n\n",
         escape(&bill.plan.name),
         bill.plan.id,
-        super::usage_text(bill),
-        super::month_text(bill)
+        report::bill::usage_text(bill),
+        report::bill::month_text(bill)
     );
     if let Some(card) = &bill.meta_card {
         let _ = writeln!(out, "Meta rates: {}\n", escape(card));
     }
-    out.push_str(&table(&super::table::bill_table(bill)));
+    out.push_str(&table(&report::bill::bill_table(bill)));
     for note in &bill.notes {
         let _ = write!(out, "\n_Note: {}_\n", escape(note));
     }
     if explain {
         out.push_str("\nHow each line was computed:\n\n");
-        for (kind, text) in super::explain(bill) {
+        for (kind, text) in report::bill::explain(bill) {
             let _ = writeln!(out, "- **{kind}**: {}", escape(&text));
+        }
+    }
+    out
+}
+
+/// The comparison as Markdown, ready to paste into an email.
+#[must_use]
+pub fn comparison(c: &Comparison<'_>) -> String {
+    let mut out = format!("**{}**\n\n", escape(&comparison::title(c)));
+    if let Some(card) = comparison::card_text(c) {
+        let _ = writeln!(out, "{}\n", escape(&card));
+    }
+    if c.quotes.is_empty() {
+        out.push_str(&table(&comparison::prices_table(c)));
+    } else {
+        out.push_str(&table(&comparison::quote_table(c)));
+        if let Some(text) = comparison::cheapest_text(c) {
+            let _ = writeln!(out, "\n{}", escape(&text));
+        }
+    }
+    if !c.break_evens.is_empty() {
+        let _ = writeln!(out, "\n{}\n", comparison::BREAK_EVEN_HEADING);
+        for b in &c.break_evens {
+            let _ = writeln!(out, "- {}", comparison::break_even_text(b, c.unit.plural()));
+        }
+    }
+    if let Some(budget) = comparison::budget_table(c) {
+        out.push('\n');
+        out.push_str(&table(&budget));
+    }
+    for note in &c.notes {
+        let _ = write!(out, "\n_Note: {}_\n", escape(note));
+    }
+    out
+}
+
+/// `ctbill rates show`: the heading in bold, the rates and, for one
+/// market with volume tiers, its tiers.
+#[must_use]
+pub fn card_rates(shown: &CardRates<'_>) -> String {
+    let mut out = format!("**{}**\n\n", escape(shown.heading));
+    out.push_str(&table(&rates::rates_table(shown.card, shown.markets)));
+    if let Some(market) = shown.single_market() {
+        let tiers = rates::tiers_table(market);
+        if !tiers.is_empty() {
+            let _ = writeln!(out, "\n{}\n", rates::TIERS_HEADING);
+            out.push_str(&table(&tiers));
         }
     }
     out

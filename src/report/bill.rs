@@ -1,0 +1,201 @@
+//! A bill's report: the words, unit prices and formulas every format shows
+//! for a bill (`estimate`, and each row of `batch`), and its lines as a
+//! [`Table`]. Nothing here prices: the bill holds every figure.
+
+use super::table::{Align, Table};
+use crate::bill::{Bill, Detail, Line, LineKind};
+use crate::money::{group_count, group_thousands};
+use crate::plan::{Band, BandKind, Plan, Product};
+
+/// The words on a bill line, e.g. "Overage: notifications above 10,000".
+#[must_use]
+pub fn describe(line: &Line, plan: &Plan) -> String {
+    let unit = plan.unit().map_or("units", |u| u.plural());
+    match (&line.detail, line.kind) {
+        (_, LineKind::Base) => format!("Base fee (includes {} {unit})", group_count(plan.included)),
+        (_, LineKind::Overage | LineKind::FairUseOverage) => {
+            let (kind, label) = match (line.kind, plan.product) {
+                (LineKind::Overage, Product::Direct) => (BandKind::Overage, "Consumption overage"),
+                (LineKind::Overage, _) => (BandKind::Overage, "Overage"),
+                _ => (BandKind::FairUse, "Fair-usage overage"),
+            };
+            match plan.bands().into_iter().flatten().find(|b| b.kind == kind) {
+                Some(Band {
+                    after,
+                    up_to: Some(end),
+                    ..
+                }) => format!(
+                    "{label}: {unit} {}–{}",
+                    group_count(after.saturating_add(1)),
+                    group_count(end)
+                ),
+                Some(band) => format!("{label}: {unit} above {}", group_count(band.after)),
+                None => label.to_owned(),
+            }
+        }
+        (Detail::MetaMessages(m), _) => {
+            let tiered = if m.parts.len() > 1 {
+                ", volume tiers"
+            } else {
+                ""
+            };
+            let free = if m.free > 0 {
+                format!(" (+{} free)", group_count(m.free))
+            } else {
+                String::new()
+            };
+            format!("Meta {} messages, {}{tiered}{free}", m.category, m.market)
+        }
+        (Detail::Markup { percent }, _) => {
+            format!("Service markup {}% on Meta charges", percent.normalize())
+        }
+        _ => "Meta WhatsApp charges (from WhatsApp Manager)".to_owned(),
+    }
+}
+
+/// A unit price as written (`0.0070`); the markup as a percentage;
+/// `tiered` for a Meta line priced on several volume tiers.
+#[must_use]
+pub fn unit_price_text(line: &Line) -> String {
+    match (&line.detail, line.unit_price) {
+        (Detail::Markup { percent }, _) => format!("{}%", percent.normalize()),
+        (_, Some(price)) => price.to_string(),
+        (_, None) => "tiered".to_owned(),
+    }
+}
+
+/// A unit price for JSON and CSV: the exact decimal with the digits
+/// written (the markup as a fraction, 10% → `0.10`, so that quantity ×
+/// unit price is the exact amount); `None` for a tiered Meta line.
+#[must_use]
+pub fn unit_price_value(line: &Line) -> Option<String> {
+    line.unit_price.map(|p| p.to_string())
+}
+
+/// The usage line under a bill's title, e.g. "15,000 notifications".
+#[must_use]
+pub fn usage_text(bill: &Bill<'_>) -> String {
+    bill.plan
+        .unit()
+        .map_or_else(|| group_count(bill.count), |u| u.count_text(bill.count))
+}
+
+/// The billing month for a bill's heading, ", billing month 2026-11"
+/// (empty for a bill made without one).
+#[must_use]
+pub fn month_text(bill: &Bill<'_>) -> String {
+    bill.month
+        .map(|m| format!(", billing month {m}"))
+        .unwrap_or_default()
+}
+
+/// What a line is, in a customer's words, for `--explain`: "Base fee",
+/// "Overage", "Meta marketing messages to India", "Service markup".
+#[must_use]
+pub fn line_label(line: &Line, plan: &Plan) -> String {
+    match (&line.detail, line.kind) {
+        (_, LineKind::Base) => "Base fee".to_owned(),
+        (_, LineKind::Overage) if plan.product == Product::Direct => {
+            "Consumption overage".to_owned()
+        }
+        (_, LineKind::Overage) => "Overage".to_owned(),
+        (_, LineKind::FairUseOverage) => "Fair-usage overage".to_owned(),
+        (Detail::MetaMessages(m), _) => format!("Meta {} messages to {}", m.category, m.market),
+        (_, LineKind::Markup) => "Service markup".to_owned(),
+        _ => "Meta charges".to_owned(),
+    }
+}
+
+/// `--explain`: each line's label (in a customer's words), its formula,
+/// exact value and rounding; then the total and the rounding rule.
+#[must_use]
+pub fn explain(bill: &Bill<'_>) -> Vec<(String, String)> {
+    let currency = bill.currency();
+    let mut rows: Vec<(String, String)> = bill
+        .lines
+        .iter()
+        .map(|line| {
+            let formula = match &line.detail {
+                Detail::Platform => format!(
+                    "{} × {}",
+                    group_thousands(line.quantity),
+                    line.unit_price.unwrap_or_default()
+                ),
+                Detail::MetaAmount => format!("{} as given", group_thousands(line.exact)),
+                Detail::MetaMessages(m) => {
+                    let parts: Vec<String> = m
+                        .parts
+                        .iter()
+                        .map(|p| format!("{} × {}", group_count(p.count), p.rate))
+                        .collect();
+                    match parts.len() {
+                        0 if m.count > 0 => format!("{} × 0 (not charged)", group_count(m.count)),
+                        0 => "0".to_owned(),
+                        1 => parts.join(""),
+                        _ => format!("volume tiers {}", parts.join(" + ")),
+                    }
+                }
+                Detail::Markup { percent } => {
+                    format!(
+                        "{}% of the Meta charges of {}",
+                        percent.normalize(),
+                        group_thousands(line.quantity),
+                    )
+                }
+            };
+            let text = format!(
+                "{formula} = {} → {}",
+                group_thousands(line.exact),
+                group_thousands(line.amount)
+            );
+            (line_label(line, bill.plan), text)
+        })
+        .collect();
+    let sum: Vec<String> = bill
+        .lines
+        .iter()
+        .map(|l| group_thousands(l.amount))
+        .collect();
+    rows.push((
+        "Total".to_owned(),
+        format!("{} = {}", sum.join(" + "), group_thousands(bill.total)),
+    ));
+    rows.push((
+        "Rounding".to_owned(),
+        format!(
+            "each line once, to {} decimal place{} ({} minor unit), half away from zero; the total adds the rounded lines",
+            currency.minor_units(),
+            if currency.minor_units() == 1 { "" } else { "s" },
+            currency.code()
+        ),
+    ));
+    rows
+}
+
+/// The bill's lines as a [`Table`]: item, quantity, unit price and amount,
+/// then the total.
+#[must_use]
+pub fn bill_table(bill: &Bill<'_>) -> Table {
+    let amount_header = format!("Amount ({})", bill.currency());
+    let mut table = Table::new(&[
+        ("Item", Align::Left),
+        ("Quantity", Align::Right),
+        ("Unit price", Align::Right),
+        (&amount_header, Align::Right),
+    ]);
+    for line in &bill.lines {
+        table.row(vec![
+            describe(line, bill.plan),
+            group_thousands(line.quantity),
+            unit_price_text(line),
+            group_thousands(line.amount),
+        ]);
+    }
+    table.footer(vec![
+        "Total".to_owned(),
+        String::new(),
+        String::new(),
+        format!("{} {}", bill.currency(), group_thousands(bill.total)),
+    ]);
+    table
+}
