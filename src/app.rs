@@ -247,6 +247,7 @@ fn estimate(
     // A free plan is refused before standard input is read; the count,
     // when given by flag, is checked against the plan when it is priced.
     let expected = bill::check_unit(plan, None)?;
+    args.meta.check_direct(plan)?;
     let (unit, count) = read_count(args.count, plan, expected)?;
     let usage = args.meta.usage(unit, count, plan.currency)?;
     warn(&args.meta, out)?;
@@ -367,6 +368,9 @@ fn compare(
     use crate::advice::Comparison;
 
     let (tiers, currency, choice) = args.tiers(&catalog.plans, &catalog.source.to_string())?;
+    if let Some(plan) = tiers.first() {
+        args.meta.check_direct(plan)?;
+    }
     let usage = args
         .meta
         .usage(Some(args.unit), args.count.unwrap_or(0), currency)?;
@@ -385,7 +389,10 @@ fn compare(
     if let Some(chart) = chart {
         let path = chart.target().display().to_string();
         chart.commit()?;
-        write(out.stderr, &format!("chart written to {path}\n"))?;
+        write(
+            out.stderr,
+            &format!("chart written to {}\n", crate::shown::shown(&path)),
+        )?;
     }
     Ok(exit::SUCCESS)
 }

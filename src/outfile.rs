@@ -81,11 +81,30 @@ pub fn prepare(
     inputs: &[PathBuf],
 ) -> Result<Pending, Error> {
     let shown_target = crate::shown::shown(&target.display().to_string());
+    // A symbolic link is written through: the file it leads to is replaced,
+    // the link stays. One that leads nowhere is refused.
+    let resolved;
+    let target = if fs::symlink_metadata(target).is_ok_and(|m| m.is_symlink()) {
+        resolved = fs::canonicalize(target).map_err(|_| {
+            Error::Input(format!(
+                "cannot write the {what} to `{shown_target}`: it is a symbolic link that leads to no file; remove it or give another file name"
+            ))
+        })?;
+        resolved.as_path()
+    } else {
+        target
+    };
     let existing = fs::metadata(target).ok();
     if let Some(meta) = &existing {
         if meta.is_dir() {
             return Err(Error::Input(format!(
                 "cannot write the {what} to `{shown_target}`: it is a directory; give a file name such as tiers.svg"
+            )));
+        }
+        if !meta.is_file() {
+            // A device, FIFO or socket would be replaced by a plain file.
+            return Err(Error::Input(format!(
+                "will not write the {what} to `{shown_target}`: it is not a regular file (a device, pipe or socket); give a file name such as tiers.svg"
             )));
         }
         let input = inputs

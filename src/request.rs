@@ -19,7 +19,7 @@ use crate::meta::MetaError;
 use crate::money::Currency;
 use crate::plan::{Plan, Product, Unit};
 use crate::render::Format;
-use crate::usage::{Amount, Markup, MetaCount, MetaUsage, Usage};
+use crate::usage::{self, Amount, Markup, MetaCount, MetaUsage, Usage};
 
 /// One run of ctbill, validated.
 #[derive(Debug)]
@@ -66,8 +66,8 @@ pub struct MetaSettings {
     pub markup: Option<Markup>,
     /// The billing month.
     pub month: Month,
-    /// `--phone-numbers`, defaulted.
-    pub phone_numbers: u64,
+    /// `--phone-numbers`, as given.
+    pub phone_numbers: Option<u64>,
 }
 
 impl MetaSettings {
@@ -81,6 +81,23 @@ impl MetaSettings {
     #[must_use]
     pub fn warning(&self) -> Option<String> {
         self.markup.and_then(|m| m.warning("--markup"))
+    }
+
+    /// Refuses `--phone-numbers` for a plan that is not Direct: business
+    /// phone numbers only matter to Meta's free service tier, which Direct
+    /// plans pass through.
+    ///
+    /// # Errors
+    ///
+    /// The flag was given for such a plan.
+    pub fn check_direct(&self, plan: &crate::plan::Plan) -> Result<(), Error> {
+        match self.phone_numbers {
+            Some(_) if plan.product != crate::plan::Product::Direct => Err(Error::Input(format!(
+                "--phone-numbers: `{}` is a {} plan; business phone numbers only count for Meta's free service tier on WhatsApp Direct plans",
+                plan.id, plan.product
+            ))),
+            _ => Ok(()),
+        }
     }
 
     /// The month's usage for plans billing in `currency`.
@@ -110,7 +127,7 @@ impl MetaSettings {
             meta,
             markup_percent: self.markup.map(|m| m.percent),
             month: self.month,
-            phone_numbers: self.phone_numbers,
+            phone_numbers: self.phone_numbers.unwrap_or(usage::DEFAULT_PHONE_NUMBERS),
         })
     }
 }

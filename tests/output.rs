@@ -76,17 +76,22 @@ fn completions_onto_a_full_disk_are_an_error() {
     assert!(!err.contains(".rs"), "a source path leaked: {err}");
 }
 
+#[cfg(unix)]
 #[test]
 fn a_chart_never_replaces_a_plans_file() {
     let dir = scratch("over-input");
     let plans = dir.join("plans");
     let target = plans.join("connect.toml");
     let before = fs::read(&target).unwrap();
+    // A chart must be named .svg, so the plans file is reached through a
+    // link named like a chart: the file it leads to is still an input.
+    let link = dir.join("tiers.svg");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
     let output = Command::new(BIN)
         .arg("--plans")
         .arg(&plans)
         .args(["compare", "--sent", "15000", "--chart"])
-        .arg(&target)
+        .arg(&link)
         .output()
         .unwrap();
     no_panic(&output);
@@ -106,7 +111,7 @@ fn a_chart_never_replaces_a_plans_file() {
 #[test]
 fn a_chart_never_replaces_standard_input() {
     let dir = scratch("over-stdin");
-    let target = dir.join("notes.txt");
+    let target = dir.join("notes.svg");
     fs::write(&target, "keep me").unwrap();
     let output = Command::new(BIN)
         .arg("--plans")
@@ -171,5 +176,92 @@ fn a_chart_is_written_whole_when_the_command_succeeds() {
     );
     assert!(svg.trim_end().ends_with("</svg>"));
     assert_eq!(others(&dir, &["plans", "tiers.svg"]), Vec::<String>::new());
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_chart_is_never_written_over_a_device_or_a_pipe() {
+    // /dev/null stands for any device: renaming a file over it would put a
+    // plain file where the device was.
+    let output = Command::new(BIN)
+        .args(["compare", "--sent", "15000", "--chart", "/dev/null.svg"])
+        .output()
+        .unwrap();
+    no_panic(&output);
+    let dir = scratch("fifo");
+    let fifo = dir.join("pipe.svg");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let output = Command::new(BIN)
+            .arg("--plans")
+            .arg(dir.join("plans"))
+            .args(["compare", "--sent", "15000", "--chart"])
+            .arg(&fifo)
+            .output()
+            .unwrap();
+        no_panic(&output);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("not a regular file"),
+            "{}",
+            stderr(&output)
+        );
+        assert!(stderr(&output).contains("pipe.svg"), "{}", stderr(&output));
+        assert!(output.stdout.is_empty());
+        let kind = fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(!kind.is_file(), "the FIFO was replaced by a plain file");
+    }
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_chart_is_written_through_a_symbolic_link() {
+    let dir = scratch("link");
+    let real = dir.join("real.svg");
+    fs::write(&real, "old chart").unwrap();
+    let link = dir.join("link.svg");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let output = Command::new(BIN)
+        .arg("--plans")
+        .arg(dir.join("plans"))
+        .args(["compare", "--sent", "15000", "--chart"])
+        .arg(&link)
+        .output()
+        .unwrap();
+    no_panic(&output);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        fs::symlink_metadata(&link).unwrap().is_symlink(),
+        "the link was replaced"
+    );
+    assert!(
+        fs::read_to_string(&real)
+            .unwrap()
+            .trim_end()
+            .ends_with("</svg>")
+    );
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_chart_must_be_named_svg() {
+    let dir = scratch("png");
+    let output = Command::new(BIN)
+        .arg("--plans")
+        .arg(dir.join("plans"))
+        .args(["compare", "--sent", "15000", "--chart"])
+        .arg(dir.join("tiers.png"))
+        .output()
+        .unwrap();
+    no_panic(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("ending in .svg"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(output.stdout.is_empty());
+    assert!(!dir.join("tiers.png").exists());
     fs::remove_dir_all(dir).unwrap();
 }

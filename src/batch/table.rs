@@ -276,11 +276,16 @@ impl<'c> Pricer<'c, '_> {
             return Err(RowError {
                 row,
                 column: None,
-                message: format!(
-                    "has {} fields, but the header has {}; quote cells that contain commas",
-                    record.len(),
-                    h.names.len()
-                ),
+                message: {
+                    let (n, want) = (record.len(), h.names.len());
+                    let fields = if n == 1 { "field" } else { "fields" };
+                    let fix = if n > want {
+                        "quote cells that contain commas"
+                    } else {
+                        "give every column a cell, an empty one if need be (a,,c)"
+                    };
+                    format!("has {n} {fields}, but the header has {want}; {fix}")
+                },
             });
         }
         let id = self.text(record, row, h.plan)?;

@@ -23,7 +23,6 @@ use crate::load::Source;
 use crate::plan::Unit;
 use crate::render;
 use crate::request::{self, MetaSettings, Request};
-use crate::usage;
 
 /// `--plans` given more than once with different directories (before and
 /// after the subcommand, or twice in one place): clap would keep the last
@@ -104,7 +103,7 @@ pub fn to_request(cli: Cli) -> Result<Request, Error> {
                 meta,
                 budget: args.budget,
                 format: format(args.format),
-                chart: args.chart,
+                chart: args.chart.map(svg_path).transpose()?,
             })
         }
         Command::Batch(args) => request::Command::Batch(request::Batch {
@@ -187,7 +186,7 @@ fn meta(args: MetaArgs, today: Date) -> MetaSettings {
         messages: args.meta,
         markup: args.markup,
         month: args.month.unwrap_or_else(|| today.month()),
-        phone_numbers: args.phone_numbers.unwrap_or(usage::DEFAULT_PHONE_NUMBERS),
+        phone_numbers: args.phone_numbers,
     }
 }
 
@@ -243,5 +242,21 @@ mod tests {
             panic!("not batch");
         };
         assert_eq!(batch.file, None);
+    }
+}
+
+/// `--chart` writes an SVG image: a name ending in anything but `.svg`
+/// (`tiers.png`) would hold SVG under a misleading name.
+fn svg_path(path: std::path::PathBuf) -> Result<std::path::PathBuf, Error> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+    {
+        Ok(path)
+    } else {
+        Err(Error::Input(format!(
+            "--chart {}: the chart is an SVG image; give a file name ending in .svg, e.g. tiers.svg",
+            crate::shown::shown(&path.display().to_string())
+        )))
     }
 }
