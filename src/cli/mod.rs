@@ -199,6 +199,22 @@ fn format(format: Format) -> render::Format {
     }
 }
 
+/// `--chart` writes an SVG image: a name ending in anything but `.svg`
+/// (`tiers.png`) would hold SVG under a misleading name.
+fn svg_path(path: std::path::PathBuf) -> Result<std::path::PathBuf, Error> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+    {
+        Ok(path)
+    } else {
+        Err(Error::Input(format!(
+            "--chart {}: the chart is an SVG image; give a file name ending in .svg, e.g. tiers.svg",
+            crate::shown::shown(&path.display().to_string())
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,21 +258,5 @@ mod tests {
             panic!("not batch");
         };
         assert_eq!(batch.file, None);
-    }
-}
-
-/// `--chart` writes an SVG image: a name ending in anything but `.svg`
-/// (`tiers.png`) would hold SVG under a misleading name.
-fn svg_path(path: std::path::PathBuf) -> Result<std::path::PathBuf, Error> {
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
-    {
-        Ok(path)
-    } else {
-        Err(Error::Input(format!(
-            "--chart {}: the chart is an SVG image; give a file name ending in .svg, e.g. tiers.svg",
-            crate::shown::shown(&path.display().to_string())
-        )))
     }
 }
