@@ -306,12 +306,10 @@ pub fn find(text: &str) -> Option<&'static Country> {
             return by_code;
         }
     }
-    let wanted = super::market::normalize(input);
-    COUNTRIES.iter().find(|c| {
-        c.names
-            .iter()
-            .any(|n| super::market::normalize(n) == wanted)
-    })
+    let wanted = super::names::normalize(input);
+    COUNTRIES
+        .iter()
+        .find(|c| c.names.iter().any(|n| super::names::normalize(n) == wanted))
 }
 
 /// The country with this alpha-2 code.

@@ -27,10 +27,18 @@
 //! pairs, and the label (usually the path) appears in every error, with the
 //! line (or, in an Excel workbook, the sheet and cell: see `xlsx`).
 
+mod cells;
 mod countries;
+mod detect;
+mod files;
+mod mapping;
 mod market;
-mod parse;
+mod names;
+mod normalized;
+mod original;
+mod rates;
 pub mod rules;
+mod tiers;
 mod xlsx;
 
 use std::collections::BTreeMap;
@@ -42,10 +50,10 @@ use rust_decimal::Decimal;
 use crate::calendar::{Date, Month};
 use crate::money::{self, Currency};
 
-pub use market::{MappingRow, MarketMapping, ResolvedMarket};
-pub use parse::{
-    CardFile, MarketRates, RatesFile, SourceFormat, TierSet, TiersFile, parse_card_file,
-};
+pub use detect::parse_card_file;
+pub use files::{CardFile, MarketRates, RatesFile, SourceFormat, TierSet, TiersFile};
+pub use mapping::{MappingRow, MarketMapping};
+pub use market::ResolvedMarket;
 pub use xlsx::is_workbook;
 
 /// A pricing category of Meta's per-message model.
@@ -579,7 +587,7 @@ impl RateCard {
         if let Some(exact) = self.markets.iter().find(|m| m.name == name) {
             return Some(exact);
         }
-        let wanted = market::normalize(name);
+        let wanted = names::normalize(name);
         self.markets.iter().find(|m| m.key == wanted)
     }
 
@@ -650,7 +658,7 @@ impl RateCard {
             return Err(MetaError::UnknownMarket {
                 input: market.to_owned(),
                 card: self.name(),
-                suggestions: market::suggest(market, self.markets.iter().map(|m| m.name.as_str())),
+                suggestions: names::suggest(market, self.markets.iter().map(|m| m.name.as_str())),
             });
         };
         let mut charge = MetaCharge {
@@ -1029,7 +1037,7 @@ impl RateBook {
         // A workbook may hold more than one card sheet (list rates and
         // volume tiers).
         let parsed = files.into_iter().flat_map(|(label, data)| {
-            parse::parse_data(label, data.as_ref())
+            detect::parse_data(label, data.as_ref())
                 .into_iter()
                 .map(move |file| (label, file))
         });
@@ -1232,7 +1240,7 @@ fn build_card(rates: &RatesFile, tiers: Option<&TiersFile>) -> Result<RateCard, 
         .iter()
         .map(|m| Market {
             name: m.name.clone(),
-            key: market::normalize(&m.name),
+            key: names::normalize(&m.name),
             rates: Category::ALL.map(|c| m.rate(c)),
             tiers: BTreeMap::new(),
         })
@@ -1241,9 +1249,9 @@ fn build_card(rates: &RatesFile, tiers: Option<&TiersFile>) -> Result<RateCard, 
     let mut sources = vec![rates.label.clone()];
     let mut provenance = rates.provenance.clone();
     let has_volume_tiers = tiers.is_some();
-    let partial_rates = parse::partial_note(&rates.provenance).map(str::to_owned);
+    let partial_rates = files::partial_note(&rates.provenance).map(str::to_owned);
     let mut partial_tiers = None;
-    let mut primary = parse::is_primary(rates.format, &rates.provenance);
+    let mut primary = files::is_primary(rates.format, &rates.provenance);
     if partial_rates.is_none() && !markets.iter().any(|m| m.key == "other") {
         // Meta's cards always end with "Other", the market of every country
         // they do not list; a card without it is cut short or partial.
@@ -1265,7 +1273,7 @@ fn build_card(rates: &RatesFile, tiers: Option<&TiersFile>) -> Result<RateCard, 
     }
     if let Some(tiers) = tiers {
         for set in &tiers.sets {
-            let wanted = market::normalize(&set.market);
+            let wanted = names::normalize(&set.market);
             let Some(row) = markets.iter_mut().find(|m| m.key == wanted) else {
                 errors.push(CardError::at(
                     &tiers.label,
@@ -1298,8 +1306,8 @@ fn build_card(rates: &RatesFile, tiers: Option<&TiersFile>) -> Result<RateCard, 
         }
         sources.push(tiers.label.clone());
         provenance.extend(tiers.provenance.iter().cloned());
-        partial_tiers = parse::partial_note(&tiers.provenance).map(str::to_owned);
-        primary &= parse::is_primary(tiers.format, &tiers.provenance);
+        partial_tiers = files::partial_note(&tiers.provenance).map(str::to_owned);
+        primary &= files::is_primary(tiers.format, &tiers.provenance);
     }
     if errors.is_empty() {
         Ok(RateCard {
