@@ -489,8 +489,7 @@ impl RateCard {
     /// force for it).
     #[must_use]
     pub fn staleness(&self, month: Month) -> Option<String> {
-        let index = |year: i32, month: u32| i64::from(year) * 12 + i64::from(month);
-        let age = index(month.year, month.month) - index(self.effective.year, self.effective.month);
+        let age = month.months_since(self.effective.month());
         (age >= 3).then(|| {
             format!(
                 "the newest {} card here is {}, {age} months before {month}; Meta publishes new cards quarterly, so these rates may be out of date: drop newer files into plans/meta/",

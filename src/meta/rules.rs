@@ -25,10 +25,7 @@ use crate::money;
 use super::{Tier, TierPart};
 
 /// The first billing month of Meta's free service tier.
-pub const FREE_SERVICE_TIER_FROM: Month = Month {
-    year: 2026,
-    month: 10,
-};
+pub const FREE_SERVICE_TIER_FROM: Month = Month::of(2026, 10);
 
 /// Free delivered service messages per business phone number and month.
 pub const FREE_SERVICE_MESSAGES_PER_NUMBER: u64 = 1_000;
@@ -327,14 +324,8 @@ mod tests {
 
     #[test]
     fn free_tier_starts_in_october_2026() {
-        assert!(!free_service_tier_applies(Month {
-            year: 2026,
-            month: 9
-        }));
-        assert!(free_service_tier_applies(Month {
-            year: 2026,
-            month: 10
-        }));
+        assert!(!free_service_tier_applies(Month::of(2026, 9)));
+        assert!(free_service_tier_applies(Month::of(2026, 10)));
     }
 
     proptest::proptest! {
