@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::CardError;
+use super::error::CardError;
 use crate::money;
 
 /// A CSV record and the line it starts on.

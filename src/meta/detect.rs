@@ -5,8 +5,9 @@
 //! layouts' own modules read the rest.
 
 use super::cells::{Row, key, read_rows};
+use super::error::CardError;
 use super::files::CardFile;
-use super::{CardError, normalized, original, xlsx};
+use super::{normalized, original, xlsx};
 
 /// Reads one file and tells what it is: Meta's rates or volume-tiers CSV as
 /// downloaded, a normalized rates or tiers file, or the market mapping.

@@ -4,9 +4,11 @@
 
 use rust_decimal::Decimal;
 
+use super::card::Tier;
+use super::category::Category;
 use super::cells::Row;
+use super::error::CardError;
 use super::mapping::MarketMapping;
-use super::{CardError, Category, Tier};
 use crate::calendar::Date;
 use crate::money::Currency;
 

@@ -9,8 +9,8 @@
 
 use std::collections::HashMap;
 
-use super::CardError;
 use super::cells::Row;
+use super::error::CardError;
 use super::names::normalize;
 use crate::calendar::Date;
 

@@ -2,9 +2,10 @@
 //! Africa`) to a market row of a card, through the country table and the
 //! dated mapping (see `mapping`).
 
+use super::card::RateCard;
+use super::error::MetaError;
 use super::mapping::MarketMapping;
 use super::names::{normalize, suggest};
-use super::{MetaError, RateCard};
 
 /// A market of a card, found from what the user wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,10 +4,12 @@
 
 use std::str::FromStr;
 
+use super::category::Category;
 use super::cells::{Row, column, key, parse_count, required_columns};
+use super::error::CardError;
 use super::files::{CardFile, Ctx, SourceFormat, check_currency};
 use super::tiers::{TierCollector, TierColumns, finish_tiers, tier_from_row};
-use super::{CardError, Category, mapping, rates};
+use super::{mapping, rates};
 use crate::calendar::Date;
 
 // ---------------------------------------------------------------- normalized files

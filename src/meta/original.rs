@@ -3,8 +3,9 @@
 //! or volume tiers the file holds is read from the header.
 
 use super::cells::{Row, column, is_market_key, key, squash};
+use super::error::CardError;
 use super::files::{CardFile, Ctx, SourceFormat};
-use super::{CardError, rates, tiers};
+use super::{rates, tiers};
 use crate::calendar::Date;
 use crate::money::Currency;
 

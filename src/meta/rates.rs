@@ -7,7 +7,9 @@ use super::cells::{Row, column, is_market_key, key, parse_rate, required_columns
 use super::files::{CardFile, Ctx, MarketRates, RatesFile, SourceFormat, check_currency};
 use rust_decimal::Decimal;
 
-use super::{CardError, Category, names};
+use super::category::Category;
+use super::error::CardError;
+use super::names;
 
 // ---------------------------------------------------------------- rates (both layouts)
 

@@ -8,6 +8,8 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use super::*;
+use crate::calendar::Month;
+use crate::money::Currency;
 
 const USD_RATES_2026_04: &str = include_str!("../../plans/meta/USD_rates_2026-04-01.csv");
 const USD_TIERS_2026_04: &str = include_str!("../../plans/meta/USD_volume_tiers_2026-04-01.csv");

@@ -6,9 +6,12 @@ use std::collections::HashMap;
 
 use std::str::FromStr;
 
+use super::card::Tier;
+use super::category::Category;
 use super::cells::{Row, is_na, key, parse_count, parse_rate};
+use super::error::CardError;
 use super::files::{CardFile, Ctx, TierSet, TiersFile, check_currency, partial_note};
-use super::{CardError, Category, Tier, names};
+use super::names;
 
 pub(super) fn parse_original_tiers(
     ctx: &Ctx<'_>,

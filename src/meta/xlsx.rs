@@ -41,8 +41,8 @@ use std::io::Cursor;
 
 use calamine::{DataRef, Reader, Xlsx, XlsxError};
 
-use super::CardError;
 use super::cells::{self, Row};
+use super::error::CardError;
 use super::files::CardFile;
 use super::original;
 use crate::shown::shown;
