@@ -15,7 +15,7 @@ use super::{normalized, original, xlsx};
 /// # Errors
 ///
 /// The first problem found, with the file label and line. Use
-/// [`super::RateBook::from_files`] to get all of them.
+/// `RateBook::from_files` to get all of them.
 pub fn parse_card_file(label: &str, text: &str) -> Result<CardFile, CardError> {
     parse_all(label, text).map_err(|errors| {
         errors

@@ -2,7 +2,7 @@
 //! Africa`) to a market row of a card, through the country table and the
 //! dated mapping (see `mapping`).
 
-use super::card::RateCard;
+use super::card::{Market, RateCard};
 use super::error::MetaError;
 use super::mapping::MarketMapping;
 use super::names::{normalize, suggest};
@@ -36,7 +36,7 @@ fn own_row<'c>(
     card: &'c RateCard,
     mapping: Option<&MarketMapping>,
     iso2: &str,
-) -> Option<&'c super::Market> {
+) -> Option<&'c Market> {
     let iso = super::countries::by_alpha2(iso2);
     let names = iso.map_or(&[][..], |c| c.names);
     let mapped = mapping
@@ -81,7 +81,7 @@ pub(super) fn resolve(
                 });
             }
         }
-        let markets = card.markets().iter().map(super::Market::name);
+        let markets = card.markets().iter().map(Market::name);
         let countries = mapping
             .into_iter()
             .flat_map(|m| m.rows.iter())

@@ -14,7 +14,7 @@ use crate::money;
 
 impl RateCard {
     /// Prices `count` messages of `category` to `market` (a market name on
-    /// this card; see [`super::RateBook::resolve_market`] for countries).
+    /// this card; see `RateBook::resolve_market` for countries).
     ///
     /// Volume tiers are marginal: with tiers `0..=100,000 @ 0.0260` and
     /// `100,001.. @ 0.0247`, 150,000 messages cost
