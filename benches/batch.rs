@@ -56,13 +56,7 @@ fn mixed_input() -> String {
 
 fn run_batch(bencher: Bencher, input: &str, plan: Option<&str>, format: Format) {
     let catalog = catalog();
-    let options = Options::new(
-        &catalog,
-        plan,
-        format,
-        ctbill::calendar::Date::today_utc().month(),
-    )
-    .unwrap();
+    let options = Options::new(&catalog, plan, format, ctbill::calendar::today().month()).unwrap();
     bencher.counter(ItemsCount::new(ROWS)).bench_local(|| {
         let (mut stdout, mut stderr) = (io::sink(), io::sink());
         batch::run(

@@ -1,29 +1,30 @@
-//! Calendar dates and months, just enough for rate-card effective dates and
-//! `--month YYYY-MM`: no time zones, no arithmetic beyond "which is newer".
+//! Calendar dates and months, for rate-card effective dates and
+//! `--month YYYY-MM`, over [`jiff::civil::Date`]: no time zones, no
+//! arithmetic beyond "which is newer" and "how many months apart".
+//!
+//! Parsing is strict: exactly `YYYY-MM-DD` (or `YYYY-MM`), four-digit year,
+//! two-digit month and day, ASCII digits only, and a day the month has.
+//! `+026-10-01`, `2026-1-01` and `2026-02-30` are errors. Meta's long form
+//! `October 1, 2026` is read by [`Date::parse_long`].
+//!
+//! The clock is read by [`today`] alone, which the core never calls: the
+//! caller reads it once and passes the month in.
 
 use std::fmt;
 use std::str::FromStr;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-/// A proleptic Gregorian calendar date. Ordered chronologically.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    /// Four-digit year.
-    pub year: i32,
-    /// Month, 1 to 12.
-    pub month: u32,
-    /// Day of the month, 1 to 31 (checked against the month's length).
-    pub day: u32,
-}
+use jiff::civil;
+use jiff::tz::TimeZone;
 
-/// A calendar month, the billing period. Ordered chronologically.
+/// A proleptic Gregorian calendar date, years 1 to 9999. Ordered
+/// chronologically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Month {
-    /// Four-digit year.
-    pub year: i32,
-    /// Month, 1 to 12.
-    pub month: u32,
-}
+pub struct Date(civil::Date);
+
+/// A calendar month, the billing period. Ordered chronologically. Held as
+/// its first day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month(civil::Date);
 
 const MONTH_NAMES: [&str; 12] = [
     "january",
@@ -40,45 +41,58 @@ const MONTH_NAMES: [&str; 12] = [
     "december",
 ];
 
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
-    }
+/// Today in UTC, from the system clock. Read once, by the caller.
+#[must_use]
+pub fn today() -> Date {
+    Date(jiff::Timestamp::now().to_zoned(TimeZone::UTC).date())
+}
+
+/// Digits only, exactly `len` of them, as a number.
+fn digits(text: &str, len: usize) -> Option<i16> {
+    (text.len() == len && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
 }
 
 impl Date {
-    /// Builds a date, or `None` when the day does not exist.
+    /// Builds a date, or `None` when the day does not exist (or the year is
+    /// outside 1 to 9999).
     #[must_use]
     pub fn new(year: i32, month: u32, day: u32) -> Option<Self> {
-        ((1..=9999).contains(&year)
-            && (1..=12).contains(&month)
-            && (1..=days_in_month(year, month)).contains(&day))
-        .then_some(Self { year, month, day })
+        let year = i16::try_from(year)
+            .ok()
+            .filter(|y| (1..=9999).contains(y))?;
+        let month = i8::try_from(month).ok()?;
+        let day = i8::try_from(day).ok()?;
+        civil::Date::new(year, month, day).ok().map(Self)
     }
 
-    /// Today in UTC, from the system clock.
+    /// The year, 1 to 9999.
     #[must_use]
-    pub fn today_utc() -> Self {
-        let secs = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let days = i64::try_from(secs / 86_400).unwrap_or(0);
-        civil_from_days(days)
+    pub fn year(self) -> i32 {
+        i32::from(self.0.year())
     }
 
     /// The month this date falls in.
     #[must_use]
     pub fn month(self) -> Month {
-        Month {
-            year: self.year,
-            month: self.month,
-        }
+        Month(self.0.first_of_month())
     }
 
-    /// Parses Meta's long form, `April 1, 2026` (case-insensitive month name).
+    /// The day of the month, from 1.
+    #[must_use]
+    pub fn day(self) -> u32 {
+        u32::from(self.0.day().unsigned_abs())
+    }
+
+    /// The jiff date.
+    #[must_use]
+    pub fn civil(self) -> civil::Date {
+        self.0
+    }
+
+    /// Parses Meta's long form, `April 1, 2026` (case-insensitive month
+    /// name, a day of one or two digits, a four-digit year).
     #[must_use]
     pub fn parse_long(text: &str) -> Option<Self> {
         let text = text.trim();
@@ -87,27 +101,13 @@ impl Date {
             .iter()
             .position(|m| m.eq_ignore_ascii_case(name))?;
         let (day, year) = rest.split_once(',')?;
-        let day: u32 = day.trim().parse().ok()?;
-        let year: i32 = year.trim().parse().ok()?;
-        Self::new(year, u32::try_from(month).ok()? + 1, day)
-    }
-}
-
-/// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to a date.
-fn civil_from_days(days: i64) -> Date {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Date {
-        year: i32::try_from(year).unwrap_or(i32::MAX),
-        month: u32::try_from(month).unwrap_or(1),
-        day: u32::try_from(day).unwrap_or(1),
+        let day = digits(day.trim(), 1).or_else(|| digits(day.trim(), 2))?;
+        let year = digits(year.trim(), 4)?;
+        Self::new(
+            year.into(),
+            u32::try_from(month).ok()? + 1,
+            u32::try_from(day).ok()?,
+        )
     }
 }
 
@@ -115,18 +115,45 @@ impl Month {
     /// Builds a month, or `None` when out of range.
     #[must_use]
     pub fn new(year: i32, month: u32) -> Option<Self> {
-        ((1..=9999).contains(&year) && (1..=12).contains(&month)).then_some(Self { year, month })
+        Date::new(year, month, 1).map(Date::month)
+    }
+
+    /// Builds a month known to exist at compile time.
+    ///
+    /// # Panics
+    ///
+    /// When `month` is not 1 to 12 or `year` is outside jiff's range; in a
+    /// `const` that is a compile error.
+    #[must_use]
+    pub const fn of(year: i16, month: i8) -> Self {
+        Self(civil::date(year, month, 1))
+    }
+
+    /// The year, 1 to 9999.
+    #[must_use]
+    pub fn year(self) -> i32 {
+        i32::from(self.0.year())
+    }
+
+    /// The month of the year, 1 to 12.
+    #[must_use]
+    pub fn number(self) -> u32 {
+        u32::from(self.0.month().unsigned_abs())
+    }
+
+    /// Whole months from `earlier` to `self`; negative when `earlier` is
+    /// later.
+    #[must_use]
+    pub fn months_since(self, earlier: Month) -> i64 {
+        let index = |m: Month| i64::from(m.year()) * 12 + i64::from(m.number());
+        index(self) - index(earlier)
     }
 
     /// The first day of the month: a rate card applies to a month when it
     /// took effect on or before this day.
     #[must_use]
     pub fn first_day(self) -> Date {
-        Date {
-            year: self.year,
-            month: self.month,
-            day: 1,
-        }
+        Date(self.0)
     }
 }
 
@@ -153,13 +180,13 @@ impl FromStr for Date {
         let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(err());
         };
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-            return Err(err());
-        }
-        let (Ok(y), Ok(m), Ok(d)) = (y.parse(), m.parse(), d.parse()) else {
+        let (Some(y), Some(m), Some(d)) = (digits(y, 4), digits(m, 2), digits(d, 2)) else {
             return Err(err());
         };
-        Self::new(y, m, d).ok_or_else(err)
+        let (Ok(m), Ok(d)) = (u32::try_from(m), u32::try_from(d)) else {
+            return Err(err());
+        };
+        Self::new(y.into(), m, d).ok_or_else(err)
     }
 }
 
@@ -174,25 +201,31 @@ impl FromStr for Month {
             expected: "YYYY-MM, e.g. 2026-11",
         };
         let (y, m) = text.trim().split_once('-').ok_or_else(err)?;
-        if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
-            return Err(err());
-        }
-        let (Ok(y), Ok(m)) = (y.parse(), m.parse()) else {
+        let (Some(y), Some(m)) = (digits(y, 4), digits(m, 2)) else {
             return Err(err());
         };
-        Self::new(y, m).ok_or_else(err)
+        let Ok(m) = u32::try_from(m) else {
+            return Err(err());
+        };
+        Self::new(y.into(), m).ok_or_else(err)
     }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.year(),
+            self.month().number(),
+            self.day()
+        )
     }
 }
 
 impl fmt::Display for Month {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
+        write!(f, "{:04}-{:02}", self.year(), self.number())
     }
 }
 
@@ -200,71 +233,82 @@ impl fmt::Display for Month {
 mod tests {
     use super::*;
 
+    fn date(y: i32, m: u32, d: u32) -> Date {
+        Date::new(y, m, d).unwrap()
+    }
+
     #[test]
     fn parses_iso_and_long_dates() {
-        assert_eq!(
-            "2026-04-01".parse(),
-            Ok(Date {
-                year: 2026,
-                month: 4,
-                day: 1
-            })
-        );
+        assert_eq!("2026-04-01".parse(), Ok(date(2026, 4, 1)));
+        assert_eq!("2024-02-29".parse(), Ok(date(2024, 2, 29)));
         assert_eq!(Date::parse_long("April 1, 2026"), Date::new(2026, 4, 1));
         assert_eq!(Date::parse_long("october 1, 2026"), Date::new(2026, 10, 1));
-        assert!("2026-02-30".parse::<Date>().is_err());
-        assert!("2026-4-1".parse::<Date>().is_err());
+        assert_eq!(Date::parse_long("October 01, 2026"), Date::new(2026, 10, 1));
         assert_eq!(Date::parse_long("Smarch 1, 2026"), None);
     }
 
     #[test]
-    fn parses_months() {
-        assert_eq!(
-            "2026-11".parse(),
-            Ok(Month {
-                year: 2026,
-                month: 11
-            })
-        );
+    fn rejects_dates_that_are_not_strict_iso() {
+        // `+026` is four characters and parsed as the number 26 by
+        // `i32::from_str`; `2025-02-29` and `2026-02-30` do not exist;
+        // `2100-02-29` does not either (2100 is not a leap year).
         for bad in [
-            "2026-13", "2026-00", "26-11", "2026/11", "2026-1", "", "2026-+1",
+            "+026-10-01",
+            "2026-1-01",
+            "2026-01-1",
+            "2026-02-30",
+            "2025-02-29",
+            "2100-02-29",
+            "2026-+1-01",
+            "2026-01-+1",
+            "20261001",
+            "2026-10-01T00:00",
+            "0000-01-01",
+            "２０２６-10-01",
+            "",
+        ] {
+            assert!(bad.parse::<Date>().is_err(), "{bad} should not parse");
+        }
+        for bad in [
+            "October 1, +026",
+            "October +1, 2026",
+            "October 1, 26",
+            "October 100, 2026",
+            "February 30, 2026",
+        ] {
+            assert_eq!(Date::parse_long(bad), None, "{bad} should not parse");
+        }
+    }
+
+    #[test]
+    fn parses_months() {
+        assert_eq!("2026-11".parse(), Ok(Month::of(2026, 11)));
+        for bad in [
+            "2026-13", "2026-00", "26-11", "2026/11", "2026-1", "", "2026-+1", "+026-11",
         ] {
             assert!(bad.parse::<Month>().is_err(), "{bad} should not parse");
         }
     }
 
     #[test]
-    fn civil_from_days_matches_known_dates() {
-        // 1970-01-01 is day 0; 2000-03-01 is day 11017; 2026-11-25 is day 20782.
-        assert_eq!(
-            civil_from_days(0),
-            Date {
-                year: 1970,
-                month: 1,
-                day: 1
-            }
-        );
-        assert_eq!(
-            civil_from_days(11_017),
-            Date {
-                year: 2000,
-                month: 3,
-                day: 1
-            }
-        );
-        assert_eq!(
-            civil_from_days(20_782),
-            Date {
-                year: 2026,
-                month: 11,
-                day: 25
-            }
-        );
+    fn today_is_a_date_in_range() {
+        assert!((1..=9999).contains(&today().year()));
+        assert_eq!(today().month().first_day().day(), 1);
     }
 
     #[test]
-    fn dates_order_chronologically() {
+    fn months_apart() {
+        // 2026-01 is 3 months after 2025-10 and 12 after 2025-01.
+        assert_eq!(Month::of(2026, 1).months_since(Month::of(2025, 10)), 3);
+        assert_eq!(Month::of(2026, 1).months_since(Month::of(2025, 1)), 12);
+        assert_eq!(Month::of(2025, 10).months_since(Month::of(2026, 1)), -3);
+    }
+
+    #[test]
+    fn dates_order_chronologically_and_display_as_iso() {
         assert!(Date::new(2025, 12, 31) < Date::new(2026, 1, 1));
         assert!(Month::new(2026, 3).map(Month::first_day) < Date::new(2026, 4, 1));
+        assert_eq!(date(987, 6, 5).to_string(), "0987-06-05");
+        assert_eq!(Month::of(2026, 4).to_string(), "2026-04");
     }
 }

@@ -6,7 +6,6 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 use ctbill::batch::{self, Format, Options};
-use ctbill::calendar::Date;
 use ctbill::catalog::Catalog;
 use ctbill::load::Source;
 use proptest::prelude::*;
@@ -17,7 +16,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_ctbill");
 /// Runs a batch in memory on the embedded plans: (exit code, stdout, stderr).
 fn run(input: &str, plan: Option<&str>, format: Format) -> (u8, String, String) {
     let catalog = Catalog::load(Source::Embedded).unwrap();
-    let options = Options::new(&catalog, plan, format, Date::today_utc().month()).unwrap();
+    let options = Options::new(&catalog, plan, format, ctbill::calendar::today().month()).unwrap();
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
     let code = batch::run(
         &catalog,
@@ -449,7 +448,13 @@ fn byte_records(output: &[u8]) -> Vec<csv::ByteRecord> {
 /// Runs a batch on raw bytes: (exit code, stdout, stderr).
 fn run_bytes(input: &[u8], plan: Option<&str>) -> (u8, Vec<u8>, String) {
     let catalog = Catalog::load(Source::Embedded).unwrap();
-    let options = Options::new(&catalog, plan, Format::Csv, Date::today_utc().month()).unwrap();
+    let options = Options::new(
+        &catalog,
+        plan,
+        Format::Csv,
+        ctbill::calendar::today().month(),
+    )
+    .unwrap();
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
     let code = batch::run(&catalog, &options, input, &mut stdout, &mut stderr).unwrap();
     (code, stdout, String::from_utf8(stderr).unwrap())

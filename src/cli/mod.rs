@@ -63,7 +63,7 @@ pub fn conflicting_plans(args: &[OsString]) -> Option<String> {
 /// Flags that clap accepts but that do not go together (compare's product
 /// and count).
 pub fn to_request(cli: Cli) -> Result<Request, Error> {
-    let today = Date::today_utc();
+    let today = crate::calendar::today();
     let stdout = std::io::stdout();
     let width = output_width(
         stdout.is_terminal(),

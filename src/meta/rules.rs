@@ -22,13 +22,33 @@ use rust_decimal::Decimal;
 use crate::calendar::Month;
 use crate::money;
 
-use super::{Tier, TierPart};
+use super::card::Tier;
+
+/// The messages of one charge that fall inside one tier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TierPart {
+    /// Messages inside this tier.
+    pub count: u64,
+    /// The tier's rate, at the scale Meta wrote it (`0.0260`).
+    pub rate: Decimal,
+    /// `count × rate`, exact.
+    pub exact: Decimal,
+}
+
+impl TierPart {
+    /// No messages at `rate`: what a line of zero messages shows.
+    #[must_use]
+    pub fn none(rate: Decimal) -> Self {
+        Self {
+            count: 0,
+            rate,
+            exact: Decimal::ZERO,
+        }
+    }
+}
 
 /// The first billing month of Meta's free service tier.
-pub const FREE_SERVICE_TIER_FROM: Month = Month {
-    year: 2026,
-    month: 10,
-};
+pub const FREE_SERVICE_TIER_FROM: Month = Month::of(2026, 10);
 
 /// Free delivered service messages per business phone number and month.
 pub const FREE_SERVICE_MESSAGES_PER_NUMBER: u64 = 1_000;
@@ -327,14 +347,8 @@ mod tests {
 
     #[test]
     fn free_tier_starts_in_october_2026() {
-        assert!(!free_service_tier_applies(Month {
-            year: 2026,
-            month: 9
-        }));
-        assert!(free_service_tier_applies(Month {
-            year: 2026,
-            month: 10
-        }));
+        assert!(!free_service_tier_applies(Month::of(2026, 9)));
+        assert!(free_service_tier_applies(Month::of(2026, 10)));
     }
 
     proptest::proptest! {

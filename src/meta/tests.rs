@@ -8,6 +8,8 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use super::*;
+use crate::calendar::Month;
+use crate::money::Currency;
 
 const USD_RATES_2026_04: &str = include_str!("../../plans/meta/USD_rates_2026-04-01.csv");
 const USD_TIERS_2026_04: &str = include_str!("../../plans/meta/USD_volume_tiers_2026-04-01.csv");
@@ -1250,5 +1252,44 @@ fn a_market_as_written_is_quoted_with_control_characters_escaped() {
     assert!(
         err.starts_with("`In\\u{1b}[2Jdia` is not a market"),
         "{err}"
+    );
+}
+
+/// Dates are strict (`+026-10-01` used to read as the year 26): a bad date
+/// in a mapping row, a normalized file's effective-date comment or Meta's
+/// title row is an error naming the file and line.
+#[test]
+fn an_invalid_date_is_an_error_with_its_file_and_line() {
+    // Line 2 is the first data row, after the header on line 1.
+    let mapping =
+        "iso2,country,calling_code,effective_from,market\nAR,Argentina,54,+026-10-01,Argentina\n";
+    let errors = errors_of(vec![("m.csv", mapping)]);
+    assert_eq!(
+        errors,
+        [
+            "m.csv:2: effective_from: `+026-10-01` is not a valid date; expected YYYY-MM-DD, e.g. 2026-04-01"
+        ]
+    );
+    for (bad, line) in [("2026-1-01", 1), ("2026-02-30", 1)] {
+        let text = format!(
+            "# Effective date: {bad}\nmarket,currency,marketing,utility,authentication\nIndia,USD,0.01,0.001,0.001\n"
+        );
+        let errors = errors_of(vec![("n.csv", &text)]);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with(&format!(
+                "n.csv:{line}: in the `# Effective date:` comment: `{bad}` is not a valid date"
+            )),
+            "{}",
+            errors[0]
+        );
+    }
+    let title = USD_RATES_2026_04.replacen("April 1, 2026", "April 31, 2026", 1);
+    let errors = errors_of(vec![("t.csv", &title)]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("t.csv:1: `April 31, 2026` in the title row is not a date"),
+        "{}",
+        errors[0]
     );
 }

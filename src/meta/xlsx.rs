@@ -41,8 +41,10 @@ use std::io::Cursor;
 
 use calamine::{DataRef, Reader, Xlsx, XlsxError};
 
-use super::CardError;
-use super::parse::{self, CardFile, Row};
+use super::cells::{self, Row};
+use super::error::CardError;
+use super::files::CardFile;
+use super::original;
 use crate::shown::shown;
 
 /// The first bytes of every ZIP archive, and so of every `.xlsx` file.
@@ -317,7 +319,7 @@ fn parse_sheet(label: &str, name: &str, sheet: &Sheet) -> Result<CardFile, Vec<C
             Row { line, cells }
         })
         .collect();
-    if !rows.iter().any(|r| parse::key(r.cell(1)) == "currency") {
+    if !rows.iter().any(|r| cells::key(r.cell(1)) == "currency") {
         return Err(vec![CardError::file(
             &place(label, name, None, None),
             "no header row with `Currency` in column B below the title \
@@ -325,7 +327,7 @@ fn parse_sheet(label: &str, name: &str, sheet: &Sheet) -> Result<CardFile, Vec<C
              Market | Currency | From | To | Rate type | Rate | ... for volume tiers); the sheet looks truncated",
         )]);
     }
-    parse::parse_original(label, &rows).map_err(|errors| {
+    original::parse_original(label, &rows).map_err(|errors| {
         errors
             .into_iter()
             .map(|e| CardError::file(&place(&e.file, name, e.line, e.cell), e.message))
