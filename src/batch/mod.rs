@@ -24,6 +24,7 @@
 //!   was bad, 2 when the command line, `--plan` or the header is wrong
 //!   (nothing is written to stdout then).
 
+mod fastjson;
 mod plain;
 pub mod quick;
 mod sink;
@@ -35,7 +36,9 @@ use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::path::Path;
 
+#[cfg(test)]
 use serde::Serialize;
+#[cfg(test)]
 use serde::ser::SerializeMap;
 
 use crate::bill;
@@ -332,6 +335,7 @@ impl Tally {
     }
 }
 
+#[cfg(test)]
 /// A row's input cells by column name, for JSON Lines (`"input": {...}`).
 /// Missing cells are empty strings; bytes that are not UTF-8 are replaced.
 struct InputJson<'a> {
@@ -339,6 +343,7 @@ struct InputJson<'a> {
     cells: &'a [&'a [u8]],
 }
 
+#[cfg(test)]
 impl Serialize for InputJson<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.names.len()))?;
@@ -350,6 +355,7 @@ impl Serialize for InputJson<'_> {
     }
 }
 
+#[cfg(test)]
 /// A priced row in JSON Lines: the bill exactly as `estimate --format json`
 /// writes it, plus `row` and `input`.
 #[derive(Serialize)]
@@ -360,6 +366,7 @@ struct BillRow<'a> {
     input: InputJson<'a>,
 }
 
+#[cfg(test)]
 /// A bad row in JSON Lines.
 #[derive(Serialize)]
 struct BadRow<'a> {
@@ -380,7 +387,6 @@ fn write_outcome(
     cells: &[&[u8]],
     outcome: Result<&bill::Bill<'_>, &RowError>,
 ) {
-    let input = || InputJson { names, cells };
     if let Ok(bill) = outcome {
         tally.add(bill.currency(), bill.total);
         if bill.plan.example {
@@ -393,19 +399,19 @@ fn write_outcome(
             let text = tally.bad(error);
             sink.error(&text);
         }
-        (Format::Jsonl, Ok(bill)) => sink.json(&BillRow {
-            row: tally.rows,
-            bill: crate::render::json::BillJson::new(bill, false),
-            input: input(),
-        }),
+        (Format::Jsonl, Ok(bill)) => {
+            fastjson::bill_row(sink.buf(), tally.rows, bill, names, cells);
+        }
         (Format::Jsonl, Err(error)) => {
             let text = tally.bad(error);
-            sink.json(&BadRow {
-                row: error.row,
-                column: error.column.as_deref(),
-                error: &text,
-                input: input(),
-            });
+            fastjson::bad_row(
+                sink.buf(),
+                error.row,
+                error.column.as_deref(),
+                &text,
+                names,
+                cells,
+            );
         }
     }
 }

@@ -6,7 +6,6 @@
 use std::io::Write;
 
 use rust_decimal::Decimal;
-use serde::Serialize;
 
 use super::AMOUNT_COLUMNS;
 use crate::bill::{Bill, LineKind};
@@ -210,13 +209,9 @@ impl<'w> Sink<'w> {
         self.field(message.as_bytes());
     }
 
-    /// One compact JSON value (a JSON Lines record, without its newline).
-    pub(crate) fn json<T: Serialize>(&mut self, value: &T) {
-        if let Err(err) = serde_json::to_writer(&mut self.buf, value) {
-            // Our row types always serialize; were one not to, the row
-            // still gets a line saying why.
-            let _ = write!(self.buf, "{{\"error\":{:?}}}", err.to_string());
-        }
+    /// The output buffer, for a writer that appends a row itself.
+    pub(crate) fn buf(&mut self) -> &mut Vec<u8> {
+        &mut self.buf
     }
 
     /// Ends a row; hands the buffer to stdout once it is large.

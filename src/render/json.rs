@@ -152,6 +152,189 @@ impl<'a> BillJson<'a> {
     }
 }
 
+/// Writes the fields of [`BillJson`] (explain off) as compact JSON, without
+/// the enclosing braces: `"plan":...,"total":...` exactly as `serde_json`
+/// writes them (same keys, order, escapes and decimals), but straight into
+/// `out` with no intermediate values. `batch --format jsonl` writes a
+/// row per bill through this; a test holds it to the serde path.
+pub fn write_bill_fields(out: &mut Vec<u8>, bill: &Bill<'_>) {
+    out.extend_from_slice(b"\"plan\":");
+    push_str(out, &bill.plan.id);
+    out.extend_from_slice(b",\"name\":");
+    push_str(out, &bill.plan.name);
+    out.extend_from_slice(b",\"product\":");
+    push_str(out, bill.plan.product.as_str());
+    out.extend_from_slice(b",\"currency\":");
+    push_str(out, bill.currency().code());
+    out.extend_from_slice(b",\"month\":");
+    match bill.month {
+        Some(month) => {
+            out.push(b'"');
+            // Month's Display writes ASCII digits and `-`: nothing to escape.
+            let _ = std::io::Write::write_fmt(out, format_args!("{month}"));
+            out.push(b'"');
+        }
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(if bill.plan.example {
+        b",\"example\":true"
+    } else {
+        b",\"example\":false"
+    });
+    out.extend_from_slice(b",\"usage\":{\"unit\":");
+    push_str(out, bill.plan.unit().map_or("units", |u| u.plural()));
+    out.extend_from_slice(b",\"count\":\"");
+    push_u128(out, u128::from(bill.count));
+    out.extend_from_slice(b"\"},\"lines\":[");
+    for (i, line) in bill.lines.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"kind\":");
+        push_str(out, line.kind.as_str());
+        out.extend_from_slice(b",\"description\":");
+        push_str(out, &report::bill::describe(line, bill.plan));
+        out.extend_from_slice(b",\"quantity\":");
+        push_decimal(out, line.quantity);
+        out.extend_from_slice(b",\"unit_price\":");
+        match line.unit_price {
+            Some(price) => push_decimal(out, price),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"amount\":");
+        push_decimal(out, line.amount);
+        out.extend_from_slice(b",\"exact\":");
+        push_decimal(out, line.exact);
+        if let Detail::MetaMessages(m) = &line.detail {
+            out.extend_from_slice(b",\"tiers\":[");
+            for (j, part) in m.parts.iter().enumerate() {
+                if j > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(b"{\"quantity\":\"");
+                push_u128(out, u128::from(part.count));
+                out.extend_from_slice(b"\",\"rate\":");
+                push_decimal(out, part.rate);
+                out.extend_from_slice(b",\"unit_price\":");
+                push_decimal(out, part.rate);
+                out.extend_from_slice(b",\"exact\":");
+                push_decimal(out, part.exact);
+                out.push(b'}');
+            }
+            out.push(b']');
+            if m.free > 0 {
+                out.extend_from_slice(b",\"free_messages\":\"");
+                push_u128(out, u128::from(m.free));
+                out.push(b'"');
+            }
+        }
+        out.push(b'}');
+    }
+    out.push(b']');
+    if let Some(subtotal) = bill.meta_subtotal {
+        out.extend_from_slice(b",\"meta_subtotal\":");
+        push_decimal(out, subtotal);
+    }
+    out.extend_from_slice(b",\"total\":");
+    push_decimal(out, bill.total);
+    if let Some(card) = bill.meta_card.as_deref() {
+        out.extend_from_slice(b",\"meta_card\":");
+        push_str(out, card);
+    }
+    if !bill.notes.is_empty() {
+        out.extend_from_slice(b",\"notes\":[");
+        for (i, note) in bill.notes.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            push_str(out, note);
+        }
+        out.push(b']');
+    }
+}
+
+/// A JSON string as `serde_json` writes it: `"` and `\` escaped, the
+/// control characters below U+0020 as `\b \t \n \f \r` or `\u00XX`,
+/// everything else (non-ASCII and DEL included) as it is.
+pub fn push_str(out: &mut Vec<u8>, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..0x20 => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if escape.is_empty() {
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xf)]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// A whole number's digits.
+fn push_u128(out: &mut Vec<u8>, mut value: u128) {
+    let mut digits = [0u8; 40];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        #[allow(clippy::cast_possible_truncation)] // < 10
+        let digit = (value % 10) as u8;
+        digits[at] = b'0' + digit;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// A decimal as a JSON string, written as its `Display` writes it (`"65.00"`,
+/// `"0.005"`).
+fn push_decimal(out: &mut Vec<u8>, value: rust_decimal::Decimal) {
+    out.push(b'"');
+    match u128::try_from(value.mantissa()) {
+        Ok(mantissa) if !value.is_sign_negative() => {
+            let scale = value.scale() as usize;
+            let mut digits = Vec::new();
+            let start = out.len();
+            push_u128(out, mantissa);
+            if scale > 0 {
+                let written = out.len() - start;
+                if written <= scale {
+                    // 0.005: zeros between the point and the digits.
+                    digits.extend_from_slice(&out[start..]);
+                    out.truncate(start);
+                    out.extend_from_slice(b"0.");
+                    out.resize(out.len() + scale - written, b'0');
+                    out.extend_from_slice(&digits);
+                } else {
+                    out.insert(out.len() - scale, b'.');
+                }
+            }
+        }
+        _ => {
+            let _ = std::io::Write::write_fmt(out, format_args!("{value}"));
+        }
+    }
+    out.push(b'"');
+}
+
 /// The bill as pretty JSON with a final newline.
 #[must_use]
 pub fn bill(bill: &Bill<'_>, explain: bool) -> String {
