@@ -272,13 +272,7 @@ fn batch(
     let options = crate::batch::Options::new(catalog, args.plan.as_deref(), args.format, month)?;
     match args.file.as_deref() {
         Some(path) => crate::batch::run_file(catalog, &options, path, out.stdout, out.stderr),
-        None => crate::batch::run(
-            catalog,
-            &options,
-            io::stdin().lock(),
-            out.stdout,
-            out.stderr,
-        ),
+        None => crate::batch::run_stdin(catalog, &options, out.stdout, out.stderr),
     }
 }
 

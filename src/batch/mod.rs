@@ -25,6 +25,7 @@
 //!   (nothing is written to stdout then).
 
 mod fastjson;
+mod parallel;
 mod plain;
 pub mod quick;
 mod sink;
@@ -87,6 +88,8 @@ pub struct Options<'c> {
     pub month: Month,
     /// The input as error messages name it.
     input_name: String,
+    /// Price on several threads ([`parallel`]): a large regular file.
+    parallel: bool,
 }
 
 impl<'c> Options<'c> {
@@ -127,6 +130,21 @@ impl<'c> Options<'c> {
             format,
             month,
             input_name: "standard input".to_owned(),
+            parallel: false,
+        })
+    }
+
+    /// The same settings on another copy of the catalog.
+    fn on<'d>(&self, catalog: &'d Catalog) -> Result<Options<'d>, Error> {
+        Ok(Options {
+            default_plan: self
+                .default_plan
+                .map(|plan| catalog.plan(&plan.id))
+                .transpose()?,
+            format: self.format,
+            month: self.month,
+            input_name: self.input_name.clone(),
+            parallel: self.parallel,
         })
     }
 
@@ -183,6 +201,10 @@ pub(crate) struct Tally {
     /// Priced rows whose plan has example prices, not a contract's: the
     /// CSV's columns are fixed, so the summary says it for them.
     example_rows: u64,
+    /// Rows whose markup is a fraction below 1 without `%`, and the
+    /// warning for the first of them (one note for the whole batch).
+    unmarked_markups: u64,
+    first_unmarked_markup: Option<String>,
 }
 
 /// The sum of the `total` column over the rows of one currency, exact:
@@ -228,6 +250,41 @@ impl Total {
 }
 
 impl Tally {
+    /// Adds the summary of the rows after those counted so far (a chunk
+    /// priced on another thread).
+    fn absorb(&mut self, part: Tally) {
+        self.rows = self.rows.max(part.rows);
+        self.bad += part.bad;
+        if self.first_bad.is_none() {
+            self.first_bad = part.first_bad;
+        }
+        self.notes.extend(part.notes);
+        for total in part.totals {
+            let mine = self.total(total.currency);
+            match total.sum {
+                Some(sum) => mine.add(sum, total.scale),
+                None => mine.sum = None,
+            }
+            mine.rows += total.rows;
+        }
+        self.example_rows += part.example_rows;
+        self.unmarked_markups += part.unmarked_markups;
+        if self.first_unmarked_markup.is_none() {
+            self.first_unmarked_markup = part.first_unmarked_markup;
+        }
+    }
+
+    /// The note on markups written below 1 without `%`, once all rows are in.
+    fn markup_note(&mut self) {
+        if let Some(first) = &self.first_unmarked_markup {
+            let n = self.unmarked_markups;
+            let rows = if n == 1 { "row" } else { "rows" };
+            self.notes.push(format!(
+                "{first} ({n} {rows} had a markup below 1 written without %)"
+            ));
+        }
+    }
+
     /// Counts a new row and returns its number (from 1).
     fn next_row(&mut self) -> u64 {
         self.rows += 1;
@@ -514,9 +571,52 @@ pub fn run_file(
     }
     let options = Options {
         input_name: format!("`{name}`"),
+        parallel: worth_threads(&file),
         ..options.clone()
     };
     run(catalog, &options, file, stdout, stderr)
+}
+
+/// Whether `file` is worth pricing on several threads: a regular file
+/// (never a pipe or terminal, whose rows must come out as they arrive)
+/// large enough to repay starting them, on a machine with cores to spare.
+fn worth_threads(file: &std::fs::File) -> bool {
+    file.metadata()
+        .is_ok_and(|m| m.is_file() && m.len() >= parallel::MIN_BYTES)
+        && parallel::workers().is_some()
+}
+
+/// Runs a batch on standard input (see [`run`]); a large regular file
+/// redirected to it (`< big.csv`) is priced on several threads, a pipe row
+/// by row as it arrives.
+///
+/// # Errors
+///
+/// As [`run`].
+pub fn run_stdin(
+    catalog: &Catalog,
+    options: &Options<'_>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<u8, Error> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let file = std::io::stdin()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(std::fs::File::from);
+        if let Ok(file) = file
+            && worth_threads(&file)
+        {
+            let options = Options {
+                parallel: true,
+                ..options.clone()
+            };
+            return run(catalog, &options, file, stdout, stderr);
+        }
+    }
+    run(catalog, options, std::io::stdin().lock(), stdout, stderr)
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ const FLUSH_AT: usize = 1 << 17;
 pub(crate) struct Sink<'w> {
     buf: Vec<u8>,
     out: &'w mut dyn Write,
+    /// Keep every row in `buf` (a worker's chunk), never writing to `out`.
+    hold: bool,
 }
 
 /// `00`, `01`, ... `99`: two ASCII digits for each number below 100.
@@ -90,6 +92,16 @@ impl<'w> Sink<'w> {
         Self {
             buf: Vec::with_capacity(FLUSH_AT + (FLUSH_AT >> 2)),
             out,
+            hold: false,
+        }
+    }
+
+    /// A sink that keeps its rows in its buffer, for [`Sink::buf`] to take.
+    pub(crate) fn holding(nowhere: &'w mut dyn Write) -> Self {
+        Self {
+            buf: Vec::new(),
+            out: nowhere,
+            hold: true,
         }
     }
 
@@ -223,7 +235,7 @@ impl<'w> Sink<'w> {
     /// Hands the buffer to stdout once it is large; call after a row's
     /// newline.
     pub(crate) fn row_done(&mut self) -> Result<(), Error> {
-        if self.buf.len() >= FLUSH_AT {
+        if self.buf.len() >= FLUSH_AT && !self.hold {
             self.out.write_all(&self.buf).map_err(write_error)?;
             self.buf.clear();
         }

@@ -46,7 +46,7 @@ use crate::shown::shown;
 use crate::usage::{self, MetaCount, MetaUsage, Usage};
 
 /// What the columns of the header are.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Header {
     /// The column names as written.
     names: Vec<String>,
@@ -190,7 +190,71 @@ struct Pricer<'c, 'o> {
     first_unmarked_markup: std::cell::OnceCell<String>,
 }
 
-impl<'c> Pricer<'c, '_> {
+impl<'c, 'o> Pricer<'c, 'o> {
+    fn new(options: &'o Options<'c>, catalog: &'c Catalog, header: Header) -> Self {
+        Self {
+            options,
+            catalog,
+            header,
+            unmarked_markups: std::cell::Cell::new(0),
+            first_unmarked_markup: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Prices one record and writes its output row, without its newline.
+    fn row(&mut self, record: &Record, sink: &mut Sink<'_>, tally: &mut Tally) {
+        let (options, catalog) = (self.options, self.catalog);
+        let width = self.header.names.len();
+        let row = tally.next_row();
+        if options.format == Format::Csv {
+            for i in 0..width {
+                if i > 0 {
+                    sink.comma();
+                }
+                sink.field(record.get(i).unwrap_or_default());
+            }
+        }
+        let outcome = self.usage(record, row).and_then(|(plan, usage)| {
+            catalog::price(catalog, plan, &usage).map_err(|e| match e {
+                // The usage holds one count per non-empty Meta cell, in column order.
+                Error::Meta { index, source, .. } => RowError {
+                    row,
+                    column: self.meta_column(record, index),
+                    message: source.to_string(),
+                },
+                other => RowError {
+                    row,
+                    column: None,
+                    message: other.to_string(),
+                },
+            })
+        });
+        let cells: Vec<&[u8]> = match options.format {
+            Format::Csv => Vec::new(),
+            Format::Jsonl => (0..width)
+                .map(|i| record.get(i).unwrap_or_default())
+                .collect(),
+        };
+        write_outcome(
+            sink,
+            tally,
+            options.format,
+            &self.header.names,
+            &cells,
+            outcome.as_ref(),
+        );
+    }
+
+    /// Moves the markups seen without `%` into `tally`.
+    fn settle(&self, tally: &mut Tally) {
+        tally.unmarked_markups += self.unmarked_markups.take();
+        if let Some(first) = self.first_unmarked_markup.get() {
+            tally
+                .first_unmarked_markup
+                .get_or_insert_with(|| first.clone());
+        }
+    }
+
     fn error(row: u64, column: &str, message: impl Into<String>) -> RowError {
         RowError {
             row,
@@ -484,62 +548,33 @@ pub(super) fn run<R: Read>(
         sink.header(&header.names)?;
         tally.notes = header.collisions();
     }
-    let width = header.names.len();
-    let mut pricer = Pricer {
-        options,
-        catalog,
-        header,
-        unmarked_markups: std::cell::Cell::new(0),
-        first_unmarked_markup: std::cell::OnceCell::new(),
-    };
-    while read(input, &mut record)? {
-        let row = tally.next_row();
-        if options.format == Format::Csv {
-            for i in 0..width {
-                if i > 0 {
-                    sink.comma();
+    if options.parallel {
+        let (header, source) = (&header, &catalog.source);
+        super::parallel::run(input, options, sink, &mut tally, |mut jobs| {
+            let catalog = super::parallel::own_catalog(source)?;
+            let options = options.on(&catalog)?;
+            let mut pricer = Pricer::new(&options, &catalog, header.clone());
+            let mut nowhere = std::io::sink();
+            let mut sink = Sink::holding(&mut nowhere);
+            while let Some(mut job) = jobs.next() {
+                let (records, tally) = job.parts();
+                for record in records {
+                    pricer.row(record, &mut sink, tally);
+                    sink.end_row()?;
                 }
-                sink.field(record.get(i).unwrap_or_default());
+                pricer.settle(job.parts().1);
+                jobs.done(job, &mut sink);
             }
+            Ok(())
+        })?;
+    } else {
+        let mut pricer = Pricer::new(options, catalog, header);
+        while read(input, &mut record)? {
+            pricer.row(&record, sink, &mut tally);
+            sink.end_row()?;
         }
-        let outcome = pricer.usage(&record, row).and_then(|(plan, usage)| {
-            catalog::price(catalog, plan, &usage).map_err(|e| match e {
-                // The usage holds one count per non-empty Meta cell, in column order.
-                Error::Meta { index, source, .. } => RowError {
-                    row,
-                    column: pricer.meta_column(&record, index),
-                    message: source.to_string(),
-                },
-                other => RowError {
-                    row,
-                    column: None,
-                    message: other.to_string(),
-                },
-            })
-        });
-        let cells: Vec<&[u8]> = match options.format {
-            Format::Csv => Vec::new(),
-            Format::Jsonl => (0..width)
-                .map(|i| record.get(i).unwrap_or_default())
-                .collect(),
-        };
-        let names = &pricer.header.names;
-        write_outcome(
-            sink,
-            &mut tally,
-            options.format,
-            names,
-            &cells,
-            outcome.as_ref(),
-        );
-        sink.end_row()?;
+        pricer.settle(&mut tally);
     }
-    if let Some(first) = pricer.first_unmarked_markup.get() {
-        let n = pricer.unmarked_markups.get();
-        let rows = if n == 1 { "row" } else { "rows" };
-        tally.notes.push(format!(
-            "{first} ({n} {rows} had a markup below 1 written without %)"
-        ));
-    }
+    tally.markup_note();
     Ok(tally)
 }
