@@ -222,8 +222,7 @@ fn feed<R: Read>(
             job
         };
         waiting.pop_front();
-        sink.raw(&job.out);
-        sink.row_done()?;
+        sink.rows(&job.out)?;
         let mut job = job;
         tally.absorb(std::mem::take(&mut job.tally));
         spare.push(job);

@@ -226,6 +226,19 @@ impl<'w> Sink<'w> {
         &mut self.buf
     }
 
+    /// Whole rows made elsewhere (a chunk priced on another thread), each
+    /// ending with its newline: written straight to stdout once the
+    /// buffer ahead of them is.
+    pub(crate) fn rows(&mut self, rows: &[u8]) -> Result<(), Error> {
+        if self.hold || rows.len() < FLUSH_AT {
+            self.raw(rows);
+            return self.row_done();
+        }
+        self.out.write_all(&self.buf).map_err(write_error)?;
+        self.buf.clear();
+        self.out.write_all(rows).map_err(write_error)
+    }
+
     /// Ends a row; hands the buffer to stdout once it is large.
     pub(crate) fn end_row(&mut self) -> Result<(), Error> {
         self.buf.push(b'\n');

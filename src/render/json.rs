@@ -260,26 +260,37 @@ pub fn push_str(out: &mut Vec<u8>, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     let bytes = text.as_bytes();
+    // Most text needs no escape: one pass without early exit (which the
+    // compiler vectorizes), then one copy.
+    let plain = !bytes.iter().fold(false, |seen, &b| {
+        seen | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if plain {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let escape: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0x08 => b"\\b",
-            0x0c => b"\\f",
-            0..0x20 => b"",
-            _ => continue,
-        };
+    while let Some(at) = bytes[start..]
+        .iter()
+        .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+    {
+        let i = start + at;
+        let b = bytes[i];
         out.extend_from_slice(&bytes[start..i]);
-        if escape.is_empty() {
-            out.extend_from_slice(b"\\u00");
-            out.push(HEX[usize::from(b >> 4)]);
-            out.push(HEX[usize::from(b & 0xf)]);
-        } else {
-            out.extend_from_slice(escape);
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => {
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xf)]);
+            }
         }
         start = i + 1;
     }
@@ -287,21 +298,52 @@ pub fn push_str(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
 }
 
-/// A whole number's digits.
-fn push_u128(out: &mut Vec<u8>, mut value: u128) {
-    let mut digits = [0u8; 40];
+/// `00`, `01`, ... `99`.
+const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// A whole number's digits, at least `min` of them (zeros in front).
+fn push_digits(out: &mut Vec<u8>, value: u128, min: usize) {
+    let mut digits = [b'0'; 48];
     let mut at = digits.len();
-    loop {
-        at -= 1;
-        #[allow(clippy::cast_possible_truncation)] // < 10
-        let digit = (value % 10) as u8;
-        digits[at] = b'0' + digit;
-        value /= 10;
-        if value == 0 {
-            break;
+    if let Ok(mut rest) = u64::try_from(value) {
+        while rest >= 100 {
+            #[allow(clippy::cast_possible_truncation)] // < 100
+            let pair = (rest % 100) as usize * 2;
+            rest /= 100;
+            at -= 2;
+            digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+        }
+        #[allow(clippy::cast_possible_truncation)] // < 100
+        let pair = rest as usize * 2;
+        if rest >= 10 {
+            at -= 2;
+            digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+        } else {
+            at -= 1;
+            digits[at] = PAIRS[pair + 1];
+        }
+    } else {
+        let mut rest = value;
+        while rest > 0 {
+            at -= 1;
+            #[allow(clippy::cast_possible_truncation)] // < 10
+            let digit = (rest % 10) as u8;
+            digits[at] = b'0' + digit;
+            rest /= 10;
         }
     }
+    // `digits` starts as zeros: padding is moving the start back.
+    let at = at.min(digits.len() - min.min(digits.len()));
     out.extend_from_slice(&digits[at..]);
+}
+
+/// A whole number's digits.
+fn push_u128(out: &mut Vec<u8>, value: u128) {
+    push_digits(out, value, 1);
 }
 
 /// A decimal as a JSON string, written as its `Display` writes it (`"65.00"`,
@@ -311,21 +353,13 @@ fn push_decimal(out: &mut Vec<u8>, value: rust_decimal::Decimal) {
     match u128::try_from(value.mantissa()) {
         Ok(mantissa) if !value.is_sign_negative() => {
             let scale = value.scale() as usize;
-            let mut digits = Vec::new();
             let start = out.len();
-            push_u128(out, mantissa);
+            // 0.005: at least one digit before the point.
+            push_digits(out, mantissa, scale + 1);
             if scale > 0 {
-                let written = out.len() - start;
-                if written <= scale {
-                    // 0.005: zeros between the point and the digits.
-                    digits.extend_from_slice(&out[start..]);
-                    out.truncate(start);
-                    out.extend_from_slice(b"0.");
-                    out.resize(out.len() + scale - written, b'0');
-                    out.extend_from_slice(&digits);
-                } else {
-                    out.insert(out.len() - scale, b'.');
-                }
+                let point = out.len() - scale;
+                debug_assert!(point > start);
+                out.insert(point, b'.');
             }
         }
         _ => {
@@ -823,6 +857,19 @@ mod tests {
             assert_eq!(markup["quantity"], "100.00");
             assert_eq!(markup["unit_price"], unit_price);
             assert_eq!(markup["exact"], exact);
+        }
+    }
+
+    proptest! {
+        /// The direct writer's decimals are `Display`'s, quoted.
+        #[test]
+        fn direct_decimals_are_display(lo in any::<u64>(), hi in any::<u32>(), wide in any::<bool>(), negative in any::<bool>(), scale in 0u32..=28) {
+            let mantissa = if wide { i128::from(lo) | (i128::from(hi) << 64) } else { i128::from(lo % 1_000_000) };
+            let mut value = Decimal::from_i128_with_scale(mantissa, scale);
+            value.set_sign_negative(negative);
+            let mut out = Vec::new();
+            super::push_decimal(&mut out, value);
+            prop_assert_eq!(String::from_utf8(out).unwrap(), format!("\"{value}\""));
         }
     }
 }
