@@ -54,6 +54,35 @@ fn mixed_input() -> String {
     s
 }
 
+/// The same ladder with Meta message counts on the Direct rows
+/// (`marketing:IN`, `utility:BR`, three months), priced on Meta's cards.
+fn meta_input() -> String {
+    let connect = ["connect-10k", "connect-25k", "connect-50k", "connect-100k"];
+    let direct = ["direct-25k", "direct-50k", "direct-100k", "direct-in-25k"];
+    let mut s = String::from("account,plan,sent,conversations,marketing:IN,utility:BR,month\n");
+    for i in 0..ROWS {
+        if i % 2 == 0 {
+            let _ = writeln!(
+                s,
+                "a{i},{},{},,,,2026-11",
+                connect[i / 2 % 4],
+                i * 7919 % 400_000
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "a{i},{},,{},{},{},2026-{:02}",
+                direct[i / 2 % 4],
+                i * 104_729 % 1_200_000,
+                i * 37 % 100_000,
+                i * 13 % 300_000,
+                10 + i % 3
+            );
+        }
+    }
+    s
+}
+
 fn run_batch(bencher: Bencher, input: &str, plan: Option<&str>, format: Format) {
     let catalog = catalog();
     let options = Options::new(&catalog, plan, format, ctbill::calendar::today().month()).unwrap();
@@ -86,6 +115,18 @@ fn batch_mixed_csv(bencher: Bencher) {
 #[divan::bench]
 fn batch_mixed_jsonl(bencher: Bencher) {
     run_batch(bencher, &mixed_input(), None, Format::Jsonl);
+}
+
+/// 10,000 rows with Meta message counts, CSV out.
+#[divan::bench]
+fn batch_meta_counts_csv(bencher: Bencher) {
+    run_batch(bencher, &meta_input(), None, Format::Csv);
+}
+
+/// The same rows as JSON Lines (tiers, notes and the Meta card on each).
+#[divan::bench]
+fn batch_meta_counts_jsonl(bencher: Bencher) {
+    run_batch(bencher, &meta_input(), None, Format::Jsonl);
 }
 
 /// One bill from the engine: the vendor's example, connect-10k at 15,000.
