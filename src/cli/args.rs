@@ -135,7 +135,7 @@ pub struct MetaArgs {
     pub month: Option<Month>,
     /// Business phone numbers: from 2026-10 each one's first 1,000 service
     /// messages a month are free (default 1; 0 turns the free tier off).
-    #[arg(long, value_name = "N", value_parser = parse_count, help_heading = "Meta charges")]
+    #[arg(long, value_name = "N", value_parser = parse_phone_numbers, help_heading = "Meta charges")]
     pub phone_numbers: Option<u64>,
 }
 
@@ -269,6 +269,18 @@ pub enum RatesCommand {
 
 fn parse_count(text: &str) -> Result<u64, String> {
     usage::parse_count(text)
+}
+
+/// A count of business phone numbers: parsed like any count, with a
+/// message about phone numbers rather than messages.
+fn parse_phone_numbers(text: &str) -> Result<u64, String> {
+    usage::parse_count(text).map_err(|m| {
+        m.replace(
+            "counts are whole messages, e.g. 15000",
+            "give a whole number of business phone numbers, e.g. 2",
+        )
+        .replace("such as 15000", "such as 2")
+    })
 }
 
 fn parse_amount(text: &str) -> Result<Amount, String> {
