@@ -118,20 +118,42 @@ pub fn to_request(cli: Cli) -> Result<Request, Error> {
             show: args.show.map(|PlansCommand::Show { id }| id),
             format: format(args.format),
         }),
-        Command::Rates(args) => request::Command::Rates(request::Rates {
-            show: args.show.map(
-                |RatesCommand::Show {
-                     currency,
-                     month,
-                     market,
-                 }| request::RatesShow {
+        Command::Rates(args) => {
+            let (show, diff) = match args.show {
+                None => (None, None),
+                Some(RatesCommand::Show {
                     currency,
-                    month: month.unwrap_or_else(|| today.month()),
+                    month,
                     market,
-                },
-            ),
-            format: format(args.format),
-        }),
+                }) => (
+                    Some(request::RatesShow {
+                        currency,
+                        month: month.unwrap_or_else(|| today.month()),
+                        market,
+                    }),
+                    None,
+                ),
+                Some(RatesCommand::Diff {
+                    currency,
+                    month,
+                    vs_month,
+                    market,
+                }) => (
+                    None,
+                    Some(request::RatesDiff {
+                        currency,
+                        month,
+                        vs_month,
+                        market,
+                    }),
+                ),
+            };
+            request::Command::Rates(request::Rates {
+                show,
+                diff,
+                format: format(args.format),
+            })
+        }
         Command::Check { dir } => {
             if let Some(dir) = dir {
                 plans = Source::Dir(dir);
