@@ -384,9 +384,13 @@ fn rates_diff<'b>(
                     vs_card.effective()
                 ));
             }
-            for (resolved, c) in [(&mine, card), (&theirs, vs_card)] {
-                if let Some(note) = &resolved.note {
-                    notes.push(format!("{} card: {note}", c.effective()));
+            if mine.note == theirs.note {
+                notes.extend(mine.note.clone());
+            } else {
+                for (resolved, c) in [(&mine, card), (&theirs, vs_card)] {
+                    if let Some(note) = &resolved.note {
+                        notes.push(format!("{} card: {note}", c.effective()));
+                    }
                 }
             }
             crate::meta::diff_cards(card, vs_card, Some((&mine.market, &theirs.market)))

@@ -280,8 +280,8 @@ pub enum RatesCommand {
         /// Billing month whose card is compared (its rates are `rate`).
         #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
         month: Month,
-        /// Billing month whose card it is compared with (`vs_rate`; change =
-        /// rate − vs_rate).
+        /// Billing month whose card it is compared with (change = the rate
+        /// on the card of --month minus the rate on this one).
         #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
         vs_month: Month,
         /// One market: a market name, a country name or an ISO code,

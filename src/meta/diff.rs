@@ -260,3 +260,236 @@ pub fn diff_cards<'a>(
     }
     diff
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meta::RateBook;
+    use crate::money::Currency;
+
+    /// Every card and mapping built into ctbill.
+    fn built_in() -> RateBook {
+        let files = crate::load::SourceFiles::embedded();
+        RateBook::from_files(
+            files
+                .cards
+                .iter()
+                .map(|f| (f.label.as_str(), f.text.as_ref())),
+        )
+        .unwrap_or_else(|errors| panic!("built-in cards do not load: {errors:#?}"))
+    }
+
+    fn card<'a>(book: &'a RateBook, currency: &str, month: &str) -> &'a RateCard {
+        let currency = Currency::from_code(currency).unwrap();
+        book.card_for(currency, month.parse().unwrap()).unwrap()
+    }
+
+    fn dec(text: &str) -> Decimal {
+        Decimal::from_str_exact(text).unwrap()
+    }
+
+    /// `(rate, vs_rate, change, percent)` of one change, as strings.
+    fn row(diff: &CardDiff<'_>, market: &str, category: Category) -> [Option<String>; 4] {
+        let found = diff
+            .changes
+            .iter()
+            .find(|c| c.market == market && c.category == category)
+            .unwrap_or_else(|| panic!("no change for {market} {category}"));
+        [found.rate, found.vs_rate, found.change(), found.percent()]
+            .map(|d| d.map(|d| d.to_string()))
+    }
+
+    fn some(values: [&str; 4]) -> [Option<String>; 4] {
+        values.map(|v| (!v.is_empty()).then(|| v.to_owned()))
+    }
+
+    #[test]
+    fn percentages_round_half_away_from_zero_to_one_place() {
+        // 0.0041 / 0.0400 × 100 = 10.25 exactly: the midpoint.
+        assert_eq!(
+            percent_change(dec("0.0041"), dec("0.0400")),
+            Some(dec("10.3"))
+        );
+        assert_eq!(
+            percent_change(dec("-0.0041"), dec("0.0400")),
+            Some(dec("-10.3"))
+        );
+        // 0.0001 / 0.0400 × 100 = 0.25 → 0.3; 0.0049 / 0.0400 × 100 = 12.25 → 12.3
+        assert_eq!(
+            percent_change(dec("0.0001"), dec("0.0400")),
+            Some(dec("0.3"))
+        );
+        assert_eq!(
+            percent_change(dec("0.0049"), dec("0.0400")),
+            Some(dec("12.3"))
+        );
+        // Always one place: 0.0050 / 0.0100 × 100 = 50 → "50.0".
+        let fifty = percent_change(dec("0.0050"), dec("0.0100")).unwrap();
+        assert_eq!(fifty.to_string(), "50.0");
+        // From zero (a free rate) there is no percentage.
+        assert_eq!(percent_change(dec("0.0014"), Decimal::ZERO), None);
+    }
+
+    /// USD 2026-10-01 against 2026-07-01, worked from the shipped files:
+    /// - Mexico marketing 0.0397 vs 0.0305: +0.0092; 0.0092 / 0.0305 × 100
+    ///   = 30.1639… → +30.2%.
+    /// - Pakistan utility 0.0150 vs 0.0100: +0.0050, +50.0%.
+    /// - India service 0.0014 vs free (0): +0.0014, no percentage; India
+    ///   marketing 0.0118 on both: no row.
+    /// - Bangladesh is a market of its own from 2026-10-01: marketing 0.0732
+    ///   vs none.
+    #[test]
+    fn october_against_july_by_hand() {
+        let book = built_in();
+        let (oct, jul) = (card(&book, "USD", "2026-10"), card(&book, "USD", "2026-07"));
+        let diff = diff_cards(oct, jul, None);
+        assert!(!diff.same_card());
+        assert_eq!(
+            row(&diff, "Mexico", Category::Marketing),
+            some(["0.0397", "0.0305", "0.0092", "30.2"])
+        );
+        assert_eq!(
+            row(&diff, "Pakistan", Category::Utility),
+            some(["0.0150", "0.0100", "0.0050", "50.0"])
+        );
+        assert_eq!(
+            row(&diff, "India", Category::Service),
+            some(["0.0014", "0", "0.0014", ""])
+        );
+        assert!(
+            !diff
+                .changes
+                .iter()
+                .any(|c| c.market == "India" && c.category == Category::Marketing)
+        );
+        assert_eq!(
+            row(&diff, "Bangladesh", Category::Marketing),
+            some(["0.0732", "", "", ""])
+        );
+        assert_eq!(
+            diff.markets_added,
+            [
+                "Bangladesh",
+                "Iraq",
+                "Kazakhstan",
+                "Kuwait",
+                "Morocco",
+                "Nepal",
+                "Oman",
+                "Sri Lanka",
+                "Ukraine"
+            ]
+        );
+        assert!(diff.markets_removed.is_empty());
+        // Tiers: Saudi Arabia and UAE on July's card, Rest of Africa and
+        // Rest of CEE on October's: none published on both.
+        assert!(diff.tier_changes.is_empty());
+        assert_eq!(diff.tiers_one_side.len(), 6);
+
+        // The other way round: Mexico 0.0305 vs 0.0397 is −0.0092, and
+        // −0.0092 / 0.0397 × 100 = −23.1738… → −23.2%; the nine markets are
+        // removed.
+        let back = diff_cards(jul, oct, None);
+        assert_eq!(
+            row(&back, "Mexico", Category::Marketing),
+            some(["0.0305", "0.0397", "-0.0092", "-23.2"])
+        );
+        assert_eq!(back.markets_removed, diff.markets_added);
+        assert!(back.markets_added.is_empty());
+    }
+
+    /// Kazakhstan bills as Other on the July card and has its own row on
+    /// October's: utility 0.0180 vs 0.0077 = +0.0103, and 0.0103 / 0.0077
+    /// × 100 = 133.766… → +133.8%; marketing 0.0604 on both: no row.
+    #[test]
+    fn a_country_that_moved_market_compares_its_two_markets() {
+        let book = built_in();
+        let (oct, jul) = (card(&book, "USD", "2026-10"), card(&book, "USD", "2026-07"));
+        let diff = diff_cards(oct, jul, Some(("Kazakhstan", "Other")));
+        assert_eq!(
+            row(&diff, "Kazakhstan", Category::Utility),
+            some(["0.0180", "0.0077", "0.0103", "133.8"])
+        );
+        assert!(
+            diff.changes
+                .iter()
+                .all(|c| c.vs_market.as_deref() == Some("Other"))
+        );
+        assert!(
+            !diff
+                .changes
+                .iter()
+                .any(|c| c.category == Category::Marketing)
+        );
+        assert_eq!(diff.markets_added, ["Kazakhstan"]);
+        assert!(diff.markets_removed.is_empty());
+    }
+
+    /// INR 2026-01-01 (India only) against 2025-10-01: India marketing
+    /// 0.8631 vs 0.7846 = +0.0785, 0.0785 / 0.7846 × 100 = 10.0051 → +10.0%;
+    /// the other markets of the 2025 card are not compared (the 2026 card
+    /// is partial), nor listed as removed. 2026-01 against 2026-04: the same
+    /// India rates, no change.
+    #[test]
+    fn a_partial_card_compares_only_what_it_has() {
+        let book = built_in();
+        let jan = card(&book, "INR", "2026-01");
+        let diff = diff_cards(jan, card(&book, "INR", "2025-10"), None);
+        assert_eq!(
+            row(&diff, "India", Category::Marketing),
+            some(["0.8631", "0.7846", "0.0785", "10.0"])
+        );
+        assert!(diff.changes.iter().all(|c| c.market == "India"));
+        assert!(diff.markets_removed.is_empty() && diff.markets_added.is_empty());
+        let april = diff_cards(card(&book, "INR", "2026-04"), jan, None);
+        assert!(april.changes.is_empty() && !april.same_card());
+    }
+
+    /// Every pair of built-in cards of a currency: each change is
+    /// `rate − vs_rate` and lists only rates that differ; comparing the
+    /// other way round negates every change and swaps the markets added and
+    /// removed; a card against itself changes nothing.
+    #[test]
+    fn every_pair_of_built_in_cards_is_antisymmetric() {
+        let book = built_in();
+        let cards = book.cards();
+        for a in cards {
+            let same = diff_cards(a, a, None);
+            assert!(same.same_card() && same.changes.is_empty() && same.tier_changes.is_empty());
+            for b in cards.iter().filter(|b| b.currency() == a.currency()) {
+                if a.effective() == b.effective() {
+                    continue;
+                }
+                let (ab, ba) = (diff_cards(a, b, None), diff_cards(b, a, None));
+                assert_eq!(
+                    ab.changes.len(),
+                    ba.changes.len(),
+                    "{} {}",
+                    a.name(),
+                    b.name()
+                );
+                for c in &ab.changes {
+                    assert_ne!(c.rate, c.vs_rate);
+                    if let (Some(r), Some(v)) = (c.rate, c.vs_rate) {
+                        assert_eq!(c.change(), Some(r - v));
+                    } else {
+                        assert_eq!((c.change(), c.percent()), (None, None));
+                    }
+                    let back = ba
+                        .changes
+                        .iter()
+                        .find(|d| d.market == c.market && d.category == c.category)
+                        .unwrap();
+                    assert_eq!((back.rate, back.vs_rate), (c.vs_rate, c.rate));
+                    assert_eq!(back.change(), c.change().map(|d| -d));
+                }
+                assert_eq!(ab.markets_added, {
+                    let mut m = ba.markets_removed.clone();
+                    m.sort_by_key(|name| a.markets().iter().position(|x| x.name() == name));
+                    m
+                });
+                assert_eq!(ab.tier_changes.len(), ba.tier_changes.len());
+            }
+        }
+    }
+}

@@ -518,7 +518,7 @@ pub fn card_rates(shown: &CardRates<'_>) -> String {
 #[must_use]
 pub fn rates_diff(report: &report::rates_diff::RatesDiff<'_>) -> String {
     #[derive(Serialize)]
-    struct Change<'a> {
+    struct ChangeJson<'a> {
         market: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
         vs_market: Option<&'a str>,
@@ -547,7 +547,7 @@ pub fn rates_diff(report: &report::rates_diff::RatesDiff<'_>) -> String {
         card_description: String,
         vs_card_description: String,
         same_card: bool,
-        changes: Vec<Change<'a>>,
+        changes: Vec<ChangeJson<'a>>,
         markets_added: &'a [String],
         markets_removed: &'a [String],
         tier_changes: Vec<TierChange<'a>>,
@@ -578,7 +578,7 @@ pub fn rates_diff(report: &report::rates_diff::RatesDiff<'_>) -> String {
         changes: diff
             .changes
             .iter()
-            .map(|c| Change {
+            .map(|c| ChangeJson {
                 market: &c.market,
                 vs_market: c.vs_market.as_deref(),
                 category: c.category.name(),
