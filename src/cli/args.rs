@@ -265,6 +265,30 @@ pub enum RatesCommand {
         #[arg(long, value_name = "MARKET")]
         market: Option<String>,
     },
+    /// List every market × category whose rate differs between the cards in
+    /// force in two months, the markets added or removed, and the volume
+    /// tiers that changed.
+    #[command(
+        after_help = "Examples:\n  ctbill rates diff --month 2026-10 --vs-month 2026-07\n  \
+        ctbill rates diff --month 2026-10 --vs-month 2026-07 --market KZ\n  \
+        ctbill rates diff --currency INR --month 2026-01 --vs-month 2025-10 --format json"
+    )]
+    Diff {
+        /// Card currency.
+        #[arg(long, default_value = "USD", value_parser = parse_currency)]
+        currency: Currency,
+        /// Billing month whose card is compared (its rates are `rate`).
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        month: Month,
+        /// Billing month whose card it is compared with (change = the rate
+        /// on the card of --month minus the rate on this one).
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        vs_month: Month,
+        /// One market: a market name, a country name or an ISO code,
+        /// resolved on each card.
+        #[arg(long, value_name = "MARKET")]
+        market: Option<String>,
+    },
 }
 
 fn parse_count(text: &str) -> Result<u64, String> {

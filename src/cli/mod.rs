@@ -126,20 +126,7 @@ pub fn to_request(cli: Cli) -> Result<Request, Error> {
             show: args.show.map(|PlansCommand::Show { id }| id),
             format: format(args.format),
         }),
-        Command::Rates(args) => request::Command::Rates(request::Rates {
-            show: args.show.map(
-                |RatesCommand::Show {
-                     currency,
-                     month,
-                     market,
-                 }| request::RatesShow {
-                    currency,
-                    month: month.unwrap_or_else(|| today.month()),
-                    market,
-                },
-            ),
-            format: format(args.format),
-        }),
+        Command::Rates(args) => rates_request(args, today),
         Command::Check { dir } => {
             if let Some(dir) = dir {
                 plans = Source::Dir(dir);
@@ -160,6 +147,45 @@ pub fn to_request(cli: Cli) -> Result<Request, Error> {
         today,
         width,
         command,
+    })
+}
+
+/// `ctbill rates [show | diff]`: the month of `rates show` defaults to
+/// today's; `rates diff` names both of its months.
+fn rates_request(args: RatesArgs, today: Date) -> request::Command {
+    let (show, diff) = match args.show {
+        None => (None, None),
+        Some(RatesCommand::Show {
+            currency,
+            month,
+            market,
+        }) => (
+            Some(request::RatesShow {
+                currency,
+                month: month.unwrap_or_else(|| today.month()),
+                market,
+            }),
+            None,
+        ),
+        Some(RatesCommand::Diff {
+            currency,
+            month,
+            vs_month,
+            market,
+        }) => (
+            None,
+            Some(request::RatesDiff {
+                currency,
+                month,
+                vs_month,
+                market,
+            }),
+        ),
+    };
+    request::Command::Rates(request::Rates {
+        show,
+        diff,
+        format: format(args.format),
     })
 }
 

@@ -11,6 +11,7 @@ pub mod bill;
 pub mod comparison;
 pub mod plans;
 pub mod rates;
+pub mod rates_diff;
 pub mod table;
 
 use crate::advice::Comparison;
@@ -38,6 +39,8 @@ pub enum Report<'a> {
     RateCards(&'a [RateCard]),
     /// `rates show`: one card's rates.
     RateCard(CardRates<'a>),
+    /// `rates diff`: what changed between two cards.
+    RatesDiff(&'a rates_diff::RatesDiff<'a>),
 }
 
 /// `rates show`: one card's rates for some markets (with one market, its
