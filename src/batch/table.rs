@@ -479,7 +479,7 @@ pub(super) fn run<R: Read>(
         )));
     }
     let header = Header::parse(&record, options.default_plan)?;
-    let mut tally = Tally::default();
+    let mut tally = super::new_tally(options);
     if options.format == Format::Csv {
         sink.header(&header.names)?;
         tally.notes = header.collisions();
@@ -503,7 +503,7 @@ pub(super) fn run<R: Read>(
             }
         }
         let outcome = pricer.usage(&record, row).and_then(|(plan, usage)| {
-            catalog::price(catalog, plan, &usage).map_err(|e| match e {
+            let bill = catalog::price(catalog, plan, &usage).map_err(|e| match e {
                 // The usage holds one count per non-empty Meta cell, in column order.
                 Error::Meta { index, source, .. } => RowError {
                     row,
@@ -515,7 +515,14 @@ pub(super) fn run<R: Read>(
                     column: None,
                     message: other.to_string(),
                 },
-            })
+            })?;
+            match options.vs {
+                None => Ok((bill, None)),
+                Some(vs) => vs
+                    .price(catalog, plan, &usage)
+                    .map(|vs_bill| (bill, Some(vs_bill)))
+                    .map_err(|e| super::vs_row_error(vs, row, e)),
+            }
         });
         let cells: Vec<&[u8]> = match options.format {
             Format::Csv => Vec::new(),
@@ -530,7 +537,7 @@ pub(super) fn run<R: Read>(
             options.format,
             names,
             &cells,
-            outcome.as_ref(),
+            outcome.as_ref().map(|(bill, vs)| (bill, vs.as_ref())),
         );
         sink.end_row()?;
     }

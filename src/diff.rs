@@ -1,0 +1,281 @@
+//! What changed between two bills of the same usage (`--vs-month`,
+//! `--vs-plans`): line by line, with the change of each line and of the
+//! total, and why each changed line changed (the rate, the tiers, the card,
+//! the plan). Pure: two bills in, a [`BillDiff`] out; nothing is priced
+//! again and nothing rounded again (a change is the difference of two
+//! rounded amounts, so the changes add up to the change of the total).
+//!
+//! Lines are matched by kind and, for Meta message lines, by category ×
+//! market. A line on one side only (a market a card added, a fair-use band
+//! a plan revision introduced) is kept, with zero on the other side.
+
+use rust_decimal::Decimal;
+
+use crate::bill::{Bill, Detail, Line, LineKind};
+use crate::money::{group_count, group_thousands};
+
+/// Which side(s) of the comparison a line is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// On both bills.
+    Both,
+    /// On this bill only ("only now").
+    OnlyThis,
+    /// On the vs bill only ("only before").
+    OnlyVs,
+}
+
+/// One line of the comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineChange<'b> {
+    /// The line on this bill, if any.
+    pub this: Option<&'b Line>,
+    /// The line on the vs bill, if any.
+    pub vs: Option<&'b Line>,
+    /// This amount minus the vs amount (a missing line counts as zero).
+    pub change: Decimal,
+    /// Why the line changed, in a reader's words; empty when it did not.
+    pub why: Vec<String>,
+}
+
+impl LineChange<'_> {
+    /// Which side(s) the line is on.
+    #[must_use]
+    pub fn presence(&self) -> Presence {
+        match (self.this, self.vs) {
+            (Some(_), None) => Presence::OnlyThis,
+            (None, Some(_)) => Presence::OnlyVs,
+            _ => Presence::Both,
+        }
+    }
+
+    /// The line as present on either side (this one first).
+    #[must_use]
+    pub fn line(&self) -> &Line {
+        self.this.or(self.vs).expect("a line change has a line")
+    }
+}
+
+/// Two bills of the same usage, compared.
+#[derive(Debug, Clone)]
+pub struct BillDiff<'b> {
+    /// The bill of the run's own month and plans.
+    pub this: &'b Bill<'b>,
+    /// The bill it is compared with.
+    pub vs: &'b Bill<'b>,
+    /// What the vs bill was priced under, e.g. "month 2026-07" or
+    /// "plans in old-plans".
+    pub vs_label: String,
+    /// Every line of either bill, this bill's in order, then the lines
+    /// only the vs bill has.
+    pub lines: Vec<LineChange<'b>>,
+    /// `this.total − vs.total`.
+    pub change: Decimal,
+}
+
+/// The key two lines are matched by: the kind, and for Meta message lines
+/// the category and market.
+fn key(line: &Line) -> (LineKind, Option<(crate::meta::Category, &str)>) {
+    match &line.detail {
+        Detail::MetaMessages(m) => (line.kind, Some((m.category, m.market.as_str()))),
+        _ => (line.kind, None),
+    }
+}
+
+/// A change written with its sign: `+2.50`, `-1.10`, `0.00`.
+#[must_use]
+pub fn signed(change: Decimal) -> String {
+    if change > Decimal::ZERO {
+        format!("+{change}")
+    } else {
+        change.to_string()
+    }
+}
+
+/// [`signed`] with thousands grouped, for tables.
+#[must_use]
+pub fn signed_grouped(change: Decimal) -> String {
+    if change > Decimal::ZERO {
+        format!("+{}", group_thousands(change))
+    } else {
+        group_thousands(change)
+    }
+}
+
+/// Compares `this` with `vs`. Amounts are the bills' own rounded amounts;
+/// a difference of two amounts never overflows (both are non-negative
+/// and fit), and saturates if it ever would.
+#[must_use]
+pub fn compare<'b>(this: &'b Bill<'b>, vs: &'b Bill<'b>, vs_label: String) -> BillDiff<'b> {
+    let mut used = vec![false; vs.lines.len()];
+    let mut lines = Vec::with_capacity(this.lines.len() + vs.lines.len());
+    for line in &this.lines {
+        let found = vs
+            .lines
+            .iter()
+            .enumerate()
+            .find(|(i, l)| !used[*i] && key(l) == key(line))
+            .map(|(i, l)| {
+                used[i] = true;
+                l
+            });
+        lines.push(change(this, vs, Some(line), found));
+    }
+    for (i, line) in vs.lines.iter().enumerate() {
+        if !used[i] {
+            lines.push(change(this, vs, None, Some(line)));
+        }
+    }
+    BillDiff {
+        this,
+        vs,
+        vs_label,
+        lines,
+        change: this.total.saturating_sub(vs.total),
+    }
+}
+
+fn change<'b>(
+    this_bill: &Bill<'_>,
+    vs_bill: &Bill<'_>,
+    this: Option<&'b Line>,
+    vs: Option<&'b Line>,
+) -> LineChange<'b> {
+    let amount = |l: Option<&Line>| l.map_or(Decimal::ZERO, |l| l.amount);
+    let change = amount(this).saturating_sub(amount(vs));
+    let why = match (this, vs) {
+        (Some(a), Some(b)) if a.amount != b.amount || a.exact != b.exact => {
+            reasons(this_bill, vs_bill, a, b)
+        }
+        (Some(_), None) => vec![format!("only on this bill ({})", origin(this_bill))],
+        (None, Some(_)) => vec![format!("only on the vs bill ({})", origin(vs_bill))],
+        _ => Vec::new(),
+    };
+    LineChange {
+        this,
+        vs,
+        change,
+        why,
+    }
+}
+
+/// Where a bill's prices came from: the plan's file for platform lines,
+/// with the Meta card when it has one.
+fn origin(bill: &Bill<'_>) -> String {
+    match &bill.meta_card {
+        Some(card) => format!("plan {}, {card}", bill.plan.origin),
+        None => format!("plan {}", bill.plan.origin),
+    }
+}
+
+/// A card's name without what it says of its volume tiers: "Meta USD
+/// rate card effective 2026-07-01".
+fn card_name(card: Option<&str>) -> &str {
+    match card {
+        Some(card) => card.split(" (").next().unwrap_or(card),
+        None => "none",
+    }
+}
+
+/// Why line `a` (this bill) differs from line `b` (the vs bill).
+fn reasons(this: &Bill<'_>, vs: &Bill<'_>, a: &Line, b: &Line) -> Vec<String> {
+    let mut why = Vec::new();
+    match (&a.detail, &b.detail) {
+        (Detail::MetaMessages(m), Detail::MetaMessages(n)) => {
+            let rates = |parts: &[crate::meta::TierPart]| {
+                if parts.is_empty() {
+                    return "not charged".to_owned();
+                }
+                parts
+                    .iter()
+                    .map(|p| format!("{} × {}", group_count(p.count), p.rate))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            };
+            match (m.parts.as_slice(), n.parts.as_slice()) {
+                ([p], [q]) if p.rate != q.rate => {
+                    why.push(format!("the rate: {} → {}", q.rate, p.rate));
+                }
+                ([p], []) => why.push(format!("the rate: not charged → {}", p.rate)),
+                ([], [q]) => why.push(format!("the rate: {} → not charged", q.rate)),
+                (p, q) if (p.len() > 1 || q.len() > 1) && p != q => {
+                    why.push(format!("the tiers: {} → {}", rates(q), rates(p)))
+                }
+                _ => {}
+            }
+            if m.free != n.free {
+                why.push(format!(
+                    "the free service tier: {} → {} messages free",
+                    group_count(n.free),
+                    group_count(m.free)
+                ));
+            }
+            if this.meta_card != vs.meta_card {
+                why.push(format!(
+                    "the card: {} → {}",
+                    card_name(vs.meta_card.as_deref()),
+                    card_name(this.meta_card.as_deref())
+                ));
+            }
+        }
+        (Detail::Markup { percent: p }, Detail::Markup { percent: q }) => {
+            if p != q {
+                why.push(format!(
+                    "the plan: markup {}% ({}) → {}% ({})",
+                    q.normalize(),
+                    vs.plan.origin,
+                    p.normalize(),
+                    this.plan.origin
+                ));
+            }
+            if a.quantity != b.quantity {
+                why.push(format!(
+                    "the Meta charges it is on: {} → {}",
+                    group_thousands(b.quantity),
+                    group_thousands(a.quantity)
+                ));
+            }
+        }
+        (Detail::MetaAmount, Detail::MetaAmount) => {
+            why.push(format!(
+                "the Meta amount: {} → {}",
+                group_thousands(b.exact),
+                group_thousands(a.exact)
+            ));
+        }
+        _ => {
+            if a.unit_price != b.unit_price {
+                let price = |l: &Line| l.unit_price.map_or("none".to_owned(), |p| p.to_string());
+                let what = if a.kind == LineKind::Base {
+                    "base fee"
+                } else {
+                    "rate"
+                };
+                why.push(format!(
+                    "the plan: {what} {} ({}) → {} ({})",
+                    price(b),
+                    vs.plan.origin,
+                    price(a),
+                    this.plan.origin
+                ));
+            }
+            if a.quantity != b.quantity {
+                why.push(format!(
+                    "the plan: quantity {} ({}) → {} ({})",
+                    group_thousands(b.quantity),
+                    vs.plan.origin,
+                    group_thousands(a.quantity),
+                    this.plan.origin
+                ));
+            }
+        }
+    }
+    if why.is_empty() {
+        why.push(format!(
+            "{} → {}",
+            group_thousands(b.amount),
+            group_thousands(a.amount)
+        ));
+    }
+    why
+}
