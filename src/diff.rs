@@ -82,6 +82,17 @@ fn key(line: &Line) -> (LineKind, Option<(crate::meta::Category, &str)>) {
     }
 }
 
+/// The place of a kind of line on a bill.
+fn rank(kind: LineKind) -> u8 {
+    match kind {
+        LineKind::Base => 0,
+        LineKind::Overage => 1,
+        LineKind::FairUseOverage => 2,
+        LineKind::Meta => 3,
+        LineKind::Markup => 4,
+    }
+}
+
 /// A change written with its sign: `+2.50`, `-1.10`, `0.00`.
 #[must_use]
 pub fn signed(change: Decimal) -> String {
@@ -121,9 +132,16 @@ pub fn compare<'b>(this: &'b Bill<'b>, vs: &'b Bill<'b>, vs_label: String) -> Bi
             });
         lines.push(change(this, vs, Some(line), found));
     }
+    // A line only the vs bill has goes after the lines of its kind (or of
+    // an earlier kind), so the order stays base, overage, fair use, Meta,
+    // markup.
     for (i, line) in vs.lines.iter().enumerate() {
         if !used[i] {
-            lines.push(change(this, vs, None, Some(line)));
+            let at = lines
+                .iter()
+                .rposition(|c: &LineChange<'_>| rank(c.line().kind) <= rank(line.kind))
+                .map_or(0, |p| p + 1);
+            lines.insert(at, change(this, vs, None, Some(line)));
         }
     }
     BillDiff {
@@ -147,8 +165,8 @@ fn change<'b>(
         (Some(a), Some(b)) if a.amount != b.amount || a.exact != b.exact => {
             reasons(this_bill, vs_bill, a, b)
         }
-        (Some(_), None) => vec![format!("only on this bill ({})", origin(this_bill))],
-        (None, Some(_)) => vec![format!("only on the vs bill ({})", origin(vs_bill))],
+        (Some(line), None) => vec![one_side(line, this_bill, vs_bill)],
+        (None, Some(line)) => vec![one_side(line, vs_bill, this_bill)],
         _ => Vec::new(),
     };
     LineChange {
@@ -159,12 +177,21 @@ fn change<'b>(
     }
 }
 
-/// Where a bill's prices came from: the plan's file for platform lines,
-/// with the Meta card when it has one.
-fn origin(bill: &Bill<'_>) -> String {
-    match &bill.meta_card {
-        Some(card) => format!("plan {}, {card}", bill.plan.origin),
-        None => format!("plan {}", bill.plan.origin),
+/// Why `line`, on `has` only, is not on `lacks`: a Meta market on one
+/// card only, or a line one plan has and the other does not.
+fn one_side(line: &Line, has: &Bill<'_>, lacks: &Bill<'_>) -> String {
+    match &line.detail {
+        Detail::MetaMessages(m) => format!(
+            "the card: {} bills these messages under {}, {} does not",
+            card_name(has.meta_card.as_deref()),
+            m.market,
+            card_name(lacks.meta_card.as_deref())
+        ),
+        _ if has.plan.origin != lacks.plan.origin => format!(
+            "the plan: {} has this line, {} does not",
+            has.plan.origin, lacks.plan.origin
+        ),
+        _ => "the usage or the month: the line is on one bill only".to_owned(),
     }
 }
 

@@ -63,9 +63,8 @@ impl VsPricing {
             VsPricing::Plans { catalog, dir } => {
                 let other = catalog.plan(&plan.id).map_err(|_| {
                     format!(
-                        "--vs-plans {dir}: no plan `{}` there, so there is nothing to compare with; give a directory that defines it (it has {})",
-                        plan.id,
-                        catalog.plans.len()
+                        "--vs-plans {dir}: no plan `{}` there to compare with; give a directory that defines it (`ctbill --plans {dir} plans` lists its plans)",
+                        plan.id
                     )
                 })?;
                 if other.currency == plan.currency {

@@ -127,7 +127,7 @@ pub fn bill_diff(diff: &crate::diff::BillDiff<'_>) -> String {
                 report::diff::describe(diff, c),
                 amount(c.this),
                 amount(c.vs),
-                crate::diff::signed(c.change),
+                c.change.to_string(),
                 c.why.join("; "),
             ]
         })
@@ -137,7 +137,7 @@ pub fn bill_diff(diff: &crate::diff::BillDiff<'_>) -> String {
         "Total".to_owned(),
         diff.this.total.to_string(),
         diff.vs.total.to_string(),
-        crate::diff::signed(diff.change),
+        diff.change.to_string(),
         String::new(),
     ];
     let mut remarks: Vec<[String; 6]> = Vec::new();
