@@ -306,3 +306,84 @@ fn reasons(this: &Bill<'_>, vs: &Bill<'_>, a: &Line, b: &Line) -> Vec<String> {
     }
     why
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bill::{MetaCharges, bill};
+    use crate::plan::Plan;
+
+    fn dec(text: &str) -> Decimal {
+        text.parse().unwrap()
+    }
+
+    fn direct(fair_use: bool) -> Plan {
+        let mut plan = crate::bill::tests::direct();
+        if !fair_use {
+            plan.fair_use = None;
+            plan.origin = "revised.toml:1:1".into();
+        }
+        plan
+    }
+
+    #[test]
+    fn lines_match_by_kind_and_one_sided_lines_keep_their_place() {
+        // 130,000 conversations, Meta 100.00:
+        //   this (no fair use): 500.00; 105,000 × 0.0200 = 2,100.00; Meta 100.00;
+        //     markup 10.00 → 2,710.00
+        //   vs (fair use above 100,000): 500.00; 75,000 × 0.0200 = 1,500.00;
+        //     30,000 × 0.0300 = 900.00; 100.00; 10.00 → 3,010.00
+        let (revised, shipped) = (direct(false), direct(true));
+        let meta = || MetaCharges::Amount(dec("100.00"));
+        let this = bill(&revised, 130_000, None, meta()).unwrap();
+        let vs = bill(&shipped, 130_000, None, meta()).unwrap();
+        let diff = compare(&this, &vs, "plans in old".into());
+        let rows: Vec<(&str, Presence, String)> = diff
+            .lines
+            .iter()
+            .map(|c| (c.line().kind.as_str(), c.presence(), c.change.to_string()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("base", Presence::Both, "0.00".to_owned()),
+                ("overage", Presence::Both, "600.00".to_owned()),
+                ("fair_use_overage", Presence::OnlyVs, "-900.00".to_owned()),
+                ("meta", Presence::Both, "0.00".to_owned()),
+                ("markup", Presence::Both, "0.00".to_owned()),
+            ]
+        );
+        assert_eq!(diff.change, dec("-300.00"));
+        // The line changes add up to the change of the total.
+        let sum: Decimal = diff.lines.iter().map(|c| c.change).sum();
+        assert_eq!(sum, diff.change);
+        assert!(diff.lines[1].why[0].starts_with("the plan: quantity 75,000 (test) → 105,000"));
+        assert_eq!(
+            diff.lines[2].why,
+            ["the plan: test has this line, revised.toml:1:1 does not"]
+        );
+        assert!(diff.lines[0].why.is_empty());
+    }
+
+    #[test]
+    fn a_bill_against_itself_changes_nothing() {
+        let plan = direct(true);
+        let one = bill(&plan, 130_000, None, MetaCharges::Amount(dec("1.005"))).unwrap();
+        let diff = compare(&one, &one, "month 2026-11".into());
+        assert!(diff.change.is_zero());
+        assert!(
+            diff.lines
+                .iter()
+                .all(|c| c.change.is_zero() && c.why.is_empty())
+        );
+        assert_eq!(diff.lines.len(), one.lines.len());
+    }
+
+    #[test]
+    fn changes_carry_their_sign() {
+        assert_eq!(signed(dec("2.50")), "+2.50");
+        assert_eq!(signed(dec("-2.50")), "-2.50");
+        assert_eq!(signed(dec("0.00")), "0.00");
+        assert_eq!(signed_grouped(dec("1570.00")), "+1,570.00");
+    }
+}
