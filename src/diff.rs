@@ -28,6 +28,8 @@ pub enum Presence {
 /// One line of the comparison.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineChange<'b> {
+    /// The line as present on either side (this bill's when on both).
+    shown: &'b Line,
     /// The line on this bill, if any.
     pub this: Option<&'b Line>,
     /// The line on the vs bill, if any.
@@ -52,7 +54,7 @@ impl LineChange<'_> {
     /// The line as present on either side (this one first).
     #[must_use]
     pub fn line(&self) -> &Line {
-        self.this.or(self.vs).expect("a line change has a line")
+        self.shown
     }
 }
 
@@ -130,7 +132,7 @@ pub fn compare<'b>(this: &'b Bill<'b>, vs: &'b Bill<'b>, vs_label: String) -> Bi
                 used[i] = true;
                 l
             });
-        lines.push(change(this, vs, Some(line), found));
+        lines.push(change(this, vs, line, Some(line), found));
     }
     // A line only the vs bill has goes after the lines of its kind (or of
     // an earlier kind), so the order stays base, overage, fair use, Meta,
@@ -141,7 +143,7 @@ pub fn compare<'b>(this: &'b Bill<'b>, vs: &'b Bill<'b>, vs_label: String) -> Bi
                 .iter()
                 .rposition(|c: &LineChange<'_>| rank(c.line().kind) <= rank(line.kind))
                 .map_or(0, |p| p + 1);
-            lines.insert(at, change(this, vs, None, Some(line)));
+            lines.insert(at, change(this, vs, line, None, Some(line)));
         }
     }
     BillDiff {
@@ -156,6 +158,7 @@ pub fn compare<'b>(this: &'b Bill<'b>, vs: &'b Bill<'b>, vs_label: String) -> Bi
 fn change<'b>(
     this_bill: &Bill<'_>,
     vs_bill: &Bill<'_>,
+    shown: &'b Line,
     this: Option<&'b Line>,
     vs: Option<&'b Line>,
 ) -> LineChange<'b> {
@@ -170,6 +173,7 @@ fn change<'b>(
         _ => Vec::new(),
     };
     LineChange {
+        shown,
         this,
         vs,
         change,
@@ -204,11 +208,11 @@ fn card_name(card: Option<&str>) -> &str {
     }
 }
 
-/// Why line `a` (this bill) differs from line `b` (the vs bill).
-fn reasons(this: &Bill<'_>, vs: &Bill<'_>, a: &Line, b: &Line) -> Vec<String> {
+/// Why line `now` (this bill) differs from line `before` (the vs bill).
+fn reasons(this: &Bill<'_>, vs: &Bill<'_>, now: &Line, before: &Line) -> Vec<String> {
     let mut why = Vec::new();
-    match (&a.detail, &b.detail) {
-        (Detail::MetaMessages(m), Detail::MetaMessages(n)) => {
+    match (&now.detail, &before.detail) {
+        (Detail::MetaMessages(m), Detail::MetaMessages(old)) => {
             let rates = |parts: &[crate::meta::TierPart]| {
                 if parts.is_empty() {
                     return "not charged".to_owned();
@@ -219,21 +223,21 @@ fn reasons(this: &Bill<'_>, vs: &Bill<'_>, a: &Line, b: &Line) -> Vec<String> {
                     .collect::<Vec<_>>()
                     .join(" + ")
             };
-            match (m.parts.as_slice(), n.parts.as_slice()) {
-                ([p], [q]) if p.rate != q.rate => {
-                    why.push(format!("the rate: {} → {}", q.rate, p.rate));
+            match (m.parts.as_slice(), old.parts.as_slice()) {
+                ([part], [was]) if part.rate != was.rate => {
+                    why.push(format!("the rate: {} → {}", was.rate, part.rate));
                 }
-                ([p], []) => why.push(format!("the rate: not charged → {}", p.rate)),
-                ([], [q]) => why.push(format!("the rate: {} → not charged", q.rate)),
-                (p, q) if (p.len() > 1 || q.len() > 1) && p != q => {
-                    why.push(format!("the tiers: {} → {}", rates(q), rates(p)))
+                ([part], []) => why.push(format!("the rate: not charged → {}", part.rate)),
+                ([], [was]) => why.push(format!("the rate: {} → not charged", was.rate)),
+                (parts, was) if (parts.len() > 1 || was.len() > 1) && parts != was => {
+                    why.push(format!("the tiers: {} → {}", rates(was), rates(parts)));
                 }
                 _ => {}
             }
-            if m.free != n.free {
+            if m.free != old.free {
                 why.push(format!(
                     "the free service tier: {} → {} messages free",
-                    group_count(n.free),
+                    group_count(old.free),
                     group_count(m.free)
                 ));
             }
@@ -255,43 +259,44 @@ fn reasons(this: &Bill<'_>, vs: &Bill<'_>, a: &Line, b: &Line) -> Vec<String> {
                     this.plan.origin
                 ));
             }
-            if a.quantity != b.quantity {
+            if now.quantity != before.quantity {
                 why.push(format!(
                     "the Meta charges it is on: {} → {}",
-                    group_thousands(b.quantity),
-                    group_thousands(a.quantity)
+                    group_thousands(before.quantity),
+                    group_thousands(now.quantity)
                 ));
             }
         }
         (Detail::MetaAmount, Detail::MetaAmount) => {
             why.push(format!(
                 "the Meta amount: {} → {}",
-                group_thousands(b.exact),
-                group_thousands(a.exact)
+                group_thousands(before.exact),
+                group_thousands(now.exact)
             ));
         }
         _ => {
-            if a.unit_price != b.unit_price {
-                let price = |l: &Line| l.unit_price.map_or("none".to_owned(), |p| p.to_string());
-                let what = if a.kind == LineKind::Base {
+            if now.unit_price != before.unit_price {
+                let price =
+                    |line: &Line| line.unit_price.map_or("none".to_owned(), |p| p.to_string());
+                let what = if now.kind == LineKind::Base {
                     "base fee"
                 } else {
                     "rate"
                 };
                 why.push(format!(
                     "the plan: {what} {} ({}) → {} ({})",
-                    price(b),
+                    price(before),
                     vs.plan.origin,
-                    price(a),
+                    price(now),
                     this.plan.origin
                 ));
             }
-            if a.quantity != b.quantity {
+            if now.quantity != before.quantity {
                 why.push(format!(
                     "the plan: quantity {} ({}) → {} ({})",
-                    group_thousands(b.quantity),
+                    group_thousands(before.quantity),
                     vs.plan.origin,
-                    group_thousands(a.quantity),
+                    group_thousands(now.quantity),
                     this.plan.origin
                 ));
             }
@@ -300,8 +305,8 @@ fn reasons(this: &Bill<'_>, vs: &Bill<'_>, a: &Line, b: &Line) -> Vec<String> {
     if why.is_empty() {
         why.push(format!(
             "{} → {}",
-            group_thousands(b.amount),
-            group_thousands(a.amount)
+            group_thousands(before.amount),
+            group_thousands(now.amount)
         ));
     }
     why

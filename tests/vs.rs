@@ -2,6 +2,8 @@
 //! `change` is `total − vs_total` exactly, and a book priced against
 //! itself (its own month, or its own plans) changes nothing.
 
+use std::fmt::Write as _;
+
 use ctbill::batch::{self, Format, Options};
 use ctbill::calendar::Month;
 use ctbill::catalog::Catalog;
@@ -51,10 +53,11 @@ fn book(accounts: &[Account], month: Option<usize>) -> String {
             (a.count.to_string(), String::new(), String::new())
         };
         let month = MONTHS[month.unwrap_or(a.month)];
-        text.push_str(&format!(
-            "A{i},{},{sent},{conversations},{month},{marketing}\n",
+        let _ = writeln!(
+            text,
+            "A{i},{},{sent},{conversations},{month},{marketing}",
             a.plan
-        ));
+        );
     }
     text
 }
@@ -80,7 +83,7 @@ fn run(input: &str, vs: &VsPricing) -> (String, String) {
     )
 }
 
-/// The (total, vs_total, change) of every priced row, and how many rows.
+/// The (`total`, `vs_total`, `change`) of every priced row, and how many rows.
 fn changes(csv_text: &str) -> (Vec<(Decimal, Decimal, Decimal)>, usize) {
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     let headers = reader.headers().unwrap().clone();

@@ -174,7 +174,7 @@ impl<'w> Sink<'w> {
     /// (amounts never add up across currencies); a column is empty
     /// when the bill has no such line (no fair use on a Connect plan, no
     /// Meta charges given), and `error` is empty. With `vs`, `vs_total`
-    /// and `change` (total − vs_total) come before `error`.
+    /// and `change` (total − `vs_total`) come before `error`.
     pub(crate) fn amounts(&mut self, bill: &Bill<'_>, vs: Option<&Bill<'_>>) {
         self.comma();
         self.raw(bill.currency().code().as_bytes());
