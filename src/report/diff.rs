@@ -13,7 +13,9 @@ use crate::money::group_thousands;
 pub fn title(diff: &BillDiff<'_>) -> String {
     let (this, vs) = (diff.this, diff.vs);
     let month = |b: &crate::bill::Bill<'_>| b.month.map(|m| m.to_string()).unwrap_or_default();
-    let against = if this.month == vs.month {
+    let against = if this.month == vs.month && diff.vs_label.starts_with("month ") {
+        "vs the same month".to_owned()
+    } else if this.month == vs.month {
         format!("vs the {}", diff.vs_label)
     } else {
         format!("vs {}", month(vs))
