@@ -253,13 +253,61 @@ fn estimate(
     let usage = args.meta.usage(unit, count, plan.currency)?;
     warn(&args.meta, out)?;
     let bill = catalog::price(catalog, plan, &usage)?;
-    let report = Report::Bill {
-        bill: &bill,
-        explain: args.explain,
+    let text = match &args.vs {
+        None => {
+            let report = Report::Bill {
+                bill: &bill,
+                explain: args.explain,
+            };
+            render::render(&report, args.format, width)
+        }
+        Some(vs) => {
+            let pricing = vs_pricing(vs)?;
+            let vs_bill = pricing
+                .price(catalog, plan, &usage)
+                .map_err(|e| vs_error(&pricing, e))?;
+            let diff = crate::diff::compare(&bill, &vs_bill, pricing.label());
+            let report = Report::BillDiff {
+                diff: &diff,
+                explain: args.explain,
+            };
+            render::render(&report, args.format, width)
+        }
     };
-    let text = render::render(&report, args.format, width);
     write(out.stdout, &text)?;
     Ok(exit::SUCCESS)
+}
+
+/// The second pricing of `--vs-month` / `--vs-plans` (the directory's
+/// catalog loaded once).
+fn vs_pricing(vs: &request::Vs) -> Result<crate::vs::VsPricing, Error> {
+    match vs {
+        request::Vs::Month(month) => Ok(crate::vs::VsPricing::Month(*month)),
+        request::Vs::Plans(dir) => {
+            let shown_dir = crate::shown::shown(&dir.display().to_string());
+            if !dir.is_dir() {
+                return Err(Error::Input(format!(
+                    "--vs-plans {shown_dir}: no such directory; give the directory of the plans to compare with"
+                )));
+            }
+            let catalog = Catalog::load(Source::Dir(dir.clone()))?;
+            Ok(crate::vs::VsPricing::Plans {
+                catalog: Box::new(catalog),
+                dir: shown_dir,
+            })
+        }
+    }
+}
+
+/// An error of the second pricing, naming its flag.
+fn vs_error(pricing: &crate::vs::VsPricing, err: crate::vs::VsError) -> Error {
+    match err {
+        crate::vs::VsError::Plan(message) => Error::Input(message),
+        crate::vs::VsError::Price(e @ Error::Problems(_)) => e,
+        crate::vs::VsError::Price(e) => {
+            Error::Input(format!("{}: {}", pricing.flag(), request::name_the_flag(e)))
+        }
+    }
 }
 
 /// `ctbill batch`: opens the input (a file; standard input when none)
@@ -270,7 +318,10 @@ fn batch(
     month: crate::calendar::Month,
     out: &mut Output<'_>,
 ) -> Result<u8, Error> {
-    let options = crate::batch::Options::new(catalog, args.plan.as_deref(), args.format, month)?;
+    let pricing = args.vs.as_ref().map(vs_pricing).transpose()?;
+    let mut options =
+        crate::batch::Options::new(catalog, args.plan.as_deref(), args.format, month)?;
+    options.vs = pricing.as_ref();
     match args.file.as_deref() {
         Some(path) => crate::batch::run_file(catalog, &options, path, out.stdout, out.stderr),
         None => crate::batch::run(

@@ -145,6 +145,22 @@ pub struct Estimate {
     pub format: Format,
     /// Show each line's formula.
     pub explain: bool,
+    /// `--vs-month` / `--vs-plans`: price the same usage a second time.
+    pub vs: Option<Vs>,
+}
+
+/// What to price the same usage under a second time, to show what changed
+/// (`--vs-month`, `--vs-plans`). The bill of the run's own month and plans
+/// is "this" one; the one priced under `Vs` is "vs", and a change is this
+/// total minus the vs total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Vs {
+    /// `--vs-month`: the same plans, another month's rate cards (the vs
+    /// bill's billing month is this one).
+    Month(Month),
+    /// `--vs-plans`: the same month, the plans and rate cards of another
+    /// directory (the same plan id must exist there).
+    Plans(PathBuf),
 }
 
 /// `ctbill compare`, with its product chosen.
@@ -281,6 +297,8 @@ pub struct Batch {
     pub format: batch::Format,
     /// The input file; `None` for standard input (`-` or nothing).
     pub file: Option<PathBuf>,
+    /// `--vs-month` / `--vs-plans`: price every row a second time.
+    pub vs: Option<Vs>,
 }
 
 /// `ctbill plans [show ID]`.

@@ -45,6 +45,7 @@ use crate::error::{Error, exit};
 use crate::money::Currency;
 use crate::plan::Plan;
 use crate::shown::{shown, shown_bytes};
+use crate::vs::{VsError, VsPricing};
 
 use sink::Sink;
 
@@ -61,7 +62,11 @@ pub enum Format {
     Jsonl,
 }
 
-/// The columns `batch` adds after the input columns, in order.
+/// The columns `--vs-month` / `--vs-plans` add between `total` and `error`.
+pub const VS_COLUMNS: [&str; 2] = ["vs_total", "change"];
+
+/// The columns `batch` adds after the input columns, in order (with
+/// [`VS_COLUMNS`] before `error` when comparing).
 pub const AMOUNT_COLUMNS: [&str; 8] = [
     "currency",
     "base",
@@ -82,6 +87,9 @@ pub struct Options<'c> {
     pub format: Format,
     /// Billing month for rows without a `month` cell.
     pub month: Month,
+    /// `--vs-month` / `--vs-plans`: every row priced a second time, with
+    /// `vs_total` and `change` in the output and a summary of the changes.
+    pub vs: Option<&'c VsPricing>,
     /// The input as error messages name it.
     input_name: String,
 }
@@ -123,6 +131,7 @@ impl<'c> Options<'c> {
             default_plan,
             format,
             month,
+            vs: None,
             input_name: "standard input".to_owned(),
         })
     }
@@ -180,6 +189,22 @@ pub(crate) struct Tally {
     /// Priced rows whose plan has example prices, not a contract's: the
     /// CSV's columns are fixed, so the summary says it for them.
     example_rows: u64,
+    /// With `--vs-month` / `--vs-plans`: what the vs bills were priced
+    /// under, and the changes per currency, in the order met.
+    vs: Option<(String, Vec<Changes>)>,
+}
+
+/// The changes of one currency's rows under `--vs-month` / `--vs-plans`.
+#[derive(Debug)]
+struct Changes {
+    currency: Currency,
+    /// Sum of the totals; `None` once it overflowed.
+    total: Option<rust_decimal::Decimal>,
+    /// Sum of the vs totals; `None` once it overflowed.
+    vs_total: Option<rust_decimal::Decimal>,
+    up: u64,
+    down: u64,
+    same: u64,
 }
 
 /// The sum of the `total` column over the rows of one currency, exact:
@@ -286,6 +311,67 @@ impl Tally {
         total.rows += rows;
     }
 
+    /// Adds a priced row's total and vs total (`--vs-month`, `--vs-plans`).
+    fn add_change(
+        &mut self,
+        currency: Currency,
+        total: rust_decimal::Decimal,
+        vs_total: rust_decimal::Decimal,
+    ) {
+        let Some((_, changes)) = &mut self.vs else {
+            return;
+        };
+        let index = if let Some(i) = changes.iter().position(|c| c.currency == currency) {
+            i
+        } else {
+            let zero = rust_decimal::Decimal::new(0, currency.minor_units());
+            changes.push(Changes {
+                currency,
+                total: Some(zero),
+                vs_total: Some(zero),
+                up: 0,
+                down: 0,
+                same: 0,
+            });
+            changes.len() - 1
+        };
+        let c = &mut changes[index];
+        c.total = c.total.and_then(|t| t.checked_add(total));
+        c.vs_total = c.vs_total.and_then(|t| t.checked_add(vs_total));
+        match total.cmp(&vs_total) {
+            std::cmp::Ordering::Greater => c.up += 1,
+            std::cmp::Ordering::Less => c.down += 1,
+            std::cmp::Ordering::Equal => c.same += 1,
+        }
+    }
+
+    /// The summary lines of the changes: per currency, the total, the vs
+    /// total, the change and how many accounts went up, down or stayed.
+    fn changes_summary(&self, text: &mut String) {
+        let Some((label, changes)) = &self.vs else {
+            return;
+        };
+        for c in changes {
+            let sums = c.total.zip(c.vs_total).and_then(|(t, v)| {
+                t.checked_sub(v)
+                    .map(|change| (t, v, crate::diff::signed(change)))
+            });
+            let counts = format!("{} up, {} down, {} same", c.up, c.down, c.same);
+            let _ = match sums {
+                Some((total, vs_total, change)) => writeln!(
+                    text,
+                    "ctbill: batch: total {cur} {total}; vs ({label}) {cur} {vs_total}; change {change}; {counts}",
+                    cur = c.currency
+                ),
+                None => writeln!(
+                    text,
+                    "ctbill: batch: vs ({label}) {}: too large to add up; {counts}",
+                    c.currency
+                ),
+            };
+        }
+    }
+
     fn summary(&self) -> String {
         let rows = if self.rows == 1 { "row" } else { "rows" };
         let mut text = String::new();
@@ -328,6 +414,7 @@ impl Tally {
                 ),
             };
         }
+        self.changes_summary(&mut text);
         text
     }
 }
@@ -357,6 +444,12 @@ struct BillRow<'a> {
     row: u64,
     #[serde(flatten)]
     bill: crate::render::json::BillJson<'a>,
+    /// With `--vs-month` / `--vs-plans`: the row priced the second time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vs: Option<crate::render::json::BillJson<'a>>,
+    /// `total − vs.total`, with `vs`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change: Option<String>,
     input: InputJson<'a>,
 }
 
@@ -378,24 +471,29 @@ fn write_outcome(
     format: Format,
     names: &[String],
     cells: &[&[u8]],
-    outcome: Result<&bill::Bill<'_>, &RowError>,
+    outcome: Result<(&bill::Bill<'_>, Option<&bill::Bill<'_>>), &RowError>,
 ) {
     let input = || InputJson { names, cells };
-    if let Ok(bill) = outcome {
+    if let Ok((bill, vs)) = outcome {
         tally.add(bill.currency(), bill.total);
         if bill.plan.example {
             tally.example_rows += 1;
         }
+        if let Some(vs) = vs {
+            tally.add_change(bill.currency(), bill.total, vs.total);
+        }
     }
     match (format, outcome) {
-        (Format::Csv, Ok(bill)) => sink.amounts(bill),
+        (Format::Csv, Ok((bill, vs))) => sink.amounts(bill, vs),
         (Format::Csv, Err(error)) => {
             let text = tally.bad(error);
             sink.error(&text);
         }
-        (Format::Jsonl, Ok(bill)) => sink.json(&BillRow {
+        (Format::Jsonl, Ok((bill, vs))) => sink.json(&BillRow {
             row: tally.rows,
             bill: crate::render::json::BillJson::new(bill, false),
+            vs: vs.map(|vs| crate::render::json::BillJson::new(vs, false)),
+            change: vs.map(|vs| bill.total.saturating_sub(vs.total).to_string()),
             input: input(),
         }),
         (Format::Jsonl, Err(error)) => {
@@ -434,6 +532,26 @@ fn detect(first: &[u8]) -> Kind {
     }
 }
 
+/// The row error of a failed second pricing.
+pub(crate) fn vs_row_error(pricing: &VsPricing, row: u64, err: VsError) -> RowError {
+    RowError {
+        row,
+        column: None,
+        message: match err {
+            VsError::Plan(message) => message,
+            VsError::Price(e) => format!("{}: {e}", pricing.flag()),
+        },
+    }
+}
+
+/// A tally for a run, ready to count changes when comparing.
+fn new_tally(options: &Options<'_>) -> Tally {
+    Tally {
+        vs: options.vs.map(|vs| (vs.label(), Vec::new())),
+        ..Tally::default()
+    }
+}
+
 /// Runs a batch: reads `input`, writes one row per input row to `stdout`
 /// and a summary to `stderr`. Returns the exit code: 0, or 1 when a row was bad.
 ///
@@ -458,7 +576,7 @@ pub fn run<R: Read>(
     } else {
         String::new()
     };
-    let mut sink = Sink::new(stdout);
+    let mut sink = Sink::new(stdout, options.vs.is_some());
     let tally = match (kind, options.default_plan) {
         (Kind::Plain | Kind::Empty, Some(plan)) => {
             plain::run(catalog, options, plan, blank, &mut lines, &mut sink)?

@@ -95,7 +95,7 @@ pub enum BatchFormat {
     Csv,
     /// JSON Lines: one `estimate --format json` bill per line, with `row` and
     /// `input` (the row's cells by column name); `row`, `error` and `input`
-    /// on a bad row.
+    /// on a bad row. With --vs-month or --vs-plans, `vs` and `change` too.
     Jsonl,
 }
 
@@ -157,6 +157,24 @@ pub struct EstimateArgs {
     /// Show each line's formula, exact value and rounding.
     #[arg(long, help_heading = "Output")]
     pub explain: bool,
+    /// Price the same usage a second time to compare with.
+    #[command(flatten)]
+    pub vs: VsArgs,
+}
+
+/// `--vs-month` or `--vs-plans`: what to price the same usage under a
+/// second time, to show what changed.
+#[derive(Debug, Args, Clone, Default)]
+#[group(multiple = false)]
+pub struct VsArgs {
+    /// Also price the same usage under the Meta rate cards of this month,
+    /// and show both bills and the change.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, help_heading = "Compare with")]
+    pub vs_month: Option<Month>,
+    /// Also price the same usage on the plans (and rate cards) of this
+    /// directory, and show both bills and the change.
+    #[arg(long, value_name = "DIR", help_heading = "Compare with")]
+    pub vs_plans: Option<PathBuf>,
 }
 
 /// `ctbill compare`.
@@ -199,6 +217,10 @@ pub struct BatchArgs {
     /// bill per line.
     #[arg(long, value_enum, default_value_t, help_heading = "Output")]
     pub format: BatchFormat,
+    /// Price every row a second time to compare with (adds `vs_total` and
+    /// `change`).
+    #[command(flatten)]
+    pub vs: VsArgs,
     /// Input file: a CSV with a header, or counts one per line; `-` or
     /// nothing reads standard input.
     #[arg(value_name = "FILE")]
@@ -383,6 +405,18 @@ mod tests {
             &["ctbill", "--plans", "a", "batch", "--", "--plans"],
         ] {
             assert_eq!(conflicting_plans(&args(accepted)), None, "{accepted:?}");
+        }
+    }
+
+    #[test]
+    fn vs_month_and_vs_plans_exclude_each_other() {
+        for command in ["estimate", "batch"] {
+            let mut args = vec!["ctbill", command];
+            if command == "estimate" {
+                args.extend(["--plan", "x", "--sent", "1"]);
+            }
+            args.extend(["--vs-month", "2026-07", "--vs-plans", "old"]);
+            assert!(Cli::try_parse_from(&args).is_err(), "{command}");
         }
     }
 

@@ -13,7 +13,7 @@ use clap::CommandFactory;
 
 pub use args::{
     BatchArgs, BatchFormat, Cli, Command, CompareArgs, CountArgs, EstimateArgs, Format, MetaArgs,
-    PlansArgs, PlansCommand, RatesArgs, RatesCommand,
+    PlansArgs, PlansCommand, RatesArgs, RatesCommand, VsArgs,
 };
 
 use crate::batch;
@@ -93,6 +93,7 @@ pub fn to_request(cli: Cli) -> Result<Request, Error> {
             meta: meta(args.meta, today),
             format: format(args.format),
             explain: args.explain,
+            vs: vs(args.vs),
         }),
         Command::Compare(args) => {
             let given = count(&args.count);
@@ -121,6 +122,7 @@ pub fn to_request(cli: Cli) -> Result<Request, Error> {
                 BatchFormat::Jsonl => batch::Format::Jsonl,
             },
             file: args.file.filter(|path| path.as_os_str() != "-"),
+            vs: vs(args.vs),
         }),
         Command::Plans(args) => request::Command::Plans(request::Plans {
             show: args.show.map(|PlansCommand::Show { id }| id),
@@ -221,6 +223,14 @@ fn meta(args: MetaArgs, today: Date) -> MetaSettings {
         markup: args.markup,
         month: args.month.unwrap_or_else(|| today.month()),
         phone_numbers: args.phone_numbers,
+    }
+}
+
+fn vs(args: VsArgs) -> Option<request::Vs> {
+    match (args.vs_month, args.vs_plans) {
+        (Some(month), _) => Some(request::Vs::Month(month)),
+        (_, Some(dir)) => Some(request::Vs::Plans(dir)),
+        _ => None,
     }
 }
 

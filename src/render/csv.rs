@@ -14,6 +14,7 @@ use crate::report::{self, Report, comparison, rates};
 pub fn write(report: &Report<'_>) -> String {
     match report {
         Report::Bill { bill: b, .. } => bill(b),
+        Report::BillDiff { diff, .. } => bill_diff(diff),
         Report::Plans(list) => plans(list),
         Report::Plan(plan) => plans(std::slice::from_ref(*plan)),
         Report::Comparison(c) => comparison(c),
@@ -92,6 +93,87 @@ pub fn bill(bill: &Bill<'_>) -> String {
             ]))
             .chain(bill.meta_card.iter().map(|c| remark("meta_card", c)))
             .chain(bill.notes.iter().map(|n| remark("note", n))),
+    )
+}
+
+/// A bill beside the same usage priced another way, as CSV:
+/// `plan,currency,month,vs_month,kind,description,amount,vs_amount,change,why`,
+/// one row per line (an amount empty on the side the line is not on), then
+/// the total; `why` says why a line changed (the rate, the tiers, the card,
+/// the plan), joined by `; `. Then `meta_card`, `vs_meta_card` and `note`
+/// rows, the text in `description`.
+#[must_use]
+pub fn bill_diff(diff: &crate::diff::BillDiff<'_>) -> String {
+    let header = vec![
+        "plan",
+        "currency",
+        "month",
+        "vs_month",
+        "kind",
+        "description",
+        "amount",
+        "vs_amount",
+        "change",
+        "why",
+    ];
+    let month = |b: &Bill<'_>| b.month.map(|m| m.to_string()).unwrap_or_default();
+    let (this_month, vs_month) = (month(diff.this), month(diff.vs));
+    let amount = |l: Option<&crate::bill::Line>| l.map_or(String::new(), |l| l.amount.to_string());
+    let lines: Vec<[String; 6]> = diff
+        .lines
+        .iter()
+        .map(|c| {
+            [
+                c.line().kind.as_str().to_owned(),
+                report::diff::describe(diff, c),
+                amount(c.this),
+                amount(c.vs),
+                c.change.to_string(),
+                c.why.join("; "),
+            ]
+        })
+        .collect();
+    let total = [
+        "total".to_owned(),
+        "Total".to_owned(),
+        diff.this.total.to_string(),
+        diff.vs.total.to_string(),
+        diff.change.to_string(),
+        String::new(),
+    ];
+    let mut remarks: Vec<[String; 6]> = Vec::new();
+    let remark = |kind: &str, text: String| {
+        [
+            kind.to_owned(),
+            text,
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]
+    };
+    if let Some(card) = &diff.this.meta_card {
+        remarks.push(remark("meta_card", card.to_string()));
+    }
+    if let Some(card) = &diff.vs.meta_card {
+        remarks.push(remark("vs_meta_card", card.to_string()));
+    }
+    for note in report::diff::notes(diff) {
+        remarks.push(remark("note", note));
+    }
+    let (plan, currency) = (diff.this.plan.id.as_str(), diff.this.currency().code());
+    write_rows(
+        std::iter::once(header).chain(
+            lines
+                .iter()
+                .chain(std::iter::once(&total))
+                .chain(&remarks)
+                .map(|cells| {
+                    let mut row = vec![plan, currency, this_month.as_str(), vs_month.as_str()];
+                    row.extend(cells.iter().map(String::as_str));
+                    row
+                }),
+        ),
     )
 }
 

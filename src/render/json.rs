@@ -30,6 +30,7 @@ use crate::report::{self, CardRates, Report, comparison, rates};
 pub fn write(report: &Report<'_>) -> String {
     match report {
         Report::Bill { bill: b, explain } => bill(b, *explain),
+        Report::BillDiff { diff, explain } => pretty(&BillDiffJson::new(diff, *explain)),
         Report::Plans(list) => plans(list),
         Report::Plan(plan) => pretty(&PlanJson::new(plan)),
         Report::Comparison(c) => comparison(c),
@@ -149,6 +150,58 @@ impl<'a> BillJson<'a> {
             total: bill.total.to_string(),
             meta_card: bill.meta_card.as_deref(),
             notes: &bill.notes,
+        }
+    }
+}
+
+/// A bill compared with the same usage priced another way: the bill as
+/// `estimate --format json` writes it, plus `vs` (the other bill, the same
+/// shape), `change` (`total − vs.total`), `vs_basis` (what `vs` was priced
+/// under) and `changes`: one entry per line of either bill, matched by kind
+/// and (Meta lines) category × market, with `amount` or `vs_amount` null
+/// on the side the line is not on, the `change` and `why` it changed.
+#[derive(Debug, Serialize)]
+pub struct BillDiffJson<'a> {
+    #[serde(flatten)]
+    bill: BillJson<'a>,
+    vs_basis: &'a str,
+    vs: BillJson<'a>,
+    change: String,
+    changes: Vec<LineChangeJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct LineChangeJson {
+    kind: &'static str,
+    description: String,
+    amount: Option<String>,
+    vs_amount: Option<String>,
+    change: String,
+    why: Vec<String>,
+}
+
+impl<'a> BillDiffJson<'a> {
+    /// The serializable view of a comparison; `explain` adds each line's
+    /// formula to both bills.
+    #[must_use]
+    pub fn new(diff: &'a crate::diff::BillDiff<'a>, explain: bool) -> Self {
+        Self {
+            bill: BillJson::new(diff.this, explain),
+            vs_basis: &diff.vs_label,
+            vs: BillJson::new(diff.vs, explain),
+            change: diff.change.to_string(),
+            changes: diff
+                .lines
+                .iter()
+                .map(|c| LineChangeJson {
+                    kind: c.line().kind.as_str(),
+                    description: report::diff::describe(diff, c),
+                    amount: c.this.map(|l| l.amount.to_string()),
+                    vs_amount: c.vs.map(|l| l.amount.to_string()),
+                    change: c.change.to_string(),
+                    why: c.why.clone(),
+                })
+                .collect(),
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::report::{self, CardRates, Report, comparison, rates};
 pub fn write(report: &Report<'_>) -> String {
     match report {
         Report::Bill { bill: b, explain } => bill(b, *explain),
+        Report::BillDiff { diff, explain } => bill_diff(diff, *explain),
         Report::Plans(plans) => table(&report::plans::plans_table(plans)),
         Report::Plan(plan) => table(&report::plans::plans_table(std::slice::from_ref(*plan))),
         Report::Comparison(c) => comparison(c),
@@ -81,6 +82,28 @@ pub fn bill(bill: &Bill<'_>, explain: bool) -> String {
         out.push_str("\nHow each line was computed:\n\n");
         for (kind, text) in report::bill::explain(bill) {
             let _ = writeln!(out, "- **{kind}**: {}", escape(&text));
+        }
+    }
+    out
+}
+
+/// A bill beside the same usage priced another way, as Markdown: the
+/// heading, both amounts and the change per line, the notes and, with
+/// `explain`, why each line changed.
+#[must_use]
+pub fn bill_diff(diff: &crate::diff::BillDiff<'_>, explain: bool) -> String {
+    let mut out = format!("**{}**\n\n", escape(&report::diff::title(diff)));
+    if let Some(cards) = report::diff::cards_text(diff) {
+        let _ = writeln!(out, "{}\n", escape(&cards));
+    }
+    out.push_str(&table(&report::diff::diff_table(diff)));
+    for note in report::diff::notes(diff) {
+        let _ = write!(out, "\n_Note: {}_\n", escape(&note));
+    }
+    if explain {
+        out.push_str("\nWhy each line changed:\n\n");
+        for (label, text) in report::diff::explain(diff) {
+            let _ = writeln!(out, "- **{label}**: {}", escape(&text));
         }
     }
     out

@@ -231,6 +231,7 @@ pub fn prose(out: &mut String, text: &str, width: Option<usize>, first: &str, re
 pub fn write(report: &Report<'_>, width: Option<usize>) -> String {
     match report {
         Report::Bill { bill: b, explain } => bill(b, *explain, width),
+        Report::BillDiff { diff, explain } => bill_diff(diff, *explain, width),
         Report::Plans(plans) => draw(&report::plans::plans_table(plans), width),
         Report::Plan(plan) => plan_card(plan, width),
         Report::Comparison(c) => comparison(c, width),
@@ -278,6 +279,34 @@ pub fn bill(bill: &Bill<'_>, explain: bool, width: Option<usize>) -> String {
                 }
                 _ => prose(&mut out, &text, width, &first, &indent),
             }
+        }
+    }
+    out
+}
+
+/// A bill beside the same usage priced another way: both amounts and the
+/// change per line and in total; with `explain`, why each line changed.
+#[must_use]
+pub fn bill_diff(diff: &crate::diff::BillDiff<'_>, explain: bool, width: Option<usize>) -> String {
+    let mut out = String::new();
+    prose(&mut out, &report::diff::title(diff), width, "", "  ");
+    if let Some(cards) = report::diff::cards_text(diff) {
+        prose(&mut out, &cards, width, "", "  ");
+    }
+    out.push('\n');
+    out.push_str(&draw(&report::diff::diff_table(diff), width));
+    for note in report::diff::notes(diff) {
+        prose(&mut out, &format!("note: {note}"), width, "", "      ");
+    }
+    if explain {
+        let rows = report::diff::explain(diff);
+        if rows.is_empty() {
+            out.push_str("\nNo line changed.\n");
+        } else {
+            out.push_str("\nWhy each line changed:\n");
+        }
+        for (label, text) in rows {
+            prose(&mut out, &format!("{label}: {text}"), width, "  ", "      ");
         }
     }
     out

@@ -9,6 +9,7 @@
 
 pub mod bill;
 pub mod comparison;
+pub mod diff;
 pub mod plans;
 pub mod rates;
 pub mod rates_diff;
@@ -27,6 +28,14 @@ pub enum Report<'a> {
         /// The bill.
         bill: &'a Bill<'a>,
         /// Whether to show each line's formula.
+        explain: bool,
+    },
+    /// `estimate --vs-month/--vs-plans`: a bill and the same usage priced
+    /// another way, line by line; `explain` says why each line changed.
+    BillDiff {
+        /// The two bills compared.
+        diff: &'a crate::diff::BillDiff<'a>,
+        /// Whether to say why each line changed.
         explain: bool,
     },
     /// `plans`: every plan loaded.
