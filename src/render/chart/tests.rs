@@ -153,6 +153,7 @@ fn the_title_names_the_month_and_example_prices() {
     let mut plans = ladder();
     let plain = chart(&plans, Some(15_000), None);
     assert!(!plain.contains("example prices"), "{plain}");
+    assert!(!plain.contains("Example prices"), "{plain}");
     plans[1].example = true;
     let bills = plans
         .iter()
@@ -166,7 +167,20 @@ fn the_title_names_the_month_and_example_prices() {
     let c = Comparison::new(bills, Some(15_000), (usd, CurrencyChoice::Only), None).unwrap();
     let text = svg(&c).unwrap();
     let doc = roxmltree::Document::parse(&text).expect("the SVG parses as XML");
-    let title = "WhatsApp Connect: monthly total by volume (USD), billing month 2026-11 \
-                 (example prices, not a contract)";
-    assert!(texts(&doc).iter().any(|l| l == title), "{:?}", texts(&doc));
+    let heading = "WhatsApp Connect: monthly total by volume (USD), billing month 2026-11";
+    assert!(texts(&doc).iter().any(|l| l == heading), "{:?}", texts(&doc));
+    // The mark sits under the legend (the title line has no room for it),
+    // and the SVG's title carries it too.
+    let mark: String = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("example"))
+        .flat_map(|n| n.descendants().filter(|t| t.is_text()).filter_map(|t| t.text()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(mark, "Example prices, not a contract");
+    let title = doc
+        .descendants()
+        .find(|n| n.has_tag_name("title"))
+        .and_then(|n| n.text());
+    assert_eq!(title, Some(&*format!("{heading} (example prices, not a contract)")));
 }
