@@ -119,8 +119,14 @@ fn an_estimate_is_a_document_with_one_row_per_line_and_the_json_total() {
     assert_eq!(data["total"], "569.60");
 
     assert_eq!(text(&select(&doc, "h1")[0]), "WhatsApp Direct 25K");
-    let facts: Vec<String> = select(&doc, "header dl.facts dd").iter().map(text).collect();
-    assert!(facts.contains(&"30,000 conversations".to_owned()), "{facts:?}");
+    let facts: Vec<String> = select(&doc, "header dl.facts dd")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(
+        facts.contains(&"30,000 conversations".to_owned()),
+        "{facts:?}"
+    );
     assert!(facts.contains(&"2026-11".to_owned()), "{facts:?}");
     assert!(
         facts.iter().any(|f| f.len() == 10 && f.starts_with("20")),
@@ -134,27 +140,39 @@ fn an_estimate_is_a_document_with_one_row_per_line_and_the_json_total() {
     for (row, line) in rows.iter().zip(lines) {
         let amount = row.select(&Selector::parse("td").unwrap()).last().unwrap();
         assert_eq!(amount.value().attr("class"), Some("num"), "right-aligned");
-        assert_eq!(plain_amount(&text(&amount)), line["amount"].as_str().unwrap());
+        assert_eq!(
+            plain_amount(&text(&amount)),
+            line["amount"].as_str().unwrap()
+        );
     }
     let total = select(&doc, "table.items tfoot tr");
     assert_eq!(total.len(), 1);
     let cells: Vec<String> = total[0].child_elements().map(|c| text(&c)).collect();
     assert_eq!(cells[0], "Total");
     assert_eq!(cells.last().unwrap(), "USD 569.60");
-    assert_eq!(plain_amount(cells.last().unwrap()), data["total"].as_str().unwrap());
+    assert_eq!(
+        plain_amount(cells.last().unwrap()),
+        data["total"].as_str().unwrap()
+    );
 
     // --explain: one row per line, then the total and the rounding.
     let explained = select(&doc, "table.explain tbody tr");
     assert_eq!(explained.len(), lines.len() + 2);
     let notes: Vec<String> = select(&doc, "section.notes li").iter().map(text).collect();
-    assert!(notes.iter().any(|n| n.starts_with("Example prices")), "{notes:?}");
+    assert!(
+        notes.iter().any(|n| n.starts_with("Example prices")),
+        "{notes:?}"
+    );
     assert!(
         notes
             .iter()
             .any(|n| n.contains("Meta USD rate card effective 2026-10-01")),
         "{notes:?}"
     );
-    assert!(notes.iter().any(|n| n.starts_with("Rounding:")), "{notes:?}");
+    assert!(
+        notes.iter().any(|n| n.starts_with("Rounding:")),
+        "{notes:?}"
+    );
     assert_eq!(select(&doc, "p.callout").len(), 1, "the example-prices box");
 }
 
@@ -196,7 +214,10 @@ fn a_comparison_marks_the_cheapest_and_carries_its_chart_inline() {
     for (row, plan) in rows.iter().zip(plans) {
         let cells: Vec<String> = row.child_elements().map(|c| text(&c)).collect();
         assert_eq!(cells[0], plan["plan"].as_str().unwrap());
-        assert_eq!(plain_amount(&cells[cells.len() - 2]), plan["total"].as_str().unwrap());
+        assert_eq!(
+            plain_amount(&cells[cells.len() - 2]),
+            plan["total"].as_str().unwrap()
+        );
     }
     let best = select(&doc, "table.items tbody tr.best");
     assert_eq!(best.len(), 1);
@@ -211,12 +232,19 @@ fn a_comparison_marks_the_cheapest_and_carries_its_chart_inline() {
     assert_eq!(svgs[0].value().attr("xmlns"), None);
     assert!(svgs[0].value().attr("viewBox").is_some());
     assert_eq!(select(&doc, "figure.chart polyline.series").len(), 5);
-    assert_eq!(select(&doc, "section li").len() - select(&doc, "section.notes li").len(), 4, "one break-even per pair of tiers");
+    assert_eq!(
+        select(&doc, "section li").len() - select(&doc, "section.notes li").len(),
+        4,
+        "one break-even per pair of tiers"
+    );
 }
 
 #[test]
 fn a_comparison_with_a_budget_only_is_a_document_too() {
-    let (raw, doc) = html("plans", &["compare", "--budget", "500", "--product", "connect"]);
+    let (raw, doc) = html(
+        "plans",
+        &["compare", "--budget", "500", "--product", "connect"],
+    );
     self_contained(&raw, &doc);
     assert_eq!(select(&doc, "figure.chart svg").len(), 1);
     // The tiers by price, then what the budget buys on each.
@@ -237,7 +265,13 @@ fn text_from_a_plan_file_is_shown_as_text_never_as_markup() {
     let name = "Tier & \"quotes\" <img src=x onerror=alert(2)>";
     let (raw, doc) = html(
         "tests/fixtures/html-plans",
-        &["estimate", "--plan", "connect-script-25k", "--sent", "30000"],
+        &[
+            "estimate",
+            "--plan",
+            "connect-script-25k",
+            "--sent",
+            "30000",
+        ],
     );
     self_contained(&raw, &doc);
     assert_eq!(text(&select(&doc, "h1")[0]), name);

@@ -171,7 +171,11 @@ pub fn items(table: &Table, class: &str, best: impl Fn(usize) -> bool) -> String
             in_footer = true;
         }
         let marked = !footer && best(index);
-        out.push_str(if marked { "<tr class=\"best\">" } else { "<tr>" });
+        out.push_str(if marked {
+            "<tr class=\"best\">"
+        } else {
+            "<tr>"
+        });
         for (i, cell) in row.iter().enumerate() {
             let tag = if i == 0 { "th" } else { "td" };
             let scope = if i == 0 { " scope=\"row\"" } else { "" };
@@ -182,7 +186,11 @@ pub fn items(table: &Table, class: &str, best: impl Fn(usize) -> bool) -> String
             index += 1;
         }
     }
-    out.push_str(if in_footer { "</tfoot>\n" } else { "</tbody>\n" });
+    out.push_str(if in_footer {
+        "</tfoot>\n"
+    } else {
+        "</tbody>\n"
+    });
     out.push_str("</table>\n");
     out
 }
@@ -472,7 +480,10 @@ mod tests {
 
     #[test]
     fn notes_read_as_sentences() {
-        assert_eq!(sentence("example prices: not a contract"), "Example prices: not a contract.");
+        assert_eq!(
+            sentence("example prices: not a contract"),
+            "Example prices: not a contract."
+        );
         assert_eq!(sentence("Done."), "Done.");
         assert_eq!(notes::<&str>(&[]), "");
     }

@@ -168,13 +168,21 @@ fn the_title_names_the_month_and_example_prices() {
     let text = svg(&c).unwrap();
     let doc = roxmltree::Document::parse(&text).expect("the SVG parses as XML");
     let heading = "WhatsApp Connect: monthly total by volume (USD), billing month 2026-11";
-    assert!(texts(&doc).iter().any(|l| l == heading), "{:?}", texts(&doc));
+    assert!(
+        texts(&doc).iter().any(|l| l == heading),
+        "{:?}",
+        texts(&doc)
+    );
     // The mark sits under the legend (the title line has no room for it),
     // and the SVG's title carries it too.
     let mark: String = doc
         .descendants()
         .filter(|n| n.attribute("class") == Some("example"))
-        .flat_map(|n| n.descendants().filter(|t| t.is_text()).filter_map(|t| t.text()))
+        .flat_map(|n| {
+            n.descendants()
+                .filter(roxmltree::Node::is_text)
+                .filter_map(|t| t.text())
+        })
         .collect::<Vec<_>>()
         .join(" ");
     assert_eq!(mark, "Example prices, not a contract");
@@ -182,5 +190,8 @@ fn the_title_names_the_month_and_example_prices() {
         .descendants()
         .find(|n| n.has_tag_name("title"))
         .and_then(|n| n.text());
-    assert_eq!(title, Some(&*format!("{heading} (example prices, not a contract)")));
+    assert_eq!(
+        title,
+        Some(&*format!("{heading} (example prices, not a contract)"))
+    );
 }
