@@ -377,11 +377,16 @@ fn break_evens(out: &mut String, c: &Comparison<'_>, f: &Frame) -> Result<(), Bi
         let (x, y) = (sx(Decimal::from(at)), sy(point.total));
         let colour = COLOURS[index % COLOURS.len()];
         // Below and right of the dot; near the axis, below and left (over
-        // the axis line would be unreadable).
-        let (label_x, label_y, anchor) = if y + 18.0 > y0 - 4.0 {
+        // the axis line would be unreadable); near both axes, where that
+        // would run over the amounts' labels, above and right.
+        let label = group_count(at);
+        let label_width = 7.5 * f64::from(u32::try_from(label.len()).unwrap_or(0));
+        let (label_x, label_y, anchor) = if y + 18.0 <= y0 - 4.0 {
+            (x + 6.0, y + 18.0, "start")
+        } else if x - 6.0 - label_width >= LEFT + 4.0 {
             (x - 6.0, y0 - 6.0, "end")
         } else {
-            (x + 6.0, y + 18.0, "start")
+            (x + 6.0, y - 8.0, "start")
         };
         let _ = writeln!(
             out,
@@ -390,7 +395,7 @@ fn break_evens(out: &mut String, c: &Comparison<'_>, f: &Frame) -> Result<(), Bi
             esc(&pair.to.id),
             label_x,
             label_y,
-            group_count(at)
+            label
         );
     }
 

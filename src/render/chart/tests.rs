@@ -195,3 +195,35 @@ fn the_title_names_the_month_and_example_prices() {
         Some(&*format!("{heading} (example prices, not a contract)"))
     );
 }
+
+#[test]
+fn a_break_even_label_near_both_axes_stays_clear_of_the_amounts() {
+    // The shipped Connect ladder: the last break-even, 200,002, puts the
+    // volume axis at 300,000 (200,002 × 1.25 = 250,002.5, in steps of
+    // 50,000), so 21,430 sits 21,430 / 300,000 × 660 ≈ 47 px right of the
+    // axis, on the 110.00 level, near the volume axis: a label set to the
+    // left of its dot ("21,430", about 45 px) would run over "USD 0".
+    let mut plans = ladder();
+    plans.push(connect("connect-100k", 350, 100_000, 45));
+    plans.push(connect("connect-250k", 800, 250_000, 40));
+    let text = chart(&plans, Some(15_000), None);
+    let doc = roxmltree::Document::parse(&text).expect("the SVG parses as XML");
+    let labels: Vec<(f64, &str, &str)> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("break-even"))
+        .filter_map(|g| g.children().find(|n| n.has_tag_name("text")))
+        .map(|t| {
+            (
+                t.attribute("x").unwrap().parse().unwrap(),
+                t.attribute("text-anchor").unwrap(),
+                t.text().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(labels.len(), 4, "{labels:?}");
+    for (x, anchor, label) in labels {
+        let width = 7.5 * f64::from(u32::try_from(label.len()).unwrap());
+        let left = if anchor == "end" { x - width } else { x };
+        assert!(left >= LEFT, "{label} starts at {left}, left of the plot");
+    }
+}
