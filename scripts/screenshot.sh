@@ -43,7 +43,7 @@ done
 render() {
     local name=$1 flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars
         --no-first-run --user-data-dir="$profile" --disable-extensions)
-    "$browser" "${flags[@]}" --window-size=1000,1400 \
+    "$browser" "${flags[@]}" --window-size=1000,1800 \
         --screenshot="$out/$name.png" "file://$out/$name.html" >/dev/null 2>&1 || true
     for size in A4 Letter; do
         sed "s/@page { size: auto;/@page { size: $size;/" "$out/$name.html" >"$out/$name-$size.html"

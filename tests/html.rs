@@ -298,3 +298,37 @@ fn a_bill_in_euros_names_its_minor_unit() {
         "{notes:?}"
     );
 }
+
+#[test]
+fn a_stale_rate_card_is_named_with_its_age() {
+    // The newest shipped USD card took effect 2026-10-01; a bill for
+    // 2027-06 is 8 months later (Meta changes rates every quarter).
+    let (raw, doc) = html(
+        "plans",
+        &[
+            "estimate",
+            "--plan",
+            "direct-25k",
+            "--conversations",
+            "30000",
+            "--meta",
+            "marketing:IN=20000",
+            "--month",
+            "2027-06",
+        ],
+    );
+    self_contained(&raw, &doc);
+    let notes: Vec<String> = select(&doc, "section.notes li").iter().map(text).collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("2026-10-01, 8 months before 2027-06")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("effective 2026-10-01") && n.contains("in force in 2027-06")),
+        "{notes:?}"
+    );
+}
