@@ -10,6 +10,8 @@
 //! line, so each tier is drawn as a polyline through those points: rounding
 //! to the minor unit is far below a pixel.
 
+pub mod bars;
+
 use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
