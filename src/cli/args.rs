@@ -72,7 +72,7 @@ pub enum Command {
     },
 }
 
-/// `--format` of `estimate`, `compare`, `plans` and `rates`.
+/// `--format` of `plans` and `rates`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum Format {
     /// Aligned columns for reading in a terminal.
@@ -84,6 +84,24 @@ pub enum Format {
     Csv,
     /// A GitHub-flavoured Markdown table, ready to paste into an email.
     Markdown,
+}
+
+/// `--format` of `estimate` and `compare`: the formats of [`Format`] and
+/// a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum DocFormat {
+    /// Aligned columns for reading in a terminal.
+    #[default]
+    Table,
+    /// One JSON object; amounts are strings holding exact decimals.
+    Json,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// A GitHub-flavoured Markdown table, ready to paste into an email.
+    Markdown,
+    /// One self-contained HTML document (inline style and chart, no
+    /// scripts), to send to a customer or print to PDF.
+    Html,
 }
 
 /// `--format` of `batch`.
@@ -153,7 +171,7 @@ pub struct EstimateArgs {
     pub meta: MetaArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t, help_heading = "Output")]
-    pub format: Format,
+    pub format: DocFormat,
     /// Show each line's formula, exact value and rounding.
     #[arg(long, help_heading = "Output")]
     pub explain: bool,
@@ -200,7 +218,7 @@ pub struct CompareArgs {
     pub budget: Option<Amount>,
     /// Output format.
     #[arg(long, value_enum, default_value_t, help_heading = "Output")]
-    pub format: Format,
+    pub format: DocFormat,
     /// Also draw total cost against volume for every tier, as an SVG file.
     #[arg(long, value_name = "FILE.svg", help_heading = "Output")]
     pub chart: Option<PathBuf>,

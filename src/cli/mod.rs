@@ -12,8 +12,8 @@ use std::path::PathBuf;
 use clap::CommandFactory;
 
 pub use args::{
-    BatchArgs, BatchFormat, Cli, Command, CompareArgs, CountArgs, EstimateArgs, Format, MetaArgs,
-    PlansArgs, PlansCommand, RatesArgs, RatesCommand, VsArgs,
+    BatchArgs, BatchFormat, Cli, Command, CompareArgs, CountArgs, DocFormat, EstimateArgs, Format,
+    MetaArgs, PlansArgs, PlansCommand, RatesArgs, RatesCommand, VsArgs,
 };
 
 use crate::batch;
@@ -91,7 +91,7 @@ pub fn to_request(cli: Cli) -> Result<Request, Error> {
             plan: args.plan,
             count: count(&args.count),
             meta: meta(args.meta, today),
-            format: format(args.format),
+            format: doc_format(args.format, today),
             explain: args.explain,
             vs: vs(args.vs),
         }),
@@ -111,7 +111,7 @@ pub fn to_request(cli: Cli) -> Result<Request, Error> {
                 currency: args.currency,
                 meta,
                 budget: args.budget,
-                format: format(args.format),
+                format: doc_format(args.format, today),
                 chart: args.chart.map(svg_path).transpose()?,
             })
         }
@@ -240,6 +240,17 @@ fn format(format: Format) -> render::Format {
         Format::Json => render::Format::Json,
         Format::Csv => render::Format::Csv,
         Format::Markdown => render::Format::Markdown,
+    }
+}
+
+/// A document's format; an HTML document is dated `today`.
+fn doc_format(format: DocFormat, today: Date) -> render::Format {
+    match format {
+        DocFormat::Table => render::Format::Table,
+        DocFormat::Json => render::Format::Json,
+        DocFormat::Csv => render::Format::Csv,
+        DocFormat::Markdown => render::Format::Markdown,
+        DocFormat::Html => render::Format::Html { today },
     }
 }
 
