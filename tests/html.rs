@@ -332,3 +332,39 @@ fn a_stale_rate_card_is_named_with_its_age() {
         "{notes:?}"
     );
 }
+
+#[test]
+fn a_comparison_of_two_plan_versions_is_a_document_side_by_side() {
+    // connect-10k now (base 30.00, 10,000 included, overage 0.0070) against
+    // the revised plan in tests/fixtures/vs-revised (base 35.00, overage
+    // 0.0065), 15,000 sent:
+    //   base   30.00 vs 35.00  → −5.00
+    //   overage 5,000 × 0.0070 = 35.00 vs 5,000 × 0.0065 = 32.50 → +2.50
+    //   total  65.00 vs 67.50  → −2.50
+    let args = [
+        "estimate",
+        "--plan",
+        "connect-10k",
+        "--sent",
+        "15000",
+        "--vs-plans",
+        "tests/fixtures/vs-revised",
+    ];
+    let (raw, doc) = html("plans", &args);
+    self_contained(&raw, &doc);
+    let data = json("plans", &args);
+    assert_eq!(data["total"], "65.00");
+    assert_eq!(data["vs"]["total"], "67.50");
+    assert_eq!(data["change"], "-2.50");
+    let rows = select(&doc, "table.items tbody tr");
+    assert_eq!(rows.len(), 2, "one row per line: base and overage");
+    let total = select(&doc, "table.items tfoot tr");
+    let cells: Vec<String> = total[0]
+        .select(&Selector::parse("td, th").unwrap())
+        .map(|c| text(&c))
+        .collect();
+    assert_eq!(plain_amount(&cells[1]), "65.00", "{cells:?}");
+    assert_eq!(plain_amount(&cells[2]), "67.50", "{cells:?}");
+    let change = cells[3].replace('\u{2212}', "-");
+    assert_eq!(change, "-2.50", "{cells:?}");
+}
