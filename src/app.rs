@@ -12,6 +12,7 @@ use crate::load::Source;
 use crate::outfile;
 use crate::plan::{Plan, Unit};
 use crate::render;
+use crate::report::rates_diff::RatesDiff as RatesDiffReport;
 use crate::report::{CardRates, Report};
 use crate::request::{self, Batch, Command, Compare, Estimate, Plans, Rates, Request};
 use crate::shown::shown_bytes;
@@ -252,13 +253,61 @@ fn estimate(
     let usage = args.meta.usage(unit, count, plan.currency)?;
     warn(&args.meta, out)?;
     let bill = catalog::price(catalog, plan, &usage)?;
-    let report = Report::Bill {
-        bill: &bill,
-        explain: args.explain,
+    let text = match &args.vs {
+        None => {
+            let report = Report::Bill {
+                bill: &bill,
+                explain: args.explain,
+            };
+            render::render(&report, args.format, width)
+        }
+        Some(vs) => {
+            let pricing = vs_pricing(vs)?;
+            let vs_bill = pricing
+                .price(catalog, plan, &usage)
+                .map_err(|e| vs_error(&pricing, e))?;
+            let diff = crate::diff::compare(&bill, &vs_bill, pricing.label());
+            let report = Report::BillDiff {
+                diff: &diff,
+                explain: args.explain,
+            };
+            render::render(&report, args.format, width)
+        }
     };
-    let text = render::render(&report, args.format, width);
     write(out.stdout, &text)?;
     Ok(exit::SUCCESS)
+}
+
+/// The second pricing of `--vs-month` / `--vs-plans` (the directory's
+/// catalog loaded once).
+fn vs_pricing(vs: &request::Vs) -> Result<crate::vs::VsPricing, Error> {
+    match vs {
+        request::Vs::Month(month) => Ok(crate::vs::VsPricing::Month(*month)),
+        request::Vs::Plans(dir) => {
+            let shown_dir = crate::shown::shown(&dir.display().to_string());
+            if !dir.is_dir() {
+                return Err(Error::Input(format!(
+                    "--vs-plans {shown_dir}: no such directory; give the directory of the plans to compare with"
+                )));
+            }
+            let catalog = Catalog::load(Source::Dir(dir.clone()))?;
+            Ok(crate::vs::VsPricing::Plans {
+                catalog: Box::new(catalog),
+                dir: shown_dir,
+            })
+        }
+    }
+}
+
+/// An error of the second pricing, naming its flag.
+fn vs_error(pricing: &crate::vs::VsPricing, err: crate::vs::VsError) -> Error {
+    match err {
+        crate::vs::VsError::Plan(message) => Error::Input(message),
+        crate::vs::VsError::Price(e @ Error::Problems(_)) => e,
+        crate::vs::VsError::Price(e) => {
+            Error::Input(format!("{}: {}", pricing.flag(), request::name_the_flag(e)))
+        }
+    }
 }
 
 /// `ctbill batch`: opens the input (a file; standard input when none)
@@ -269,7 +318,10 @@ fn batch(
     month: crate::calendar::Month,
     out: &mut Output<'_>,
 ) -> Result<u8, Error> {
-    let options = crate::batch::Options::new(catalog, args.plan.as_deref(), args.format, month)?;
+    let pricing = args.vs.as_ref().map(vs_pricing).transpose()?;
+    let mut options =
+        crate::batch::Options::new(catalog, args.plan.as_deref(), args.format, month)?;
+    options.vs = pricing.as_ref();
     match args.file.as_deref() {
         Some(path) => crate::batch::run_file(catalog, &options, path, out.stdout, out.stderr),
         None => crate::batch::run_stdin(catalog, &options, out.stdout, out.stderr),
@@ -302,6 +354,15 @@ fn rates(
     out: &mut Output<'_>,
 ) -> Result<u8, Error> {
     let book = catalog.rate_book()?;
+    if let Some(diff) = &args.diff {
+        let text = render::render(
+            &Report::RatesDiff(&rates_diff(book, diff)?),
+            args.format,
+            width,
+        );
+        write(out.stdout, &text)?;
+        return Ok(exit::SUCCESS);
+    }
     let text = match &args.show {
         None => render::render(&Report::RateCards(book.cards()), args.format, width),
         Some(show) => {
@@ -333,6 +394,54 @@ fn rates(
     };
     write(out.stdout, &text)?;
     Ok(exit::SUCCESS)
+}
+
+/// `ctbill rates diff`: the cards in force in the two months, compared in
+/// full or for one market resolved on each card (a country that moved
+/// market between the cards compares its market on each).
+fn rates_diff<'b>(
+    book: &'b crate::meta::RateBook,
+    args: &request::RatesDiff,
+) -> Result<RatesDiffReport<'b>, Error> {
+    let card = book
+        .card_for(args.currency, args.month)
+        .map_err(|e| request::RatesDiff::card_error("--month", args.month, &e))?;
+    let vs_card = book
+        .card_for(args.currency, args.vs_month)
+        .map_err(|e| request::RatesDiff::card_error("--vs-month", args.vs_month, &e))?;
+    let mut notes = Vec::new();
+    let diff = match &args.market {
+        None => crate::meta::diff_cards(card, vs_card, None),
+        Some(text) => {
+            let mine = book
+                .resolve_market(card, text)
+                .map_err(|e| args.market_error("--month", &e))?;
+            let theirs = book
+                .resolve_market(vs_card, text)
+                .map_err(|e| args.market_error("--vs-month", &e))?;
+            if mine.market != theirs.market {
+                notes.push(format!(
+                    "{} is billed as {} on the {} card and as {} on the {} card: each row compares the two",
+                    crate::shown::shown(text.trim()),
+                    mine.market,
+                    card.effective(),
+                    theirs.market,
+                    vs_card.effective()
+                ));
+            }
+            if mine.note == theirs.note {
+                notes.extend(mine.note.clone());
+            } else {
+                for (resolved, c) in [(&mine, card), (&theirs, vs_card)] {
+                    if let Some(note) = &resolved.note {
+                        notes.push(format!("{} card: {note}", c.effective()));
+                    }
+                }
+            }
+            crate::meta::diff_cards(card, vs_card, Some((&mine.market, &theirs.market)))
+        }
+    };
+    Ok(RatesDiffReport::new(diff, args.month, args.vs_month, notes))
 }
 
 fn check(source: Source, out: &mut Output<'_>) -> Result<u8, Error> {

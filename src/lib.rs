@@ -20,6 +20,7 @@ pub mod bill;
 pub mod calendar;
 pub mod catalog;
 pub mod cli;
+pub mod diff;
 pub mod error;
 pub mod load;
 pub mod meta;
@@ -32,6 +33,7 @@ pub mod request;
 pub mod shown;
 mod suggest;
 pub mod usage;
+pub mod vs;
 
 use std::ffi::OsString;
 use std::io::{self, Write};

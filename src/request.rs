@@ -145,6 +145,22 @@ pub struct Estimate {
     pub format: Format,
     /// Show each line's formula.
     pub explain: bool,
+    /// `--vs-month` / `--vs-plans`: price the same usage a second time.
+    pub vs: Option<Vs>,
+}
+
+/// What to price the same usage under a second time, to show what changed
+/// (`--vs-month`, `--vs-plans`). The bill of the run's own month and plans
+/// is "this" one; the one priced under `Vs` is "vs", and a change is this
+/// total minus the vs total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Vs {
+    /// `--vs-month`: the same plans, another month's rate cards (the vs
+    /// bill's billing month is this one).
+    Month(Month),
+    /// `--vs-plans`: the same month, the plans and rate cards of another
+    /// directory (the same plan id must exist there).
+    Plans(PathBuf),
 }
 
 /// `ctbill compare`, with its product chosen.
@@ -281,6 +297,8 @@ pub struct Batch {
     pub format: batch::Format,
     /// The input file; `None` for standard input (`-` or nothing).
     pub file: Option<PathBuf>,
+    /// `--vs-month` / `--vs-plans`: price every row a second time.
+    pub vs: Option<Vs>,
 }
 
 /// `ctbill plans [show ID]`.
@@ -297,6 +315,8 @@ pub struct Plans {
 pub struct Rates {
     /// The card to show; `None` lists the cards.
     pub show: Option<RatesShow>,
+    /// Two cards to compare (`rates diff`).
+    pub diff: Option<RatesDiff>,
     /// Output format.
     pub format: Format,
 }
@@ -326,6 +346,37 @@ impl RatesShow {
     pub fn market_error(&self, err: &MetaError) -> Error {
         let text = self.market.as_deref().unwrap_or_default();
         Error::Input(format!("--market {text}: {err}"))
+    }
+}
+
+/// `ctbill rates diff`.
+#[derive(Debug)]
+pub struct RatesDiff {
+    /// Card currency.
+    pub currency: Currency,
+    /// The month whose card is compared (`rate`).
+    pub month: Month,
+    /// The month whose card it is compared with (`vs_rate`).
+    pub vs_month: Month,
+    /// One market, as typed.
+    pub market: Option<String>,
+}
+
+impl RatesDiff {
+    /// An error finding the card of `flag` (`--month` or `--vs-month`).
+    #[must_use]
+    pub fn card_error(flag: &str, month: Month, err: &MetaError) -> Error {
+        Error::Input(format!("{flag} {month}: {err}"))
+    }
+
+    /// An error resolving `--market` on the card of `flag`.
+    #[must_use]
+    pub fn market_error(&self, flag: &str, err: &MetaError) -> Error {
+        let text = self.market.as_deref().unwrap_or_default();
+        Error::Input(format!(
+            "--market {}: on the card of {flag}: {err}",
+            crate::shown::shown(text)
+        ))
     }
 }
 

@@ -666,7 +666,7 @@ fn run_bin(args: &[&str], input: Option<&[u8]>) -> (Option<i32>, Vec<u8>, Vec<u8
 
 /// A large file is priced on several threads, a pipe on one: the output
 /// (rows, order, bytes, summary, exit code) is the same, in CSV and JSON
-/// Lines, on 200,000 random rows of every kind: plans of both products,
+/// Lines, with and without `--vs-month`, on 200,000 random rows of every kind: plans of both products,
 /// Meta amounts and message counts in several markets and months, markups
 /// with and without `%`, bad cells, quoted cells holding commas and line
 /// ends, rows of the wrong width and blank lines.
@@ -738,9 +738,19 @@ fn threads_write_what_one_thread_writes() {
     // Large enough for the threaded path (4 MiB).
     assert!(text.len() >= 4 << 20, "{} bytes", text.len());
     let path = path.to_str().unwrap();
-    for format in ["csv", "jsonl"] {
-        let threads = run_bin(&["batch", "--format", format, path], None);
-        let one = run_bin(&["batch", "--format", format], Some(text.as_bytes()));
+    for (format, vs) in [
+        ("csv", None),
+        ("jsonl", None),
+        ("csv", Some("2026-07")),
+        ("jsonl", Some("2026-07")),
+    ] {
+        let mut args = vec!["batch", "--format", format];
+        if let Some(month) = vs {
+            args.extend(["--vs-month", month]);
+        }
+        let one = run_bin(&args, Some(text.as_bytes()));
+        args.push(path);
+        let threads = run_bin(&args, None);
         assert_eq!(threads.0, Some(1), "{format}: some rows are bad");
         assert_eq!(threads.0, one.0, "{format}");
         assert_eq!(

@@ -3,7 +3,7 @@
 //! (a test holds them together), without building a value per row.
 
 use crate::bill::Bill;
-use crate::render::json::{push_str, write_bill_fields};
+use crate::render::json::{push_decimal, push_str, write_bill_fields};
 
 /// `"input":{...}`: the row's cells by column name (missing cells empty,
 /// bytes that are not UTF-8 replaced).
@@ -27,17 +27,26 @@ fn row_number(out: &mut Vec<u8>, row: u64) {
     out.push(b',');
 }
 
-/// A priced row: `{"row":N,<the bill>,"input":{...}}`.
+/// A priced row: `{"row":N,<the bill>,"input":{...}}`; with a vs bill,
+/// `"vs":{<the vs bill>},"change":"<total − vs total>"` before `input`.
 pub(super) fn bill_row(
     out: &mut Vec<u8>,
     row: u64,
     bill: &Bill<'_>,
+    vs: Option<&Bill<'_>>,
     names: &[String],
     cells: &[&[u8]],
 ) {
     row_number(out, row);
     write_bill_fields(out, bill);
     out.push(b',');
+    if let Some(vs) = vs {
+        out.extend_from_slice(b"\"vs\":{");
+        write_bill_fields(out, vs);
+        out.extend_from_slice(b"},\"change\":");
+        push_decimal(out, bill.total.saturating_sub(vs.total));
+        out.push(b',');
+    }
     input(out, names, cells);
     out.push(b'}');
 }
@@ -135,14 +144,23 @@ mod tests {
             let mut direct = Vec::new();
             match catalog::price(&catalog, plan, &usage) {
                 Ok(bill) => {
-                    let serde = serde_json::to_vec(&BillRow {
-                        row,
-                        bill: crate::render::json::BillJson::new(&bill, false),
-                        input: InputJson { names: &names, cells: &cells },
-                    })
-                    .unwrap();
-                    bill_row(&mut direct, row, &bill, &names, &cells);
-                    prop_assert_eq!(String::from_utf8(direct).unwrap(), String::from_utf8(serde).unwrap());
+                    // Without a vs bill, and with one (the row's own bill
+                    // priced in another month, as `--vs-month` does).
+                    let vs_usage = Usage { month: Month::new(2026, 12 - month).unwrap(), ..usage.clone() };
+                    let vs = catalog::price(&catalog, plan, &vs_usage).ok();
+                    for vs in [None, vs.as_ref()] {
+                        let serde = serde_json::to_vec(&BillRow {
+                            row,
+                            bill: crate::render::json::BillJson::new(&bill, false),
+                            vs: vs.map(|vs| crate::render::json::BillJson::new(vs, false)),
+                            change: vs.map(|vs| bill.total.saturating_sub(vs.total).to_string()),
+                            input: InputJson { names: &names, cells: &cells },
+                        })
+                        .unwrap();
+                        direct.clear();
+                        bill_row(&mut direct, row, &bill, vs, &names, &cells);
+                        prop_assert_eq!(String::from_utf8(direct.clone()).unwrap(), String::from_utf8(serde).unwrap());
+                    }
                 }
                 Err(error) => {
                     let text = format!("{error}\t\u{7f}\u{1b}");

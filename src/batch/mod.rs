@@ -49,6 +49,7 @@ use crate::error::{Error, exit};
 use crate::money::Currency;
 use crate::plan::Plan;
 use crate::shown::{shown, shown_bytes};
+use crate::vs::{VsError, VsPricing};
 
 use sink::Sink;
 
@@ -65,7 +66,11 @@ pub enum Format {
     Jsonl,
 }
 
-/// The columns `batch` adds after the input columns, in order.
+/// The columns `--vs-month` / `--vs-plans` add between `total` and `error`.
+pub const VS_COLUMNS: [&str; 2] = ["vs_total", "change"];
+
+/// The columns `batch` adds after the input columns, in order (with
+/// [`VS_COLUMNS`] before `error` when comparing).
 pub const AMOUNT_COLUMNS: [&str; 8] = [
     "currency",
     "base",
@@ -86,6 +91,9 @@ pub struct Options<'c> {
     pub format: Format,
     /// Billing month for rows without a `month` cell.
     pub month: Month,
+    /// `--vs-month` / `--vs-plans`: every row priced a second time, with
+    /// `vs_total` and `change` in the output and a summary of the changes.
+    pub vs: Option<&'c VsPricing>,
     /// The input as error messages name it.
     input_name: String,
     /// Price on several threads ([`parallel`]): a large regular file.
@@ -129,23 +137,27 @@ impl<'c> Options<'c> {
             default_plan,
             format,
             month,
+            vs: None,
             input_name: "standard input".to_owned(),
             parallel: false,
         })
     }
 
-    /// The same settings on another copy of the catalog.
-    fn on<'d>(&self, catalog: &'d Catalog) -> Result<Options<'d>, Error> {
-        Ok(Options {
-            default_plan: self
-                .default_plan
-                .map(|plan| catalog.plan(&plan.id))
-                .transpose()?,
+    /// What a worker thread needs to rebuild these settings on its own
+    /// copy of the catalog (see [`Seed::options`]).
+    fn seed(&self) -> Seed {
+        Seed {
+            plan: self.default_plan.map(|plan| plan.id.clone()),
             format: self.format,
             month: self.month,
+            vs: self.vs.map(|vs| match vs {
+                VsPricing::Month(month) => SeedVs::Month(*month),
+                VsPricing::Plans { catalog, dir } => {
+                    SeedVs::Plans(catalog.source.clone(), dir.clone())
+                }
+            }),
             input_name: self.input_name.clone(),
-            parallel: self.parallel,
-        })
+        }
     }
 
     /// The error of a failed read, naming the input.
@@ -154,6 +166,55 @@ impl<'c> Options<'c> {
             context: format!("cannot read {}", self.input_name),
             source,
         }
+    }
+}
+
+/// [`Options`] without references into a catalog, to share with threads.
+struct Seed {
+    plan: Option<String>,
+    format: Format,
+    month: Month,
+    vs: Option<SeedVs>,
+    input_name: String,
+}
+
+/// [`VsPricing`] to rebuild: its month, or the other plans' source.
+enum SeedVs {
+    Month(Month),
+    Plans(crate::load::Source, String),
+}
+
+impl Seed {
+    /// The other catalog of `--vs-plans`, loaded afresh (`None` otherwise).
+    fn vs_pricing(&self) -> Result<Option<VsPricing>, Error> {
+        Ok(match &self.vs {
+            None => None,
+            Some(SeedVs::Month(month)) => Some(VsPricing::Month(*month)),
+            Some(SeedVs::Plans(source, dir)) => Some(VsPricing::Plans {
+                catalog: Box::new(Catalog::load(source.clone())?),
+                dir: dir.clone(),
+            }),
+        })
+    }
+
+    /// The settings on `catalog` and `vs` (from [`Seed::vs_pricing`]).
+    fn options<'d>(
+        &self,
+        catalog: &'d Catalog,
+        vs: Option<&'d VsPricing>,
+    ) -> Result<Options<'d>, Error> {
+        Ok(Options {
+            default_plan: self
+                .plan
+                .as_deref()
+                .map(|id| catalog.plan(id))
+                .transpose()?,
+            format: self.format,
+            month: self.month,
+            vs,
+            input_name: self.input_name.clone(),
+            parallel: true,
+        })
     }
 }
 
@@ -205,6 +266,22 @@ pub(crate) struct Tally {
     /// warning for the first of them (one note for the whole batch).
     unmarked_markups: u64,
     first_unmarked_markup: Option<String>,
+    /// With `--vs-month` / `--vs-plans`: what the vs bills were priced
+    /// under, and the changes per currency, in the order met.
+    vs: Option<(String, Vec<Changes>)>,
+}
+
+/// The changes of one currency's rows under `--vs-month` / `--vs-plans`.
+#[derive(Debug)]
+struct Changes {
+    currency: Currency,
+    /// Sum of the totals; `None` once it overflowed.
+    total: Option<rust_decimal::Decimal>,
+    /// Sum of the vs totals; `None` once it overflowed.
+    vs_total: Option<rust_decimal::Decimal>,
+    up: u64,
+    down: u64,
+    same: u64,
 }
 
 /// The sum of the `total` column over the rows of one currency, exact:
@@ -268,6 +345,26 @@ impl Tally {
             mine.rows += total.rows;
         }
         self.example_rows += part.example_rows;
+        if let (Some((_, mine)), Some((_, theirs))) = (&mut self.vs, part.vs) {
+            for change in theirs {
+                match mine.iter_mut().find(|c| c.currency == change.currency) {
+                    Some(c) => {
+                        c.total = c
+                            .total
+                            .zip(change.total)
+                            .and_then(|(a, b)| a.checked_add(b));
+                        c.vs_total = c
+                            .vs_total
+                            .zip(change.vs_total)
+                            .and_then(|(a, b)| a.checked_add(b));
+                        c.up += change.up;
+                        c.down += change.down;
+                        c.same += change.same;
+                    }
+                    None => mine.push(change),
+                }
+            }
+        }
         self.unmarked_markups += part.unmarked_markups;
         if self.first_unmarked_markup.is_none() {
             self.first_unmarked_markup = part.first_unmarked_markup;
@@ -346,6 +443,67 @@ impl Tally {
         total.rows += rows;
     }
 
+    /// Adds a priced row's total and vs total (`--vs-month`, `--vs-plans`).
+    fn add_change(
+        &mut self,
+        currency: Currency,
+        total: rust_decimal::Decimal,
+        vs_total: rust_decimal::Decimal,
+    ) {
+        let Some((_, changes)) = &mut self.vs else {
+            return;
+        };
+        let index = if let Some(i) = changes.iter().position(|c| c.currency == currency) {
+            i
+        } else {
+            let zero = rust_decimal::Decimal::new(0, currency.minor_units());
+            changes.push(Changes {
+                currency,
+                total: Some(zero),
+                vs_total: Some(zero),
+                up: 0,
+                down: 0,
+                same: 0,
+            });
+            changes.len() - 1
+        };
+        let c = &mut changes[index];
+        c.total = c.total.and_then(|t| t.checked_add(total));
+        c.vs_total = c.vs_total.and_then(|t| t.checked_add(vs_total));
+        match total.cmp(&vs_total) {
+            std::cmp::Ordering::Greater => c.up += 1,
+            std::cmp::Ordering::Less => c.down += 1,
+            std::cmp::Ordering::Equal => c.same += 1,
+        }
+    }
+
+    /// The summary lines of the changes: per currency, the total, the vs
+    /// total, the change and how many accounts went up, down or stayed.
+    fn changes_summary(&self, text: &mut String) {
+        let Some((label, changes)) = &self.vs else {
+            return;
+        };
+        for c in changes {
+            let sums = c.total.zip(c.vs_total).and_then(|(t, v)| {
+                t.checked_sub(v)
+                    .map(|change| (t, v, crate::diff::signed(change)))
+            });
+            let counts = format!("{} up, {} down, {} same", c.up, c.down, c.same);
+            let _ = match sums {
+                Some((total, vs_total, change)) => writeln!(
+                    text,
+                    "ctbill: batch: total {cur} {total}; vs ({label}) {cur} {vs_total}; change {change}; {counts}",
+                    cur = c.currency
+                ),
+                None => writeln!(
+                    text,
+                    "ctbill: batch: vs ({label}) {}: too large to add up; {counts}",
+                    c.currency
+                ),
+            };
+        }
+    }
+
     fn summary(&self) -> String {
         let rows = if self.rows == 1 { "row" } else { "rows" };
         let mut text = String::new();
@@ -388,6 +546,7 @@ impl Tally {
                 ),
             };
         }
+        self.changes_summary(&mut text);
         text
     }
 }
@@ -420,6 +579,12 @@ struct BillRow<'a> {
     row: u64,
     #[serde(flatten)]
     bill: crate::render::json::BillJson<'a>,
+    /// With `--vs-month` / `--vs-plans`: the row priced the second time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vs: Option<crate::render::json::BillJson<'a>>,
+    /// `total − vs.total`, with `vs`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change: Option<String>,
     input: InputJson<'a>,
 }
 
@@ -442,22 +607,25 @@ fn write_outcome(
     format: Format,
     names: &[String],
     cells: &[&[u8]],
-    outcome: Result<&bill::Bill<'_>, &RowError>,
+    outcome: Result<(&bill::Bill<'_>, Option<&bill::Bill<'_>>), &RowError>,
 ) {
-    if let Ok(bill) = outcome {
+    if let Ok((bill, vs)) = outcome {
         tally.add(bill.currency(), bill.total);
         if bill.plan.example {
             tally.example_rows += 1;
         }
+        if let Some(vs) = vs {
+            tally.add_change(bill.currency(), bill.total, vs.total);
+        }
     }
     match (format, outcome) {
-        (Format::Csv, Ok(bill)) => sink.amounts(bill),
+        (Format::Csv, Ok((bill, vs))) => sink.amounts(bill, vs),
         (Format::Csv, Err(error)) => {
             let text = tally.bad(error);
             sink.error(&text);
         }
-        (Format::Jsonl, Ok(bill)) => {
-            fastjson::bill_row(sink.buf(), tally.rows, bill, names, cells);
+        (Format::Jsonl, Ok((bill, vs))) => {
+            fastjson::bill_row(sink.buf(), tally.rows, bill, vs, names, cells);
         }
         (Format::Jsonl, Err(error)) => {
             let text = tally.bad(error);
@@ -497,6 +665,26 @@ fn detect(first: &[u8]) -> Kind {
     }
 }
 
+/// The row error of a failed second pricing.
+pub(crate) fn vs_row_error(pricing: &VsPricing, row: u64, err: VsError) -> RowError {
+    RowError {
+        row,
+        column: None,
+        message: match err {
+            VsError::Plan(message) => message,
+            VsError::Price(e) => format!("{}: {e}", pricing.flag()),
+        },
+    }
+}
+
+/// A tally for a run, ready to count changes when comparing.
+fn new_tally(options: &Options<'_>) -> Tally {
+    Tally {
+        vs: options.vs.map(|vs| (vs.label(), Vec::new())),
+        ..Tally::default()
+    }
+}
+
 /// Runs a batch: reads `input`, writes one row per input row to `stdout`
 /// and a summary to `stderr`. Returns the exit code: 0, or 1 when a row was bad.
 ///
@@ -521,7 +709,7 @@ pub fn run<R: Read>(
     } else {
         String::new()
     };
-    let mut sink = Sink::new(stdout);
+    let mut sink = Sink::new(stdout, options.vs.is_some());
     let tally = match (kind, options.default_plan) {
         (Kind::Plain | Kind::Empty, Some(plan)) => {
             plain::run(catalog, options, plan, blank, &mut lines, &mut sink)?

@@ -190,6 +190,10 @@ fn feed<R: Read>(
             seq += 1;
             job.tally = Tally {
                 rows: next_row - 1,
+                vs: tally
+                    .vs
+                    .as_ref()
+                    .map(|(label, _)| (label.clone(), Vec::new())),
                 ..Tally::default()
             };
             next_row += job.len as u64;

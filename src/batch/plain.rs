@@ -68,13 +68,13 @@ struct Blank {
 
 impl Blank {
     /// `None` when the error would need quotes escaped (it never does).
-    fn new(column: &str) -> Option<Self> {
+    fn new(column: &str, added_columns: usize) -> Option<Self> {
         let message = count(b"").err()?;
         let tail = format!(", column {column}: {message}\"\n");
         if tail[..tail.len() - 2].contains(['"', '\r', '\n']) {
             return None;
         }
-        let mut head = vec![b','; super::AMOUNT_COLUMNS.len()];
+        let mut head = vec![b','; added_columns];
         head.extend_from_slice(b"\"row ");
         Some(Self {
             head,
@@ -125,19 +125,37 @@ impl Slow<'_, '_> {
             month: self.options.month,
             phone_numbers: crate::usage::DEFAULT_PHONE_NUMBERS,
         });
-        let bill = usage
-            .and_then(|u| catalog::price(self.catalog, self.plan, &u).map_err(|e| e.to_string()));
+        let priced = usage.and_then(|u| {
+            catalog::price(self.catalog, self.plan, &u)
+                .map(|bill| (bill, u))
+                .map_err(|e| e.to_string())
+        });
         let format = self.options.format;
-        match &bill {
-            Ok(bill) => write_outcome(sink, tally, format, &self.names, &[text], Ok(bill)),
-            Err(message) => {
-                let error = RowError {
-                    row,
-                    column: Some(self.column.to_owned()),
-                    message: message.clone(),
-                };
-                write_outcome(sink, tally, format, &self.names, &[text], Err(&error));
-            }
+        let column_error = |message: String| RowError {
+            row,
+            column: Some(self.column.to_owned()),
+            message,
+        };
+        let outcome =
+            priced
+                .map_err(column_error)
+                .and_then(|(bill, usage)| match self.options.vs {
+                    None => Ok((bill, None)),
+                    Some(vs) => vs
+                        .price(self.catalog, self.plan, &usage)
+                        .map(|vs_bill| (bill, Some(vs_bill)))
+                        .map_err(|e| super::vs_row_error(vs, row, e)),
+                });
+        match &outcome {
+            Ok((bill, vs)) => write_outcome(
+                sink,
+                tally,
+                format,
+                &self.names,
+                &[text],
+                Ok((bill, vs.as_ref())),
+            ),
+            Err(error) => write_outcome(sink, tally, format, &self.names, &[text], Err(error)),
         }
         sink.end_row()
     }
@@ -164,9 +182,11 @@ pub(super) fn run<R: Read>(
     if options.format == Format::Csv {
         sink.header(&slow.names)?;
     }
-    let quick = match options.format {
-        Format::Csv => Quick::new(plan),
-        Format::Jsonl => None,
+    // Comparing (`--vs-month`, `--vs-plans`) prices every row twice
+    // through the engine.
+    let quick = match (options.format, options.vs) {
+        (Format::Csv, None) => Quick::new(plan),
+        _ => None,
     };
     // The currency and base fee are the same on every row: their cells
     // are written once.
@@ -177,9 +197,9 @@ pub(super) fn run<R: Read>(
             crate::money::round_line(plan.base_fee, plan.currency)
         )
     });
-    let mut tally = Tally::default();
+    let mut tally = super::new_tally(options);
     let blank_row = match options.format {
-        Format::Csv => Blank::new(column),
+        Format::Csv => Blank::new(column, sink.added_columns()),
         Format::Jsonl => None,
     };
     for _ in 0..blank {

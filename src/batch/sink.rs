@@ -7,7 +7,7 @@ use std::io::Write;
 
 use rust_decimal::Decimal;
 
-use super::AMOUNT_COLUMNS;
+use super::{AMOUNT_COLUMNS, VS_COLUMNS};
 use crate::bill::{Bill, LineKind};
 use crate::error::Error;
 
@@ -20,6 +20,8 @@ pub(crate) struct Sink<'w> {
     out: &'w mut dyn Write,
     /// Keep every row in `buf` (a worker's chunk), never writing to `out`.
     hold: bool,
+    /// Whether rows carry [`VS_COLUMNS`] (`--vs-month`, `--vs-plans`).
+    vs: bool,
 }
 
 /// `00`, `01`, ... `99`: two ASCII digits for each number below 100.
@@ -88,21 +90,29 @@ fn write_error(source: std::io::Error) -> Error {
 }
 
 impl<'w> Sink<'w> {
-    pub(crate) fn new(out: &'w mut dyn Write) -> Self {
+    pub(crate) fn new(out: &'w mut dyn Write, vs: bool) -> Self {
         Self {
             buf: Vec::with_capacity(FLUSH_AT + (FLUSH_AT >> 2)),
             out,
             hold: false,
+            vs,
         }
     }
 
     /// A sink that keeps its rows in its buffer, for [`Sink::buf`] to take.
-    pub(crate) fn holding(nowhere: &'w mut dyn Write) -> Self {
+    pub(crate) fn holding(nowhere: &'w mut dyn Write, vs: bool) -> Self {
         Self {
             buf: Vec::new(),
             out: nowhere,
             hold: true,
+            vs,
         }
+    }
+
+    /// How many columns follow the input's: the amounts, with
+    /// [`VS_COLUMNS`] when comparing.
+    pub(crate) fn added_columns(&self) -> usize {
+        AMOUNT_COLUMNS.len() + if self.vs { VS_COLUMNS.len() } else { 0 }
     }
 
     /// Bytes written as they are (the caller knows they need no quoting).
@@ -175,8 +185,9 @@ impl<'w> Sink<'w> {
     /// fair_use_overage,meta,markup,total,error`, each preceded by a comma
     /// (amounts never add up across currencies); a column is empty
     /// when the bill has no such line (no fair use on a Connect plan, no
-    /// Meta charges given), and `error` is empty.
-    pub(crate) fn amounts(&mut self, bill: &Bill<'_>) {
+    /// Meta charges given), and `error` is empty. With `vs`, `vs_total`
+    /// and `change` (total − `vs_total`) come before `error`.
+    pub(crate) fn amounts(&mut self, bill: &Bill<'_>, vs: Option<&Bill<'_>>) {
         self.comma();
         self.raw(bill.currency().code().as_bytes());
         for kind in [LineKind::Base, LineKind::Overage, LineKind::FairUseOverage] {
@@ -195,6 +206,12 @@ impl<'w> Sink<'w> {
         }
         self.comma();
         self.decimal(bill.total);
+        if let Some(vs) = vs {
+            self.comma();
+            self.decimal(vs.total);
+            self.comma();
+            self.decimal(bill.total.saturating_sub(vs.total));
+        }
         self.comma();
     }
 
@@ -206,7 +223,9 @@ impl<'w> Sink<'w> {
             }
             self.field(name.as_bytes());
         }
-        for name in AMOUNT_COLUMNS {
+        let (amounts, error) = AMOUNT_COLUMNS.split_at(AMOUNT_COLUMNS.len() - 1);
+        let vs: &[&str] = if self.vs { &VS_COLUMNS } else { &[] };
+        for name in amounts.iter().chain(vs).chain(error) {
             self.comma();
             self.raw(name.as_bytes());
         }
@@ -215,7 +234,7 @@ impl<'w> Sink<'w> {
 
     /// The amount columns of a bad row: every amount empty, then the error.
     pub(crate) fn error(&mut self, message: &str) {
-        for _ in AMOUNT_COLUMNS {
+        for _ in 0..self.added_columns() {
             self.comma();
         }
         self.field(message.as_bytes());
@@ -269,7 +288,7 @@ mod tests {
 
     fn written(f: impl FnOnce(&mut Sink<'_>)) -> String {
         let mut out = Vec::new();
-        let mut sink = Sink::new(&mut out);
+        let mut sink = Sink::new(&mut out, false);
         f(&mut sink);
         sink.finish().unwrap();
         String::from_utf8(out).unwrap()

@@ -35,7 +35,7 @@ use rust_decimal::Decimal;
 
 use super::sink::Sink;
 use super::split::{Flaw, Input, Record};
-use super::{AMOUNT_COLUMNS, Format, Options, RowError, Tally, refusal, write_outcome};
+use super::{AMOUNT_COLUMNS, Format, Options, RowError, Tally, VS_COLUMNS, refusal, write_outcome};
 use crate::bill::BillError;
 use crate::calendar::Month;
 use crate::catalog::{self, Catalog};
@@ -150,17 +150,21 @@ impl Header {
 
     /// Warnings for the output header: each input column named like one
     /// of ctbill's output columns makes that name appear twice.
-    fn collisions(&self) -> Vec<String> {
+    /// With `vs`, the output has [`VS_COLUMNS`] before `error`.
+    fn collisions(&self, vs: bool) -> Vec<String> {
         let width = self.names.len();
+        let (amounts, error) = AMOUNT_COLUMNS.split_at(AMOUNT_COLUMNS.len() - 1);
+        let vs: &[&str] = if vs { &VS_COLUMNS } else { &[] };
+        let added: Vec<&str> = amounts.iter().chain(vs).chain(error).copied().collect();
         let mut notes = Vec::new();
         for (i, name) in self.names.iter().enumerate() {
             let key = name.trim().to_ascii_lowercase();
-            if let Some(j) = AMOUNT_COLUMNS.iter().position(|c| *c == key) {
+            if let Some(j) = added.iter().position(|c| *c == key) {
                 notes.push(format!(
                     "the output has two columns named `{}`: the input's (column {}), carried through unchanged, and ctbill's `{}` (column {}); a script that reads columns by name may get either, so read ctbill's by position",
                     shown(name.trim()),
                     i + 1,
-                    AMOUNT_COLUMNS[j],
+                    added[j],
                     width + j + 1
                 ));
             }
@@ -215,7 +219,7 @@ impl<'c, 'o> Pricer<'c, 'o> {
             }
         }
         let outcome = self.usage(record, row).and_then(|(plan, usage)| {
-            catalog::price(catalog, plan, &usage).map_err(|e| match e {
+            let bill = catalog::price(catalog, plan, &usage).map_err(|e| match e {
                 // The usage holds one count per non-empty Meta cell, in column order.
                 Error::Meta { index, source, .. } => RowError {
                     row,
@@ -227,7 +231,14 @@ impl<'c, 'o> Pricer<'c, 'o> {
                     column: None,
                     message: other.to_string(),
                 },
-            })
+            })?;
+            match options.vs {
+                None => Ok((bill, None)),
+                Some(vs) => vs
+                    .price(catalog, plan, &usage)
+                    .map(|vs_bill| (bill, Some(vs_bill)))
+                    .map_err(|e| super::vs_row_error(vs, row, e)),
+            }
         });
         let cells: Vec<&[u8]> = match options.format {
             Format::Csv => Vec::new(),
@@ -241,7 +252,7 @@ impl<'c, 'o> Pricer<'c, 'o> {
             options.format,
             &self.header.names,
             &cells,
-            outcome.as_ref(),
+            outcome.as_ref().map(|(bill, vs)| (bill, vs.as_ref())),
         );
     }
 
@@ -543,19 +554,21 @@ pub(super) fn run<R: Read>(
         )));
     }
     let header = Header::parse(&record, options.default_plan)?;
-    let mut tally = Tally::default();
+    let mut tally = super::new_tally(options);
     if options.format == Format::Csv {
         sink.header(&header.names)?;
-        tally.notes = header.collisions();
+        tally.notes = header.collisions(options.vs.is_some());
     }
     if options.parallel {
-        let (header, source) = (&header, &catalog.source);
+        let (header, source, seed) = (&header, &catalog.source, options.seed());
+        let seed = &seed;
         super::parallel::run(input, options, sink, &mut tally, |mut jobs| {
             let catalog = super::parallel::own_catalog(source)?;
-            let options = options.on(&catalog)?;
+            let vs = seed.vs_pricing()?;
+            let options = seed.options(&catalog, vs.as_ref())?;
             let mut pricer = Pricer::new(&options, &catalog, header.clone());
             let mut nowhere = std::io::sink();
-            let mut sink = Sink::holding(&mut nowhere);
+            let mut sink = Sink::holding(&mut nowhere, options.vs.is_some());
             while let Some(mut job) = jobs.next() {
                 let (records, tally) = job.parts();
                 for record in records {

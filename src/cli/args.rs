@@ -72,7 +72,7 @@ pub enum Command {
     },
 }
 
-/// `--format` of `estimate`, `compare`, `plans` and `rates`.
+/// `--format` of `plans` and `rates`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum Format {
     /// Aligned columns for reading in a terminal.
@@ -86,6 +86,24 @@ pub enum Format {
     Markdown,
 }
 
+/// `--format` of `estimate` and `compare`: the formats of [`Format`] and
+/// a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum DocFormat {
+    /// Aligned columns for reading in a terminal.
+    #[default]
+    Table,
+    /// One JSON object; amounts are strings holding exact decimals.
+    Json,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// A GitHub-flavoured Markdown table, ready to paste into an email.
+    Markdown,
+    /// One self-contained HTML document (inline style and chart, no
+    /// scripts), to send to a customer or print to PDF.
+    Html,
+}
+
 /// `--format` of `batch`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum BatchFormat {
@@ -95,7 +113,7 @@ pub enum BatchFormat {
     Csv,
     /// JSON Lines: one `estimate --format json` bill per line, with `row` and
     /// `input` (the row's cells by column name); `row`, `error` and `input`
-    /// on a bad row.
+    /// on a bad row. With --vs-month or --vs-plans, `vs` and `change` too.
     Jsonl,
 }
 
@@ -135,7 +153,7 @@ pub struct MetaArgs {
     pub month: Option<Month>,
     /// Business phone numbers: from 2026-10 each one's first 1,000 service
     /// messages a month are free (default 1; 0 turns the free tier off).
-    #[arg(long, value_name = "N", value_parser = parse_count, help_heading = "Meta charges")]
+    #[arg(long, value_name = "N", value_parser = parse_phone_numbers, help_heading = "Meta charges")]
     pub phone_numbers: Option<u64>,
 }
 
@@ -153,10 +171,28 @@ pub struct EstimateArgs {
     pub meta: MetaArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t, help_heading = "Output")]
-    pub format: Format,
+    pub format: DocFormat,
     /// Show each line's formula, exact value and rounding.
     #[arg(long, help_heading = "Output")]
     pub explain: bool,
+    /// Price the same usage a second time to compare with.
+    #[command(flatten)]
+    pub vs: VsArgs,
+}
+
+/// `--vs-month` or `--vs-plans`: what to price the same usage under a
+/// second time, to show what changed.
+#[derive(Debug, Args, Clone, Default)]
+#[group(multiple = false)]
+pub struct VsArgs {
+    /// Also price the same usage under the Meta rate cards of this month,
+    /// and show both bills and the change.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, help_heading = "Compare with")]
+    pub vs_month: Option<Month>,
+    /// Also price the same usage on the plans (and rate cards) of this
+    /// directory, and show both bills and the change.
+    #[arg(long, value_name = "DIR", help_heading = "Compare with")]
+    pub vs_plans: Option<PathBuf>,
 }
 
 /// `ctbill compare`.
@@ -182,7 +218,7 @@ pub struct CompareArgs {
     pub budget: Option<Amount>,
     /// Output format.
     #[arg(long, value_enum, default_value_t, help_heading = "Output")]
-    pub format: Format,
+    pub format: DocFormat,
     /// Also draw total cost against volume for every tier, as an SVG file.
     #[arg(long, value_name = "FILE.svg", help_heading = "Output")]
     pub chart: Option<PathBuf>,
@@ -199,6 +235,10 @@ pub struct BatchArgs {
     /// bill per line.
     #[arg(long, value_enum, default_value_t, help_heading = "Output")]
     pub format: BatchFormat,
+    /// Price every row a second time to compare with (adds `vs_total` and
+    /// `change`).
+    #[command(flatten)]
+    pub vs: VsArgs,
     /// Input file: a CSV with a header, or counts one per line; `-` or
     /// nothing reads standard input.
     #[arg(value_name = "FILE")]
@@ -265,10 +305,46 @@ pub enum RatesCommand {
         #[arg(long, value_name = "MARKET")]
         market: Option<String>,
     },
+    /// List every market × category whose rate differs between the cards in
+    /// force in two months, the markets added or removed, and the volume
+    /// tiers that changed.
+    #[command(
+        after_help = "Examples:\n  ctbill rates diff --month 2026-10 --vs-month 2026-07\n  \
+        ctbill rates diff --month 2026-10 --vs-month 2026-07 --market KZ\n  \
+        ctbill rates diff --currency INR --month 2026-01 --vs-month 2025-10 --format json"
+    )]
+    Diff {
+        /// Card currency.
+        #[arg(long, default_value = "USD", value_parser = parse_currency)]
+        currency: Currency,
+        /// Billing month whose card is compared (its rates are `rate`).
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        month: Month,
+        /// Billing month whose card it is compared with (change = the rate
+        /// on the card of --month minus the rate on this one).
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        vs_month: Month,
+        /// One market: a market name, a country name or an ISO code,
+        /// resolved on each card.
+        #[arg(long, value_name = "MARKET")]
+        market: Option<String>,
+    },
 }
 
 fn parse_count(text: &str) -> Result<u64, String> {
     usage::parse_count(text)
+}
+
+/// A count of business phone numbers: parsed like any count, with a
+/// message about phone numbers rather than messages.
+fn parse_phone_numbers(text: &str) -> Result<u64, String> {
+    usage::parse_count(text).map_err(|m| {
+        m.replace(
+            "counts are whole messages, e.g. 15000",
+            "give a whole number of business phone numbers, e.g. 2",
+        )
+        .replace("such as 15000", "such as 2")
+    })
 }
 
 fn parse_amount(text: &str) -> Result<Amount, String> {
@@ -347,6 +423,18 @@ mod tests {
             &["ctbill", "--plans", "a", "batch", "--", "--plans"],
         ] {
             assert_eq!(conflicting_plans(&args(accepted)), None, "{accepted:?}");
+        }
+    }
+
+    #[test]
+    fn vs_month_and_vs_plans_exclude_each_other() {
+        for command in ["estimate", "batch"] {
+            let mut args = vec!["ctbill", command];
+            if command == "estimate" {
+                args.extend(["--plan", "x", "--sent", "1"]);
+            }
+            args.extend(["--vs-month", "2026-07", "--vs-plans", "old"]);
+            assert!(Cli::try_parse_from(&args).is_err(), "{command}");
         }
     }
 

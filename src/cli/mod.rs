@@ -12,8 +12,8 @@ use std::path::PathBuf;
 use clap::CommandFactory;
 
 pub use args::{
-    BatchArgs, BatchFormat, Cli, Command, CompareArgs, CountArgs, EstimateArgs, Format, MetaArgs,
-    PlansArgs, PlansCommand, RatesArgs, RatesCommand,
+    BatchArgs, BatchFormat, Cli, Command, CompareArgs, CountArgs, DocFormat, EstimateArgs, Format,
+    MetaArgs, PlansArgs, PlansCommand, RatesArgs, RatesCommand, VsArgs,
 };
 
 use crate::batch;
@@ -72,19 +72,28 @@ pub fn to_request(cli: Cli) -> Result<Request, Error> {
     );
     // CTBILL_PLANS is read here rather than by clap, so that an empty value
     // means "not set" instead of an error.
-    let plans_dir = cli.plans.clone().or_else(|| {
-        std::env::var_os("CTBILL_PLANS")
-            .filter(|dir| !dir.is_empty())
-            .map(PathBuf::from)
-    });
+    let from_env = std::env::var_os("CTBILL_PLANS")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from);
+    if let (None, Some(dir)) = (&cli.plans, &from_env) {
+        if !dir.is_dir() {
+            // Name the variable: the user may not remember setting it.
+            return Err(Error::Input(format!(
+                "CTBILL_PLANS={}: no such directory; point it at a directory of plan files, or unset it to use ./plans or the built-in plans",
+                crate::shown::shown(&dir.display().to_string())
+            )));
+        }
+    }
+    let plans_dir = cli.plans.clone().or(from_env);
     let mut plans = Source::resolve(plans_dir);
     let command = match cli.command {
         Command::Estimate(args) => request::Command::Estimate(request::Estimate {
             plan: args.plan,
             count: count(&args.count),
             meta: meta(args.meta, today),
-            format: format(args.format),
+            format: doc_format(args.format, today),
             explain: args.explain,
+            vs: vs(args.vs),
         }),
         Command::Compare(args) => {
             let given = count(&args.count);
@@ -102,7 +111,7 @@ pub fn to_request(cli: Cli) -> Result<Request, Error> {
                 currency: args.currency,
                 meta,
                 budget: args.budget,
-                format: format(args.format),
+                format: doc_format(args.format, today),
                 chart: args.chart.map(svg_path).transpose()?,
             })
         }
@@ -113,25 +122,13 @@ pub fn to_request(cli: Cli) -> Result<Request, Error> {
                 BatchFormat::Jsonl => batch::Format::Jsonl,
             },
             file: args.file.filter(|path| path.as_os_str() != "-"),
+            vs: vs(args.vs),
         }),
         Command::Plans(args) => request::Command::Plans(request::Plans {
             show: args.show.map(|PlansCommand::Show { id }| id),
             format: format(args.format),
         }),
-        Command::Rates(args) => request::Command::Rates(request::Rates {
-            show: args.show.map(
-                |RatesCommand::Show {
-                     currency,
-                     month,
-                     market,
-                 }| request::RatesShow {
-                    currency,
-                    month: month.unwrap_or_else(|| today.month()),
-                    market,
-                },
-            ),
-            format: format(args.format),
-        }),
+        Command::Rates(args) => rates_request(args, today),
         Command::Check { dir } => {
             if let Some(dir) = dir {
                 plans = Source::Dir(dir);
@@ -152,6 +149,45 @@ pub fn to_request(cli: Cli) -> Result<Request, Error> {
         today,
         width,
         command,
+    })
+}
+
+/// `ctbill rates [show | diff]`: the month of `rates show` defaults to
+/// today's; `rates diff` names both of its months.
+fn rates_request(args: RatesArgs, today: Date) -> request::Command {
+    let (show, diff) = match args.show {
+        None => (None, None),
+        Some(RatesCommand::Show {
+            currency,
+            month,
+            market,
+        }) => (
+            Some(request::RatesShow {
+                currency,
+                month: month.unwrap_or_else(|| today.month()),
+                market,
+            }),
+            None,
+        ),
+        Some(RatesCommand::Diff {
+            currency,
+            month,
+            vs_month,
+            market,
+        }) => (
+            None,
+            Some(request::RatesDiff {
+                currency,
+                month,
+                vs_month,
+                market,
+            }),
+        ),
+    };
+    request::Command::Rates(request::Rates {
+        show,
+        diff,
+        format: format(args.format),
     })
 }
 
@@ -190,12 +226,31 @@ fn meta(args: MetaArgs, today: Date) -> MetaSettings {
     }
 }
 
+fn vs(args: VsArgs) -> Option<request::Vs> {
+    match (args.vs_month, args.vs_plans) {
+        (Some(month), _) => Some(request::Vs::Month(month)),
+        (_, Some(dir)) => Some(request::Vs::Plans(dir)),
+        _ => None,
+    }
+}
+
 fn format(format: Format) -> render::Format {
     match format {
         Format::Table => render::Format::Table,
         Format::Json => render::Format::Json,
         Format::Csv => render::Format::Csv,
         Format::Markdown => render::Format::Markdown,
+    }
+}
+
+/// A document's format; an HTML document is dated `today`.
+fn doc_format(format: DocFormat, today: Date) -> render::Format {
+    match format {
+        DocFormat::Table => render::Format::Table,
+        DocFormat::Json => render::Format::Json,
+        DocFormat::Csv => render::Format::Csv,
+        DocFormat::Markdown => render::Format::Markdown,
+        DocFormat::Html => render::Format::Html { today },
     }
 }
 

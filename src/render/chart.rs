@@ -10,6 +10,8 @@
 //! line, so each tier is drawn as a polyline through those points: rounding
 //! to the minor unit is far below a pixel.
 
+pub mod bars;
+
 use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
@@ -25,6 +27,8 @@ const LEFT: f64 = 100.0;
 const RIGHT: f64 = 200.0;
 const TOP: f64 = 76.0;
 const BOTTOM: f64 = 70.0;
+/// Where the title and subtitle start.
+const TITLE_X: f64 = 24.0;
 const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
 /// Okabe–Ito colours (no yellow: too pale on white), distinguishable with
 /// the common colour-vision deficiencies.
@@ -103,12 +107,27 @@ fn volume_step(span: Decimal) -> Decimal {
     nice_step(span / Decimal::from(8), Decimal::ONE)
 }
 
-/// The chart as an SVG document.
+/// The chart as an SVG document (a file of its own, `compare --chart`).
 ///
 /// # Errors
 ///
 /// An overflow while computing a total.
 pub fn svg(c: &Comparison<'_>) -> Result<String, BillError> {
+    draw(c, true)
+}
+
+/// The chart as an `<svg>` element inside an HTML document: the same
+/// drawing without the XML namespace (HTML5 puts `<svg>` in it by itself,
+/// and a document must name no URL), scaled to its container's width.
+///
+/// # Errors
+///
+/// An overflow while computing a total.
+pub fn inline_svg(c: &Comparison<'_>) -> Result<String, BillError> {
+    draw(c, false)
+}
+
+fn draw(c: &Comparison<'_>, standalone: bool) -> Result<String, BillError> {
     let x_max = volume_span(c);
     let series = c.cost_curves(x_max)?;
     let mut y_top = series
@@ -132,7 +151,7 @@ pub fn svg(c: &Comparison<'_>) -> Result<String, BillError> {
     };
 
     let mut out = String::new();
-    header(&mut out, c);
+    header(&mut out, c, standalone);
     grid(&mut out, c, &f);
     guides(&mut out, c, &f);
     lines(&mut out, c, &f, &series);
@@ -163,12 +182,16 @@ impl Frame {
     }
 }
 
-fn header(out: &mut String, c: &Comparison<'_>) {
-    let x0 = LEFT;
+fn header(out: &mut String, c: &Comparison<'_>, standalone: bool) {
     let currency = c.currency.code();
+    let root = if standalone {
+        r#"xmlns="http://www.w3.org/2000/svg""#
+    } else {
+        r#"class="chart" role="img""#
+    };
     let _ = writeln!(
         out,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{FONT}" font-size="13" fill="#222">"##
+        r##"<svg {root} width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{FONT}" font-size="13" fill="#222">"##
     );
     let month = c
         .month
@@ -179,23 +202,38 @@ fn header(out: &mut String, c: &Comparison<'_>) {
     } else {
         " (example prices, not a contract)"
     };
-    let title = format!(
-        "{}: monthly total by volume ({currency}){month}{example}",
+    let heading = format!(
+        "{}: monthly total by volume ({currency}){month}",
         crate::report::comparison::title(c)
             .split(" tiers")
             .next()
             .unwrap_or_default()
     );
+    let title = format!("{heading}{example}");
     let _ = writeln!(out, "<title>{}</title>", esc(&title));
     let _ = writeln!(
         out,
         r##"<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>"##
     );
+    // From the left edge: the longest title (about 75 characters, with
+    // the month) fits the width at this size.
     let _ = writeln!(
         out,
-        r#"<text x="{x0}" y="30" font-size="18" font-weight="600">{}</text>"#,
-        esc(&title)
+        r#"<text x="{TITLE_X}" y="30" font-size="16" font-weight="600">{}</text>"#,
+        esc(&heading)
     );
+    // The example-prices mark, under the legend: the title line has no
+    // room for it.
+    if !c.examples.is_empty() {
+        let _ = writeln!(
+            out,
+            r##"<text class="example" x="{:.1}" y="{:.1}" font-size="12" font-weight="600" fill="#B34A00"><tspan x="{:.1}">Example prices,</tspan><tspan x="{:.1}" dy="15">not a contract</tspan></text>"##,
+            WIDTH - RIGHT + 20.0,
+            HEIGHT - BOTTOM - 15.0,
+            WIDTH - RIGHT + 20.0,
+            WIDTH - RIGHT + 20.0,
+        );
+    }
     let subtitle = match c.cheapest() {
         Some(q) => format!(
             "Quoted: {}; cheapest there: {} ({currency} {}). Dots: where the next tier becomes cheaper.",
@@ -207,7 +245,7 @@ fn header(out: &mut String, c: &Comparison<'_>) {
     };
     let _ = writeln!(
         out,
-        r##"<text x="{x0}" y="52" font-size="13" fill="#555">{}</text>"##,
+        r##"<text x="{TITLE_X}" y="52" font-size="13" fill="#555">{}</text>"##,
         esc(&subtitle)
     );
 }
@@ -341,11 +379,16 @@ fn break_evens(out: &mut String, c: &Comparison<'_>, f: &Frame) -> Result<(), Bi
         let (x, y) = (sx(Decimal::from(at)), sy(point.total));
         let colour = COLOURS[index % COLOURS.len()];
         // Below and right of the dot; near the axis, below and left (over
-        // the axis line would be unreadable).
-        let (label_x, label_y, anchor) = if y + 18.0 > y0 - 4.0 {
+        // the axis line would be unreadable); near both axes, where that
+        // would run over the amounts' labels, above and right.
+        let label = group_count(at);
+        let label_width = 7.5 * f64::from(u32::try_from(label.len()).unwrap_or(0));
+        let (label_x, label_y, anchor) = if y + 18.0 <= y0 - 4.0 {
+            (x + 6.0, y + 18.0, "start")
+        } else if x - 6.0 - label_width >= LEFT + 4.0 {
             (x - 6.0, y0 - 6.0, "end")
         } else {
-            (x + 6.0, y + 18.0, "start")
+            (x + 6.0, y - 8.0, "start")
         };
         let _ = writeln!(
             out,
@@ -354,7 +397,7 @@ fn break_evens(out: &mut String, c: &Comparison<'_>, f: &Frame) -> Result<(), Bi
             esc(&pair.to.id),
             label_x,
             label_y,
-            group_count(at)
+            label
         );
     }
 

@@ -14,11 +14,13 @@ use crate::report::{self, Report, comparison, rates};
 pub fn write(report: &Report<'_>) -> String {
     match report {
         Report::Bill { bill: b, .. } => bill(b),
+        Report::BillDiff { diff, .. } => bill_diff(diff),
         Report::Plans(list) => plans(list),
         Report::Plan(plan) => plans(std::slice::from_ref(*plan)),
         Report::Comparison(c) => comparison(c),
         Report::RateCards(cards) => table(&rates::cards_table(cards)),
         Report::RateCard(shown) => table(&rates::rates_table(shown.card, shown.markets)),
+        Report::RatesDiff(diff) => rates_diff(diff),
     }
 }
 
@@ -91,6 +93,87 @@ pub fn bill(bill: &Bill<'_>) -> String {
             ]))
             .chain(bill.meta_card.iter().map(|c| remark("meta_card", c)))
             .chain(bill.notes.iter().map(|n| remark("note", n))),
+    )
+}
+
+/// A bill beside the same usage priced another way, as CSV:
+/// `plan,currency,month,vs_month,kind,description,amount,vs_amount,change,why`,
+/// one row per line (an amount empty on the side the line is not on), then
+/// the total; `why` says why a line changed (the rate, the tiers, the card,
+/// the plan), joined by `; `. Then `meta_card`, `vs_meta_card` and `note`
+/// rows, the text in `description`.
+#[must_use]
+pub fn bill_diff(diff: &crate::diff::BillDiff<'_>) -> String {
+    let header = vec![
+        "plan",
+        "currency",
+        "month",
+        "vs_month",
+        "kind",
+        "description",
+        "amount",
+        "vs_amount",
+        "change",
+        "why",
+    ];
+    let month = |b: &Bill<'_>| b.month.map(|m| m.to_string()).unwrap_or_default();
+    let (this_month, vs_month) = (month(diff.this), month(diff.vs));
+    let amount = |l: Option<&crate::bill::Line>| l.map_or(String::new(), |l| l.amount.to_string());
+    let lines: Vec<[String; 6]> = diff
+        .lines
+        .iter()
+        .map(|c| {
+            [
+                c.line().kind.as_str().to_owned(),
+                report::diff::describe(diff, c),
+                amount(c.this),
+                amount(c.vs),
+                c.change.to_string(),
+                c.why.join("; "),
+            ]
+        })
+        .collect();
+    let total = [
+        "total".to_owned(),
+        "Total".to_owned(),
+        diff.this.total.to_string(),
+        diff.vs.total.to_string(),
+        diff.change.to_string(),
+        String::new(),
+    ];
+    let mut remarks: Vec<[String; 6]> = Vec::new();
+    let remark = |kind: &str, text: String| {
+        [
+            kind.to_owned(),
+            text,
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]
+    };
+    if let Some(card) = &diff.this.meta_card {
+        remarks.push(remark("meta_card", card.to_string()));
+    }
+    if let Some(card) = &diff.vs.meta_card {
+        remarks.push(remark("vs_meta_card", card.to_string()));
+    }
+    for note in report::diff::notes(diff) {
+        remarks.push(remark("note", note));
+    }
+    let (plan, currency) = (diff.this.plan.id.as_str(), diff.this.currency().code());
+    write_rows(
+        std::iter::once(header).chain(
+            lines
+                .iter()
+                .chain(std::iter::once(&total))
+                .chain(&remarks)
+                .map(|cells| {
+                    let mut row = vec![plan, currency, this_month.as_str(), vs_month.as_str()];
+                    row.extend(cells.iter().map(String::as_str));
+                    row
+                }),
+        ),
     )
 }
 
@@ -220,4 +303,52 @@ pub fn comparison(c: &Comparison<'_>) -> String {
         ]);
     }
     table(&rows)
+}
+/// `rates diff` as CSV: one row per changed rate,
+/// `currency,card,vs_card,market,vs_market,category,rate,vs_rate,change,percent`;
+/// a rate a card lacks, and the change and percentage then, are empty.
+/// Markets added or removed show as rows with one rate empty; the volume
+/// tiers that changed are in the other formats.
+#[must_use]
+pub fn rates_diff(report: &report::rates_diff::RatesDiff<'_>) -> String {
+    let diff = &report.diff;
+    let (card, vs) = (
+        diff.card.effective().to_string(),
+        diff.vs_card.effective().to_string(),
+    );
+    let currency = diff.card.currency().code();
+    let text = |d: Option<rust_decimal::Decimal>| d.map(|d| d.to_string()).unwrap_or_default();
+    let rows: Vec<[String; 10]> = diff
+        .changes
+        .iter()
+        .map(|c| {
+            [
+                currency.to_owned(),
+                card.clone(),
+                vs.clone(),
+                c.market.clone(),
+                c.vs_market.clone().unwrap_or_default(),
+                c.category.name().to_owned(),
+                text(c.rate),
+                text(c.vs_rate),
+                text(c.change()),
+                text(c.percent()),
+            ]
+        })
+        .collect();
+    let header = vec![
+        "currency",
+        "card",
+        "vs_card",
+        "market",
+        "vs_market",
+        "category",
+        "rate",
+        "vs_rate",
+        "change",
+        "percent",
+    ];
+    write_rows(
+        std::iter::once(header).chain(rows.iter().map(|r| r.iter().map(String::as_str).collect())),
+    )
 }

@@ -14,11 +14,13 @@ use crate::report::{self, CardRates, Report, comparison, rates};
 pub fn write(report: &Report<'_>) -> String {
     match report {
         Report::Bill { bill: b, explain } => bill(b, *explain),
+        Report::BillDiff { diff, explain } => bill_diff(diff, *explain),
         Report::Plans(plans) => table(&report::plans::plans_table(plans)),
         Report::Plan(plan) => table(&report::plans::plans_table(std::slice::from_ref(*plan))),
         Report::Comparison(c) => comparison(c),
         Report::RateCards(cards) => table(&rates::cards_table(cards)),
         Report::RateCard(shown) => card_rates(shown),
+        Report::RatesDiff(diff) => rates_diff(diff),
     }
 }
 
@@ -85,6 +87,28 @@ pub fn bill(bill: &Bill<'_>, explain: bool) -> String {
     out
 }
 
+/// A bill beside the same usage priced another way, as Markdown: the
+/// heading, both amounts and the change per line, the notes and, with
+/// `explain`, why each line changed.
+#[must_use]
+pub fn bill_diff(diff: &crate::diff::BillDiff<'_>, explain: bool) -> String {
+    let mut out = format!("**{}**\n\n", escape(&report::diff::title(diff)));
+    if let Some(cards) = report::diff::cards_text(diff) {
+        let _ = writeln!(out, "{}\n", escape(&cards));
+    }
+    out.push_str(&table(&report::diff::diff_table(diff)));
+    for note in report::diff::notes(diff) {
+        let _ = write!(out, "\n_Note: {}_\n", escape(&note));
+    }
+    if explain {
+        out.push_str("\nWhy each line changed:\n\n");
+        for (label, text) in report::diff::explain(diff) {
+            let _ = writeln!(out, "- **{label}**: {}", escape(&text));
+        }
+    }
+    out
+}
+
 /// The comparison as Markdown, ready to paste into an email.
 #[must_use]
 pub fn comparison(c: &Comparison<'_>) -> String {
@@ -128,6 +152,30 @@ pub fn card_rates(shown: &CardRates<'_>) -> String {
             let _ = writeln!(out, "\n{}\n", rates::TIERS_HEADING);
             out.push_str(&table(&tiers));
         }
+    }
+    out
+}
+
+/// `rates diff`: the heading in bold, the changed rates, the markets
+/// added and removed, the changed volume tiers and the notes.
+#[must_use]
+pub fn rates_diff(report: &report::rates_diff::RatesDiff<'_>) -> String {
+    let heading: Vec<String> = report.heading().lines().map(escape).collect();
+    let mut out = format!("**{}**\n\n", heading.join("**  \n**"));
+    let changes = report::rates_diff::changes_table(report);
+    if !changes.is_empty() {
+        out.push_str(&table(&changes));
+    }
+    for line in report.market_lines() {
+        let _ = write!(out, "\n{}\n", escape(&line));
+    }
+    let tiers = report::rates_diff::tier_changes_table(report);
+    if !tiers.is_empty() {
+        let _ = writeln!(out, "\n{}\n", report::rates_diff::TIERS_HEADING);
+        out.push_str(&table(&tiers));
+    }
+    for note in &report.notes {
+        let _ = write!(out, "\n_Note: {}_\n", escape(note));
     }
     out
 }

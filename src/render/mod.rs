@@ -6,17 +6,21 @@
 //! - [`markdown`]: GitHub-flavoured Markdown, written by hand
 //! - [`csv`]: CSV with the `csv` crate, raw values for scripts
 //! - [`json`]: pretty JSON, amounts as strings
-//! - [`chart`]: the SVG cost-curve chart of `compare --chart`
+//! - [`html`]: one self-contained HTML document, for a customer
+//! - [`chart`]: the SVG cost-curve chart of `compare --chart`, also
+//!   inline in the HTML documents
 //!
 //! Adding a format: a variant of [`Format`], a file with a `write`
 //! function, and its arm in [`render`].
 
 pub mod chart;
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod table;
 
+use crate::calendar::Date;
 use crate::report::Report;
 
 /// Output format of `estimate`, `plans` and the like.
@@ -31,6 +35,12 @@ pub enum Format {
     Csv,
     /// A GitHub-flavoured Markdown table, ready to paste into an email.
     Markdown,
+    /// One self-contained HTML document (`estimate`, `compare`), dated
+    /// `today` (the request's date).
+    Html {
+        /// The date the document carries.
+        today: Date,
+    },
 }
 
 /// A report in a format. `width` is the terminal's width, for the table
@@ -42,5 +52,6 @@ pub fn render(report: &Report<'_>, format: Format, width: Option<usize>) -> Stri
         Format::Json => json::write(report),
         Format::Csv => csv::write(report),
         Format::Markdown => markdown::write(report),
+        Format::Html { today } => html::write(report, today),
     }
 }

@@ -231,11 +231,13 @@ pub fn prose(out: &mut String, text: &str, width: Option<usize>, first: &str, re
 pub fn write(report: &Report<'_>, width: Option<usize>) -> String {
     match report {
         Report::Bill { bill: b, explain } => bill(b, *explain, width),
+        Report::BillDiff { diff, explain } => bill_diff(diff, *explain, width),
         Report::Plans(plans) => draw(&report::plans::plans_table(plans), width),
         Report::Plan(plan) => plan_card(plan, width),
         Report::Comparison(c) => comparison(c, width),
         Report::RateCards(cards) => draw(&rates::cards_table(cards), width),
         Report::RateCard(shown) => card_rates(shown, width),
+        Report::RatesDiff(diff) => rates_diff(diff, width),
     }
 }
 
@@ -277,6 +279,34 @@ pub fn bill(bill: &Bill<'_>, explain: bool, width: Option<usize>) -> String {
                 }
                 _ => prose(&mut out, &text, width, &first, &indent),
             }
+        }
+    }
+    out
+}
+
+/// A bill beside the same usage priced another way: both amounts and the
+/// change per line and in total; with `explain`, why each line changed.
+#[must_use]
+pub fn bill_diff(diff: &crate::diff::BillDiff<'_>, explain: bool, width: Option<usize>) -> String {
+    let mut out = String::new();
+    prose(&mut out, &report::diff::title(diff), width, "", "  ");
+    if let Some(cards) = report::diff::cards_text(diff) {
+        prose(&mut out, &cards, width, "", "  ");
+    }
+    out.push('\n');
+    out.push_str(&draw(&report::diff::diff_table(diff), width));
+    for note in report::diff::notes(diff) {
+        prose(&mut out, &format!("note: {note}"), width, "", "      ");
+    }
+    if explain {
+        let rows = report::diff::explain(diff);
+        if rows.is_empty() {
+            out.push_str("\nNo line changed.\n");
+        } else {
+            out.push_str("\nWhy each line changed:\n");
+        }
+        for (label, text) in rows {
+            prose(&mut out, &format!("{label}: {text}"), width, "  ", "      ");
         }
     }
     out
@@ -365,6 +395,37 @@ pub fn card_rates(shown: &CardRates<'_>, width: Option<usize>) -> String {
             out.push('\n');
             out.push_str(&draw(&tiers, width));
         }
+    }
+    out
+}
+
+/// `rates diff`: the heading, the changed rates, the markets added and
+/// removed, the changed volume tiers and the notes.
+#[must_use]
+pub fn rates_diff(diff: &report::rates_diff::RatesDiff<'_>, width: Option<usize>) -> String {
+    let mut out = String::new();
+    for line in diff.heading().lines() {
+        prose(&mut out, line, width, "", "  ");
+    }
+    let changes = report::rates_diff::changes_table(diff);
+    if !changes.is_empty() {
+        out.push('\n');
+        out.push_str(&draw(&changes, width));
+    }
+    for line in diff.market_lines() {
+        out.push('\n');
+        prose(&mut out, &line, width, "", "  ");
+    }
+    let tiers = report::rates_diff::tier_changes_table(diff);
+    if !tiers.is_empty() {
+        out.push('\n');
+        prose(&mut out, report::rates_diff::TIERS_HEADING, width, "", "");
+        out.push('\n');
+        out.push_str(&draw(&tiers, width));
+    }
+    for note in &diff.notes {
+        out.push('\n');
+        prose(&mut out, &format!("note: {note}"), width, "", "      ");
     }
     out
 }

@@ -9,8 +9,10 @@
 
 pub mod bill;
 pub mod comparison;
+pub mod diff;
 pub mod plans;
 pub mod rates;
+pub mod rates_diff;
 pub mod table;
 
 use crate::advice::Comparison;
@@ -28,6 +30,14 @@ pub enum Report<'a> {
         /// Whether to show each line's formula.
         explain: bool,
     },
+    /// `estimate --vs-month/--vs-plans`: a bill and the same usage priced
+    /// another way, line by line; `explain` says why each line changed.
+    BillDiff {
+        /// The two bills compared.
+        diff: &'a crate::diff::BillDiff<'a>,
+        /// Whether to say why each line changed.
+        explain: bool,
+    },
     /// `plans`: every plan loaded.
     Plans(&'a [Plan]),
     /// `plans show ID`: one plan.
@@ -38,6 +48,8 @@ pub enum Report<'a> {
     RateCards(&'a [RateCard]),
     /// `rates show`: one card's rates.
     RateCard(CardRates<'a>),
+    /// `rates diff`: what changed between two cards.
+    RatesDiff(&'a rates_diff::RatesDiff<'a>),
 }
 
 /// `rates show`: one card's rates for some markets (with one market, its

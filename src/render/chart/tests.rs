@@ -153,6 +153,7 @@ fn the_title_names_the_month_and_example_prices() {
     let mut plans = ladder();
     let plain = chart(&plans, Some(15_000), None);
     assert!(!plain.contains("example prices"), "{plain}");
+    assert!(!plain.contains("Example prices"), "{plain}");
     plans[1].example = true;
     let bills = plans
         .iter()
@@ -166,7 +167,63 @@ fn the_title_names_the_month_and_example_prices() {
     let c = Comparison::new(bills, Some(15_000), (usd, CurrencyChoice::Only), None).unwrap();
     let text = svg(&c).unwrap();
     let doc = roxmltree::Document::parse(&text).expect("the SVG parses as XML");
-    let title = "WhatsApp Connect: monthly total by volume (USD), billing month 2026-11 \
-                 (example prices, not a contract)";
-    assert!(texts(&doc).iter().any(|l| l == title), "{:?}", texts(&doc));
+    let heading = "WhatsApp Connect: monthly total by volume (USD), billing month 2026-11";
+    assert!(
+        texts(&doc).iter().any(|l| l == heading),
+        "{:?}",
+        texts(&doc)
+    );
+    // The mark sits under the legend (the title line has no room for it),
+    // and the SVG's title carries it too.
+    let mark: String = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("example"))
+        .flat_map(|n| {
+            n.descendants()
+                .filter(roxmltree::Node::is_text)
+                .filter_map(|t| t.text())
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(mark, "Example prices, not a contract");
+    let title = doc
+        .descendants()
+        .find(|n| n.has_tag_name("title"))
+        .and_then(|n| n.text());
+    assert_eq!(
+        title,
+        Some(&*format!("{heading} (example prices, not a contract)"))
+    );
+}
+
+#[test]
+fn a_break_even_label_near_both_axes_stays_clear_of_the_amounts() {
+    // The shipped Connect ladder: the last break-even, 200,002, puts the
+    // volume axis at 300,000 (200,002 × 1.25 = 250,002.5, in steps of
+    // 50,000), so 21,430 sits 21,430 / 300,000 × 660 ≈ 47 px right of the
+    // axis, on the 110.00 level, near the volume axis: a label set to the
+    // left of its dot ("21,430", about 45 px) would run over "USD 0".
+    let mut plans = ladder();
+    plans.push(connect("connect-100k", 350, 100_000, 45));
+    plans.push(connect("connect-250k", 800, 250_000, 40));
+    let text = chart(&plans, Some(15_000), None);
+    let doc = roxmltree::Document::parse(&text).expect("the SVG parses as XML");
+    let labels: Vec<(f64, &str, &str)> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("break-even"))
+        .filter_map(|g| g.children().find(|n| n.has_tag_name("text")))
+        .map(|t| {
+            (
+                t.attribute("x").unwrap().parse().unwrap(),
+                t.attribute("text-anchor").unwrap(),
+                t.text().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(labels.len(), 4, "{labels:?}");
+    for (x, anchor, label) in labels {
+        let width = 7.5 * f64::from(u32::try_from(label.len()).unwrap());
+        let left = if anchor == "end" { x - width } else { x };
+        assert!(left >= LEFT, "{label} starts at {left}, left of the plot");
+    }
 }
