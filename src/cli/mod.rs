@@ -13,7 +13,7 @@ use clap::CommandFactory;
 
 pub use args::{
     BatchArgs, BatchFormat, Cli, Command, CompareArgs, CountArgs, EstimateArgs, Format, MetaArgs,
-    PlansArgs, PlansCommand, RatesArgs, RatesCommand,
+    PlansArgs, PlansCommand, QuoteArgs, RatesArgs, RatesCommand,
 };
 
 use crate::batch;
@@ -132,6 +132,18 @@ pub fn to_request(cli: Cli) -> Result<Request, Error> {
             ),
             format: format(args.format),
         }),
+        Command::Quote(QuoteArgs {
+            file,
+            format: f,
+            explain,
+        }) => request::Command::Quote(request::QuoteFile {
+            file,
+            format: format(f),
+            explain,
+        }),
+        Command::Check { dir: Some(file) } if file.is_file() => {
+            request::Command::CheckQuote(file)
+        }
         Command::Check { dir } => {
             if let Some(dir) = dir {
                 plans = Source::Dir(dir);

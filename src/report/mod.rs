@@ -10,6 +10,7 @@
 pub mod bill;
 pub mod comparison;
 pub mod plans;
+pub mod quote;
 pub mod rates;
 pub mod table;
 
@@ -38,6 +39,13 @@ pub enum Report<'a> {
     RateCards(&'a [RateCard]),
     /// `rates show`: one card's rates.
     RateCard(CardRates<'a>),
+    /// `quote`: a deal month by month; `explain` itemizes every month.
+    Quote {
+        /// The priced quote.
+        quote: &'a crate::quote::Quote<'a>,
+        /// Whether to itemize every month (else the first).
+        explain: bool,
+    },
 }
 
 /// `rates show`: one card's rates for some markets (with one market, its
