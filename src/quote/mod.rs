@@ -8,6 +8,8 @@
 //! quote's the sum of its months. No I/O.
 
 pub mod file;
+#[cfg(test)]
+mod tests;
 
 use std::rc::Rc;
 
