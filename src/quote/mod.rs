@@ -288,7 +288,7 @@ pub fn apply_terms(bill: &mut Bill<'_>, deal: &Deal) -> Result<(), Error> {
                 exact,
                 currency,
                 Detail::Term {
-                    name: "Minimum commitment".into(),
+                    name: format!("Minimum commitment of {minimum} a month").into(),
                     percent: None,
                     on: Rc::from([]),
                 },

@@ -28,10 +28,13 @@ pub fn write(report: &Report<'_>) -> String {
 #[must_use]
 pub fn quote(q: &crate::quote::Quote<'_>, explain: bool) -> String {
     use crate::report::quote as model;
+    // Markdown passes inline HTML through: a customer named `<script>`
+    // must stay text.
+    let text = |t: &str| escape(t).replace('<', "&lt;").replace('>', "&gt;");
     let mut out = format!(
         "**{}**\n\n{}\n\n",
-        escape(&model::title(q)),
-        escape(&model::dated(q))
+        text(&model::title(q)),
+        text(&model::dated(q))
     );
     out.push_str(&table(&model::months_table(q)));
     if let Some(advice) = model::advice(q) {

@@ -78,7 +78,7 @@ fn describe_term(kind: LineKind, name: &str, percent: Option<Decimal>, on: &[Lin
         kinds.join(", ")
     };
     match (kind, percent) {
-        (LineKind::Commitment, _) => format!("{name}: true-up to the monthly minimum"),
+        (LineKind::Commitment, _) => format!("{name}: true-up"),
         (LineKind::Discount, Some(p)) => format!("Discount {name}: {}% of {of}", p.normalize()),
         (LineKind::Discount, None) => format!("Discount {name} on {of}"),
         (_, Some(p)) => format!("{name} {}% of {of}", p.normalize()),
@@ -204,9 +204,12 @@ pub fn explain(bill: &Bill<'_>) -> Vec<(String, String)> {
                     )
                 }
                 Detail::Term { .. } if line.kind == LineKind::Commitment => {
-                    format!("the minimum less the month's CleverTap charges: {}", group_thousands(line.exact))
+                    "the monthly minimum less the month's CleverTap charges (every line but Meta)"
+                        .to_owned()
                 }
-                Detail::Term { .. } => format!("{} as agreed, capped at the lines it is on", group_thousands(line.exact)),
+                Detail::Term { .. } => {
+                    "the agreed amount, at most the sum of the lines it is on".to_owned()
+                }
             };
             let text = format!(
                 "{formula} = {} → {}",
