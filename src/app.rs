@@ -104,7 +104,10 @@ fn load_quote<'c>(
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::Problems(vec![crate::load::Problem::file(
             &label,
-            format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
         )])
     })?;
     let deal = crate::quote::file::parse(&label, &text, today).map_err(Error::Problems)?;

@@ -61,9 +61,11 @@ pub enum Command {
     /// List Meta's rate cards, or show one card's rates and volume tiers.
     Rates(RatesArgs),
     /// A quote a rep can send: a deal file priced month by month.
-    #[command(after_help = "Examples:\n  ctbill quote quotes/acme-direct-12m.toml\n  \
+    #[command(
+        after_help = "Examples:\n  ctbill quote quotes/acme-direct-12m.toml\n  \
         ctbill quote quotes/acme-direct-12m.toml --format json\n  \
-        ctbill quote quotes/acme-direct-12m.toml --explain")]
+        ctbill quote quotes/acme-direct-12m.toml --explain"
+    )]
     Quote(QuoteArgs),
     /// Validate plan files and rate cards (a directory), or a quote file;
     /// report every problem.

@@ -141,9 +141,7 @@ pub fn to_request(cli: Cli) -> Result<Request, Error> {
             format: format(f),
             explain,
         }),
-        Command::Check { dir: Some(file) } if file.is_file() => {
-            request::Command::CheckQuote(file)
-        }
+        Command::Check { dir: Some(file) } if file.is_file() => request::Command::CheckQuote(file),
         Command::Check { dir } => {
             if let Some(dir) = dir {
                 plans = Source::Dir(dir);

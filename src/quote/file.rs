@@ -82,30 +82,12 @@ pub fn parse(label: &str, text: &str, today: Date) -> Result<Deal, Vec<Problem>>
     let get = |k: &str| root.get(k);
     let customer = r.string(get("customer"), "customer", &whole, true);
     let prepared_by = r.string(get("prepared_by"), "prepared_by", &whole, false);
-    let date = r.date(get("date"), "date").map(|d| d.unwrap_or(today));
-    let valid_until = r.date(get("valid_until"), "valid_until");
+    let date = r.date(get("date"), "date").ok().map(|d| d.unwrap_or(today));
+    let valid_until = r.date(get("valid_until"), "valid_until").ok();
     let plan = r.string(get("plan"), "plan", &whole, true);
     let plan_at = get("plan").map_or(0, |v| v.span().start);
-    let start = match get("start") {
-        None => Some(today.month()),
-        Some(v) => match v.get_ref() {
-            DeValue::String(s) => s.parse::<Month>().map_err(|e| r.problem(v.span(), format!("`start`: {e}"))).ok(),
-            _ => {
-                r.problem(v.span(), "`start` must be a month in quotes, e.g. start = \"2027-01\"");
-                None
-            }
-        },
-    };
-    let months = match get("months") {
-        None => Some(1),
-        Some(v) => r.count(Some(v), "months").and_then(|n| match u32::try_from(n) {
-            Ok(n) if (1..=MAX_MONTHS).contains(&n) => Some(n),
-            _ => {
-                r.problem(v.span(), format!("`months` is {n}; a quote runs 1 to {MAX_MONTHS} months"));
-                None
-            }
-        }),
-    };
+    let start = get("start").map_or(Some(today.month()), |v| r.month(v));
+    let months = get("months").map_or(Some(1), |v| r.months(v));
     let growth_percent = match get("growth_percent") {
         None => Some(Decimal::ZERO),
         Some(v) => r.percent(v, "growth_percent", None),
@@ -114,36 +96,12 @@ pub fn parse(label: &str, text: &str, today: Date) -> Result<Deal, Vec<Problem>>
         None => Some(usage::DEFAULT_PHONE_NUMBERS),
         Some(v) => r.count(Some(v), "phone_numbers"),
     };
-    let usage = match get("usage").map(|v| (v.get_ref(), v.span())) {
-        Some((DeValue::Table(t), _)) => r.usage(t),
-        Some((_, span)) => {
-            r.problem(span, "`usage` must be a table: write [usage]");
-            None
-        }
-        None => {
-            r.problem(whole.clone(), "missing [usage]; add e.g. `[usage]` with `conversations = 60000`");
-            None
-        }
-    };
-    let discounts = r.tables(get("discount"), "discount", |r, t, span| r.discount(t, span));
-    let taxes = r.tables(get("tax"), "tax", |r, t, span| r.tax(t, span));
-    let commitment = match get("commitment").map(|v| (v.get_ref(), v.span())) {
-        None => Some(None),
-        Some((DeValue::Table(t), span)) => {
-            r.unknown_keys(t, &COMMITMENT_KEYS, "[commitment]");
-            match t.get("minimum") {
-                None => {
-                    r.problem(span, "missing `minimum` in [commitment]; add e.g. `minimum = \"1500.00\"`");
-                    None
-                }
-                Some(v) => r.amount(v, "minimum").map(Some),
-            }
-        }
-        Some((_, span)) => {
-            r.problem(span, "`commitment` must be a table: write [commitment]");
-            None
-        }
-    };
+    let usage = r.usage_table(get("usage"));
+    let discounts = r.tables(get("discount"), "discount", |r, t, span| {
+        r.discount(t, span)
+    });
+    let taxes = r.tables(get("tax"), "tax", Reader::tax);
+    let commitment = r.commitment(get("commitment")).ok();
     if !r.problems.is_empty() {
         let mut problems = r.problems;
         problems.sort_by_key(|p| (p.line, p.column));
@@ -154,8 +112,21 @@ pub fn parse(label: &str, text: &str, today: Date) -> Result<Deal, Vec<Problem>>
     else {
         return Err(vec![Problem::file(label, "incomplete quote")]);
     };
-    let (Some(growth_percent), Some(phone_numbers), Some((count, meta, meta_at, markup)), Some(discounts), Some(taxes), Some(commitment)) =
-        (growth_percent, phone_numbers, usage, discounts, taxes, commitment)
+    let (
+        Some(growth_percent),
+        Some(phone_numbers),
+        Some((count, meta, meta_at, markup)),
+        Some(discounts),
+        Some(taxes),
+        Some(commitment),
+    ) = (
+        growth_percent,
+        phone_numbers,
+        usage,
+        discounts,
+        taxes,
+        commitment,
+    )
     else {
         return Err(vec![Problem::file(label, "incomplete quote")]);
     };
@@ -188,6 +159,60 @@ pub fn parse(label: &str, text: &str, today: Date) -> Result<Deal, Vec<Problem>>
 type UsageParts = ((Option<Unit>, u64), MetaUsage, usize, Option<Decimal>);
 
 impl Reader<'_> {
+    /// `[commitment]`: `Ok(None)` when absent, `Err` when bad (reported).
+    fn commitment(&mut self, value: Field<'_, '_>) -> Result<Option<Decimal>, ()> {
+        match value.map(|v| (v.get_ref(), v.span())) {
+            None => Ok(None),
+            Some((DeValue::Table(t), span)) => {
+                self.unknown_keys(t, &COMMITMENT_KEYS, "[commitment]");
+                if let Some(v) = t.get("minimum") {
+                    self.amount(v, "minimum").map(Some).ok_or(())
+                } else {
+                    self.problem(
+                        span,
+                        "missing `minimum` in [commitment]; add e.g. `minimum = \"1500.00\"`",
+                    );
+                    Err(())
+                }
+            }
+            Some((_, span)) => {
+                self.problem(span, "`commitment` must be a table: write [commitment]");
+                Err(())
+            }
+        }
+    }
+
+    fn months(&mut self, v: &Spanned<DeValue<'_>>) -> Option<u32> {
+        let n = self.count(Some(v), "months")?;
+        match u32::try_from(n) {
+            Ok(n) if (1..=MAX_MONTHS).contains(&n) => Some(n),
+            _ => {
+                self.problem(
+                    v.span(),
+                    format!("`months` is {n}; a quote runs 1 to {MAX_MONTHS} months"),
+                );
+                None
+            }
+        }
+    }
+
+    fn usage_table(&mut self, value: Field<'_, '_>) -> Option<UsageParts> {
+        match value.map(|v| (v.get_ref(), v.span())) {
+            Some((DeValue::Table(t), _)) => self.usage(t),
+            Some((_, span)) => {
+                self.problem(span, "`usage` must be a table: write [usage]");
+                None
+            }
+            None => {
+                self.problem(
+                    0..0,
+                    "missing [usage]; add e.g. `[usage]` with `conversations = 60000`",
+                );
+                None
+            }
+        }
+    }
+
     fn problem(&mut self, span: Range<usize>, message: impl Into<String>) {
         self.problems
             .push(Problem::at(self.label, self.text, span.start, message));
@@ -222,7 +247,10 @@ impl Reader<'_> {
         match value.map(|v| (v.get_ref(), v.span())) {
             None => {
                 if required {
-                    self.problem(table.clone(), format!("missing `{key}`; add e.g. `{key} = \"...\"`"));
+                    self.problem(
+                        table.clone(),
+                        format!("missing `{key}`; add e.g. `{key} = \"...\"`"),
+                    );
                 }
                 None
             }
@@ -238,10 +266,10 @@ impl Reader<'_> {
         }
     }
 
-    /// An optional date: `Ok(None)` as `Some(None)` when absent.
-    fn date(&mut self, value: Field<'_, '_>, key: &str) -> Option<Option<Date>> {
+    /// An optional date: `Ok(None)` when absent, `Err` when bad (reported).
+    fn date(&mut self, value: Field<'_, '_>, key: &str) -> Result<Option<Date>, ()> {
         let Some(value) = value else {
-            return Some(None);
+            return Ok(None);
         };
         let text = match value.get_ref() {
             DeValue::String(s) => s.to_string(),
@@ -249,16 +277,34 @@ impl Reader<'_> {
             _ => String::new(),
         };
         match text.parse::<Date>() {
-            Ok(d) => Some(Some(d)),
+            Ok(d) => Ok(Some(d)),
             Err(e) => {
                 let why = if text.is_empty() {
                     format!("`{key}` must be a date, e.g. {key} = \"2026-11-26\"")
                 } else {
-                    format!("`{key}`: {}", e.to_string().replace(&format!("`{text}`"), &format!("`{}`", shown(&text))))
+                    format!(
+                        "`{key}`: {}",
+                        e.to_string()
+                            .replace(&format!("`{text}`"), &format!("`{}`", shown(&text)))
+                    )
                 };
                 self.problem(value.span(), why);
-                None
+                Err(())
             }
+        }
+    }
+
+    fn month(&mut self, v: &Spanned<DeValue<'_>>) -> Option<Month> {
+        if let DeValue::String(s) = v.get_ref() {
+            s.parse::<Month>()
+                .map_err(|e| self.problem(v.span(), format!("`start`: {e}")))
+                .ok()
+        } else {
+            self.problem(
+                v.span(),
+                "`start` must be a month in quotes, e.g. start = \"2027-01\"",
+            );
+            None
         }
     }
 
@@ -277,7 +323,10 @@ impl Reader<'_> {
             DeValue::Integer(i) if i.radix() == 10 => i.as_str(),
             DeValue::String(s) => s,
             _ => {
-                self.problem(value.span(), format!("`{key}` must be a whole number, e.g. {key} = 12"));
+                self.problem(
+                    value.span(),
+                    format!("`{key}` must be a whole number, e.g. {key} = 12"),
+                );
                 return None;
             }
         };
@@ -289,12 +338,21 @@ impl Reader<'_> {
     /// An exact, non-negative amount as written.
     fn amount(&mut self, value: &Spanned<DeValue<'_>>, key: &str) -> Option<Decimal> {
         let Some(raw) = Self::raw(value) else {
-            self.problem(value.span(), format!("`{key}` must be a decimal amount, e.g. {key} = \"50.00\""));
+            self.problem(
+                value.span(),
+                format!("`{key}` must be a decimal amount, e.g. {key} = \"50.00\""),
+            );
             return None;
         };
         match money::parse_exact(raw) {
             Ok(a) if a.is_sign_negative() && !a.is_zero() => {
-                self.problem(value.span(), format!("`{key}` is negative ({}); amounts are zero or more", shown(raw)));
+                self.problem(
+                    value.span(),
+                    format!(
+                        "`{key}` is negative ({}); amounts are zero or more",
+                        shown(raw)
+                    ),
+                );
                 None
             }
             Ok(a) => Some(a),
@@ -306,24 +364,48 @@ impl Reader<'_> {
     }
 
     /// A percentage, `10` or `10%`, zero or more and at most `max`.
-    fn percent(&mut self, value: &Spanned<DeValue<'_>>, key: &str, max: Option<u32>) -> Option<Decimal> {
+    fn percent(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        key: &str,
+        max: Option<u32>,
+    ) -> Option<Decimal> {
         let Some(raw) = Self::raw(value) else {
-            self.problem(value.span(), format!("`{key}` must be a percentage, e.g. {key} = \"10\" (ten percent)"));
+            self.problem(
+                value.span(),
+                format!("`{key}` must be a percentage, e.g. {key} = \"10\" (ten percent)"),
+            );
             return None;
         };
         let number = raw.trim().strip_suffix('%').unwrap_or(raw);
         match money::parse_exact(number) {
             Ok(p) if p.is_sign_negative() && !p.is_zero() => {
-                self.problem(value.span(), format!("`{key}` is negative ({}); a percentage here is zero or more", shown(raw)));
+                self.problem(
+                    value.span(),
+                    format!(
+                        "`{key}` is negative ({}); a percentage here is zero or more",
+                        shown(raw)
+                    ),
+                );
                 None
             }
             Ok(p) if max.is_some_and(|m| p > Decimal::from(m)) => {
-                self.problem(value.span(), format!("`{key}` is {}; it can be at most {}", shown(raw), max.unwrap_or(0)));
+                self.problem(
+                    value.span(),
+                    format!(
+                        "`{key}` is {}; it can be at most {}",
+                        shown(raw),
+                        max.unwrap_or(0)
+                    ),
+                );
                 None
             }
             Ok(p) => Some(p),
             Err(m) => {
-                self.problem(value.span(), format!("`{key}`: {m}; expected a percentage such as 10 or 10%"));
+                self.problem(
+                    value.span(),
+                    format!("`{key}`: {m}; expected a percentage such as 10 or 10%"),
+                );
                 None
             }
         }
@@ -333,12 +415,19 @@ impl Reader<'_> {
         self.unknown_keys(t, &USAGE_KEYS, "[usage]");
         let count = match (t.get("sent"), t.get("conversations")) {
             (Some(s), Some(c)) => {
-                self.problem(c.span(), "[usage] gives both `sent` and `conversations`; give the one the plan counts");
+                self.problem(
+                    c.span(),
+                    "[usage] gives both `sent` and `conversations`; give the one the plan counts",
+                );
                 let _ = s;
                 None
             }
-            (Some(s), None) => self.count(Some(s), "sent").map(|n| (Some(Unit::Notifications), n)),
-            (None, Some(c)) => self.count(Some(c), "conversations").map(|n| (Some(Unit::Conversations), n)),
+            (Some(s), None) => self
+                .count(Some(s), "sent")
+                .map(|n| (Some(Unit::Notifications), n)),
+            (None, Some(c)) => self
+                .count(Some(c), "conversations")
+                .map(|n| (Some(Unit::Conversations), n)),
             (None, None) => Some((None, 0)),
         };
         let markup = match t.get("markup_percent") {
@@ -347,18 +436,23 @@ impl Reader<'_> {
         };
         let (meta, at) = match (t.get("meta"), t.get("meta_amount")) {
             (Some(_), Some(a)) => {
-                self.problem(a.span(), "[usage] gives both `meta` and `meta_amount`; give Meta's charges one way");
+                self.problem(
+                    a.span(),
+                    "[usage] gives both `meta` and `meta_amount`; give Meta's charges one way",
+                );
                 (None, 0)
             }
             (None, Some(a)) => {
-                let parsed = match Self::raw(a) {
-                    Some(raw) => usage::parse_amount(raw)
+                let parsed = if let Some(raw) = Self::raw(a) {
+                    usage::parse_amount(raw)
                         .map_err(|m| self.problem(a.span(), format!("`meta_amount`: {m}")))
-                        .ok(),
-                    None => {
-                        self.problem(a.span(), "`meta_amount` must be an amount, e.g. meta_amount = \"1000.00\"");
-                        None
-                    }
+                        .ok()
+                } else {
+                    self.problem(
+                        a.span(),
+                        "`meta_amount` must be an amount, e.g. meta_amount = \"1000.00\"",
+                    );
+                    None
                 };
                 (parsed.map(MetaUsage::Amount), a.span().start)
             }
@@ -370,19 +464,26 @@ impl Reader<'_> {
 
     fn meta(&mut self, value: &Spanned<DeValue<'_>>) -> Option<MetaUsage> {
         let DeValue::Table(t) = value.get_ref() else {
-            self.problem(value.span(), "`meta` must be a table of counts, e.g. meta = { \"marketing:IN\" = 2000000 }");
+            self.problem(
+                value.span(),
+                "`meta` must be a table of counts, e.g. meta = { \"marketing:IN\" = 2000000 }",
+            );
             return None;
         };
         let before = self.problems.len();
         let mut counts = Vec::new();
-        for (key, v) in t.iter() {
+        for (key, v) in t {
             let name: &str = key.get_ref().as_ref();
             let parsed = usage::parse_meta_key(name)
                 .map_err(|m| self.problem(key.span(), format!("`meta` key `{}`: {m}", shown(name))))
                 .ok();
             let count = self.count(Some(v), name);
             if let (Some((category, market)), Some(count)) = (parsed, count) {
-                counts.push(MetaCount { category, market, count });
+                counts.push(MetaCount {
+                    category,
+                    market,
+                    count,
+                });
             }
         }
         (self.problems.len() == before).then_some(MetaUsage::Messages(counts))
@@ -398,29 +499,39 @@ impl Reader<'_> {
             return Some(Vec::new());
         };
         let DeValue::Array(items) = value.get_ref() else {
-            self.problem(value.span(), format!("`{key}` must be an array of tables: write [[{key}]]"));
+            self.problem(
+                value.span(),
+                format!("`{key}` must be an array of tables: write [[{key}]]"),
+            );
             return None;
         };
         let mut out = Vec::new();
         let mut ok = true;
         for item in &**items {
-            match item.get_ref() {
-                DeValue::Table(t) => match each(self, t, item.span()) {
+            if let DeValue::Table(t) = item.get_ref() {
+                match each(self, t, item.span()) {
                     Some(v) => out.push(v),
                     None => ok = false,
-                },
-                _ => {
-                    self.problem(item.span(), format!("each `{key}` must be a table: write [[{key}]]"));
-                    ok = false;
                 }
+            } else {
+                self.problem(
+                    item.span(),
+                    format!("each `{key}` must be a table: write [[{key}]]"),
+                );
+                ok = false;
             }
         }
         ok.then_some(out)
     }
 
-    fn kinds(&mut self, value: Field<'_, '_>, allowed: &[LineKind]) -> Option<Option<Rc<[LineKind]>>> {
+    fn kinds(
+        &mut self,
+        value: Field<'_, '_>,
+        allowed: &[LineKind],
+        default: &[LineKind],
+    ) -> Option<Rc<[LineKind]>> {
         let Some(value) = value else {
-            return Some(None);
+            return Some(Rc::from(default));
         };
         let names: Vec<&str> = allowed.iter().map(|k| k.as_str()).collect();
         let DeValue::Array(items) = value.get_ref() else {
@@ -431,18 +542,36 @@ impl Reader<'_> {
         let before = self.problems.len();
         for item in &**items {
             match item.get_ref() {
-                DeValue::String(s) => match LineKind::from_name(s).filter(|k| allowed.contains(k)) {
-                    Some(k) if !kinds.contains(&k) => kinds.push(k),
-                    Some(_) => {}
-                    None => self.problem(item.span(), format!("`on`: `{}` is not a kind of line this term can be on; kinds: {}", shown(s), names.join(", "))),
-                },
-                _ => self.problem(item.span(), "`on` lists line kinds in quotes, e.g. \"base\""),
+                DeValue::String(s) => {
+                    match LineKind::from_name(s).filter(|k| allowed.contains(k)) {
+                        Some(k) if !kinds.contains(&k) => kinds.push(k),
+                        Some(_) => {}
+                        None => self.problem(
+                            item.span(),
+                            format!(
+                                "`on`: `{}` is not a kind of line this term can be on; kinds: {}",
+                                shown(s),
+                                names.join(", ")
+                            ),
+                        ),
+                    }
+                }
+                _ => self.problem(
+                    item.span(),
+                    "`on` lists line kinds in quotes, e.g. \"base\"",
+                ),
             }
         }
         if kinds.is_empty() && self.problems.len() == before {
-            self.problem(value.span(), format!("`on` is empty; list the kinds of line it is on: {}", names.join(", ")));
+            self.problem(
+                value.span(),
+                format!(
+                    "`on` is empty; list the kinds of line it is on: {}",
+                    names.join(", ")
+                ),
+            );
         }
-        (self.problems.len() == before).then(|| Some(Rc::from(kinds)))
+        (self.problems.len() == before).then(|| Rc::from(kinds))
     }
 
     fn discount(&mut self, t: &DeTable<'_>, span: Range<usize>) -> Option<Discount> {
@@ -453,7 +582,9 @@ impl Reader<'_> {
                 self.problem(a.span(), "[[discount]] gives both `percent` and `amount`; a discount is one or the other");
                 None
             }
-            (Some(p), None) => self.percent(p, "percent", Some(100)).map(DiscountValue::Percent),
+            (Some(p), None) => self
+                .percent(p, "percent", Some(100))
+                .map(DiscountValue::Percent),
             (None, Some(a)) => self.amount(a, "amount").map(DiscountValue::Amount),
             (None, None) => {
                 self.problem(span.clone(), "[[discount]] needs `percent` (e.g. percent = \"10\") or `amount` (e.g. amount = \"50.00\", per month)");
@@ -461,29 +592,31 @@ impl Reader<'_> {
             }
         };
         let allowed = &LineKind::ALL[..5];
-        let on = self.kinds(t.get("on"), allowed)?;
+        let on = self.kinds(t.get("on"), allowed, &DEFAULT_DISCOUNT_ON)?;
         Some(Discount {
             name: name?.0.into(),
             value: value?,
-            on: on.unwrap_or_else(|| Rc::from(DEFAULT_DISCOUNT_ON)),
+            on,
         })
     }
 
     fn tax(&mut self, t: &DeTable<'_>, span: Range<usize>) -> Option<Tax> {
         self.unknown_keys(t, &TAX_KEYS, "[[tax]]");
         let name = self.string(t.get("name"), "name", &span, true);
-        let percent = match t.get("percent") {
-            Some(p) => self.percent(p, "percent", None),
-            None => {
-                self.problem(span.clone(), "missing `percent` in this [[tax]]; add e.g. `percent = \"18\"`");
-                None
-            }
+        let percent = if let Some(p) = t.get("percent") {
+            self.percent(p, "percent", None)
+        } else {
+            self.problem(
+                span.clone(),
+                "missing `percent` in this [[tax]]; add e.g. `percent = \"18\"`",
+            );
+            None
         };
-        let on = self.kinds(t.get("on"), &LineKind::ALL[..7])?;
+        let on = self.kinds(t.get("on"), &LineKind::ALL[..7], &[])?;
         Some(Tax {
             name: name?.0.into(),
             percent: percent?,
-            on: on.unwrap_or_else(|| Rc::from([])),
+            on,
         })
     }
 }

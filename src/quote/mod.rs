@@ -215,7 +215,11 @@ fn next_month(month: Month) -> Result<Month, Error> {
     } else {
         Month::new(y, m + 1)
     };
-    next.ok_or_else(|| Error::Input(format!("the quote runs past the last month ctbill knows ({month})")))
+    next.ok_or_else(|| {
+        Error::Input(format!(
+            "the quote runs past the last month ctbill knows ({month})"
+        ))
+    })
 }
 
 fn sum<'a>(mut lines: impl Iterator<Item = &'a Line>, what: &str) -> Result<Decimal, Error> {
@@ -280,7 +284,8 @@ pub fn apply_terms(bill: &mut Bill<'_>, deal: &Deal) -> Result<(), Error> {
             "commitment",
         )?;
         if charges < minimum {
-            let exact = money::exact_add(minimum, -charges).ok_or_else(|| overflow("commitment"))?;
+            let exact =
+                money::exact_add(minimum, -charges).ok_or_else(|| overflow("commitment"))?;
             bill.lines.push(Line::new(
                 LineKind::Commitment,
                 Decimal::ONE,
@@ -352,9 +357,11 @@ pub fn price(catalog: &Catalog, deal: Deal) -> Result<Quote<'_>, Error> {
         Error::Meta { spec, source, .. } => {
             Error::Input(format!("{}: [usage] meta {spec}: {source}", deal.meta_at))
         }
-        Error::Input(m) if m.starts_with("Meta amount") => {
-            Error::Input(format!("{}: [usage] {}", deal.meta_at, m.replacen("Meta amount", "meta_amount", 1)))
-        }
+        Error::Input(m) if m.starts_with("Meta amount") => Error::Input(format!(
+            "{}: [usage] {}",
+            deal.meta_at,
+            m.replacen("Meta amount", "meta_amount", 1)
+        )),
         other => other,
     };
     let plan = catalog.plan(&deal.plan).map_err(|e| match e {

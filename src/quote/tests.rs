@@ -73,7 +73,12 @@ sent = 3
     let totals: Vec<String> = q.months.iter().map(|b| b.total.to_string()).collect();
     assert_eq!(totals, ["3002", "3004", "3006", "3009"]);
     assert_eq!(q.total.to_string(), "12021");
-    let months: Vec<String> = q.months.iter().filter_map(|b| b.month).map(|m| m.to_string()).collect();
+    let months: Vec<String> = q
+        .months
+        .iter()
+        .filter_map(|b| b.month)
+        .map(|m| m.to_string())
+        .collect();
     assert_eq!(months, ["2027-01", "2027-02", "2027-03", "2027-04"]);
 }
 
@@ -214,7 +219,12 @@ minimum = "150.00"
         ),
     )
     .unwrap();
-    assert!(q.months[0].lines.iter().all(|l| l.kind != LineKind::Commitment));
+    assert!(
+        q.months[0]
+            .lines
+            .iter()
+            .all(|l| l.kind != LineKind::Commitment)
+    );
     assert_eq!(q.total.to_string(), "270.00");
 }
 
@@ -272,8 +282,15 @@ meta = { "marketing:IN" = 10000, "service:IN" = 5000 }
     let totals: Vec<String> = q.months.iter().map(|b| b.total.to_string()).collect();
     assert_eq!(totals, ["379.80", "379.80", "385.96"]);
     assert_eq!(q.total.to_string(), "1145.56");
-    let cards: Vec<&str> = q.months.iter().filter_map(|b| b.meta_card.as_deref()).collect();
-    assert!(cards[0].contains("2026-07-01") && cards[1].contains("2026-07-01"), "{cards:?}");
+    let cards: Vec<&str> = q
+        .months
+        .iter()
+        .filter_map(|b| b.meta_card.as_deref())
+        .collect();
+    assert!(
+        cards[0].contains("2026-07-01") && cards[1].contains("2026-07-01"),
+        "{cards:?}"
+    );
     assert!(cards[2].contains("2026-10-01"), "{cards:?}");
     assert_eq!(q.cards.len(), 2);
     let october = &q.months[2];
@@ -332,7 +349,11 @@ percent = "18"
     let min = totals.iter().map(|(_, t)| *t).min().unwrap();
     let cheapest = q.cheapest.as_ref().unwrap();
     assert_eq!(cheapest.total, min, "{totals:?}");
-    assert!(totals.iter().any(|(id, t)| *id == cheapest.plan.id && *t == min));
+    assert!(
+        totals
+            .iter()
+            .any(|(id, t)| *id == cheapest.plan.id && *t == min)
+    );
     assert_eq!(cheapest.saving, q.total - min);
     assert_ne!(cheapest.plan.id, "direct-25k", "{totals:?}");
 }
@@ -341,28 +362,55 @@ percent = "18"
 fn bad_quote_files_are_located() {
     let base = "customer = \"A\"\nplan = \"connect-usd\"\n[usage]\nsent = 1\n";
     let e = errors(&base.replace("[usage]", "colour = \"red\"\n[usage]"));
-    assert!(e[0].starts_with("q.toml:3:1: unknown key `colour`"), "{e:?}");
+    assert!(
+        e[0].starts_with("q.toml:3:1: unknown key `colour`"),
+        "{e:?}"
+    );
     let e = errors(&format!("months = 0\n{base}"));
-    assert_eq!(e, ["q.toml:1:10: `months` is 0; a quote runs 1 to 60 months"]);
+    assert_eq!(
+        e,
+        ["q.toml:1:10: `months` is 0; a quote runs 1 to 60 months"]
+    );
     let e = errors(&format!("months = 61\n{base}"));
-    assert_eq!(e, ["q.toml:1:10: `months` is 61; a quote runs 1 to 60 months"]);
+    assert_eq!(
+        e,
+        ["q.toml:1:10: `months` is 61; a quote runs 1 to 60 months"]
+    );
     let e = errors(&format!("date = \"2026-02-30\"\n{base}"));
-    assert!(e[0].starts_with("q.toml:1:8: `date`: `2026-02-30` is not a valid date"), "{e:?}");
+    assert!(
+        e[0].starts_with("q.toml:1:8: `date`: `2026-02-30` is not a valid date"),
+        "{e:?}"
+    );
     let e = errors(&format!(
         "{base}[[discount]]\nname = \"D\"\npercent = \"10\"\namount = \"5\"\n"
     ));
     assert_eq!(
         e,
-        ["q.toml:8:10: [[discount]] gives both `percent` and `amount`; a discount is one or the other"]
+        [
+            "q.toml:8:10: [[discount]] gives both `percent` and `amount`; a discount is one or the other"
+        ]
     );
-    let e = errors(&format!("{base}[[discount]]\nname = \"D\"\npercent = \"120\"\n"));
-    assert!(e[0].starts_with("q.toml:7:11: `percent` is 120; it can be at most 100"), "{e:?}");
-    let e = errors(&format!("{base}[[tax]]\nname = \"T\"\npercent = \"5\"\non = [\"bsae\"]\n"));
-    assert!(e[0].starts_with("q.toml:8:7: `on`: `bsae` is not a kind"), "{e:?}");
+    let e = errors(&format!(
+        "{base}[[discount]]\nname = \"D\"\npercent = \"120\"\n"
+    ));
+    assert!(
+        e[0].starts_with("q.toml:7:11: `percent` is 120; it can be at most 100"),
+        "{e:?}"
+    );
+    let e = errors(&format!(
+        "{base}[[tax]]\nname = \"T\"\npercent = \"5\"\non = [\"bsae\"]\n"
+    ));
+    assert!(
+        e[0].starts_with("q.toml:8:7: `on`: `bsae` is not a kind"),
+        "{e:?}"
+    );
     let e = errors("plan = \"connect-usd\"\n[usage]\nsent = 1\n");
     assert!(e[0].starts_with("q.toml:1:1: missing `customer`"), "{e:?}");
     let e = errors(&format!("start = \"2027-13\"\n{base}"));
-    assert!(e[0].starts_with("q.toml:1:9: `start`: `2027-13` is not a valid month"), "{e:?}");
+    assert!(
+        e[0].starts_with("q.toml:1:9: `start`: `2027-13` is not a valid month"),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -401,7 +449,7 @@ proptest::proptest! {
             Decimal::new(i64::from(minimum), 2),
             Decimal::new(i64::from(tax), 1),
         );
-        let q = price(&catalog, deal(&text)).unwrap();
+        let q = price(catalog, deal(&text)).unwrap();
         let mut sum = Decimal::ZERO;
         for bill in &q.months {
             let lines: Decimal = bill.lines.iter().map(|l| l.amount).sum();

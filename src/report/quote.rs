@@ -92,18 +92,20 @@ pub fn title(quote: &Quote<'_>) -> String {
 /// "Dated 2026-11-26, valid until 2026-12-31, prepared by CleverTap Sales".
 #[must_use]
 pub fn dated(quote: &Quote<'_>) -> String {
+    use std::fmt::Write as _;
     let mut text = format!("Dated {}", quote.deal.date);
     if let Some(until) = quote.deal.valid_until {
-        text.push_str(&format!(", valid until {until}"));
+        let _ = write!(text, ", valid until {until}");
     }
     if let Some(by) = &quote.deal.prepared_by {
-        text.push_str(&format!(", prepared by {by}"));
+        let _ = write!(text, ", prepared by {by}");
     }
     if !quote.deal.growth_percent.is_zero() {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "; usage grows {}% a month",
             quote.deal.growth_percent.normalize()
-        ));
+        );
     }
     text
 }
