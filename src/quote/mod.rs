@@ -368,8 +368,16 @@ pub fn price(catalog: &Catalog, deal: Deal) -> Result<Quote<'_>, Error> {
         Error::UnknownPlan { .. } => Error::Input(format!("{}: {e}", deal.plan_at)),
         other => other,
     })?;
-    crate::bill::check_unit(plan, deal.count.0)
-        .map_err(|e| Error::Input(format!("{}: {e}", deal.plan_at)))?;
+    crate::bill::check_unit(plan, deal.count.0).map_err(|e| {
+        let hint = match &e {
+            crate::bill::BillError::WrongUnit { expected, .. } => match expected {
+                Unit::Notifications => "; in [usage], write `sent = N`",
+                Unit::Conversations => "; in [usage], write `conversations = N`",
+            },
+            _ => "",
+        };
+        Error::Input(format!("{}: {e}{hint}", deal.plan_at))
+    })?;
     let usages = project(&deal, plan.currency)?;
     let (months, total) = price_months(catalog, plan, &deal, &usages).map_err(at)?;
     let mut cheapest: Option<Cheapest<'_>> = None;
