@@ -12,6 +12,7 @@ use crate::load::Source;
 use crate::outfile;
 use crate::plan::{Plan, Unit};
 use crate::render;
+use crate::report::rates_diff::RatesDiff as RatesDiffReport;
 use crate::report::{CardRates, Report};
 use crate::request::{self, Batch, Command, Compare, Estimate, Plans, Rates, Request};
 use crate::shown::shown_bytes;
@@ -372,6 +373,15 @@ fn rates(
     out: &mut Output<'_>,
 ) -> Result<u8, Error> {
     let book = catalog.rate_book()?;
+    if let Some(diff) = &args.diff {
+        let text = render::render(
+            &Report::RatesDiff(&rates_diff(book, diff)?),
+            args.format,
+            width,
+        );
+        write(out.stdout, &text)?;
+        return Ok(exit::SUCCESS);
+    }
     let text = match &args.show {
         None => render::render(&Report::RateCards(book.cards()), args.format, width),
         Some(show) => {
@@ -403,6 +413,54 @@ fn rates(
     };
     write(out.stdout, &text)?;
     Ok(exit::SUCCESS)
+}
+
+/// `ctbill rates diff`: the cards in force in the two months, compared in
+/// full or for one market resolved on each card (a country that moved
+/// market between the cards compares its market on each).
+fn rates_diff<'b>(
+    book: &'b crate::meta::RateBook,
+    args: &request::RatesDiff,
+) -> Result<RatesDiffReport<'b>, Error> {
+    let card = book
+        .card_for(args.currency, args.month)
+        .map_err(|e| request::RatesDiff::card_error("--month", args.month, &e))?;
+    let vs_card = book
+        .card_for(args.currency, args.vs_month)
+        .map_err(|e| request::RatesDiff::card_error("--vs-month", args.vs_month, &e))?;
+    let mut notes = Vec::new();
+    let diff = match &args.market {
+        None => crate::meta::diff_cards(card, vs_card, None),
+        Some(text) => {
+            let mine = book
+                .resolve_market(card, text)
+                .map_err(|e| args.market_error("--month", &e))?;
+            let theirs = book
+                .resolve_market(vs_card, text)
+                .map_err(|e| args.market_error("--vs-month", &e))?;
+            if mine.market != theirs.market {
+                notes.push(format!(
+                    "{} is billed as {} on the {} card and as {} on the {} card: each row compares the two",
+                    crate::shown::shown(text.trim()),
+                    mine.market,
+                    card.effective(),
+                    theirs.market,
+                    vs_card.effective()
+                ));
+            }
+            if mine.note == theirs.note {
+                notes.extend(mine.note.clone());
+            } else {
+                for (resolved, c) in [(&mine, card), (&theirs, vs_card)] {
+                    if let Some(note) = &resolved.note {
+                        notes.push(format!("{} card: {note}", c.effective()));
+                    }
+                }
+            }
+            crate::meta::diff_cards(card, vs_card, Some((&mine.market, &theirs.market)))
+        }
+    };
+    Ok(RatesDiffReport::new(diff, args.month, args.vs_month, notes))
 }
 
 fn check(source: Source, out: &mut Output<'_>) -> Result<u8, Error> {

@@ -312,6 +312,8 @@ pub struct Plans {
 pub struct Rates {
     /// The card to show; `None` lists the cards.
     pub show: Option<RatesShow>,
+    /// Two cards to compare (`rates diff`).
+    pub diff: Option<RatesDiff>,
     /// Output format.
     pub format: Format,
 }
@@ -341,6 +343,37 @@ impl RatesShow {
     pub fn market_error(&self, err: &MetaError) -> Error {
         let text = self.market.as_deref().unwrap_or_default();
         Error::Input(format!("--market {text}: {err}"))
+    }
+}
+
+/// `ctbill rates diff`.
+#[derive(Debug)]
+pub struct RatesDiff {
+    /// Card currency.
+    pub currency: Currency,
+    /// The month whose card is compared (`rate`).
+    pub month: Month,
+    /// The month whose card it is compared with (`vs_rate`).
+    pub vs_month: Month,
+    /// One market, as typed.
+    pub market: Option<String>,
+}
+
+impl RatesDiff {
+    /// An error finding the card of `flag` (`--month` or `--vs-month`).
+    #[must_use]
+    pub fn card_error(flag: &str, month: Month, err: &MetaError) -> Error {
+        Error::Input(format!("{flag} {month}: {err}"))
+    }
+
+    /// An error resolving `--market` on the card of `flag`.
+    #[must_use]
+    pub fn market_error(&self, flag: &str, err: &MetaError) -> Error {
+        let text = self.market.as_deref().unwrap_or_default();
+        Error::Input(format!(
+            "--market {}: on the card of {flag}: {err}",
+            crate::shown::shown(text)
+        ))
     }
 }
 

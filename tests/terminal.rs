@@ -20,6 +20,8 @@ const WIDE: &[&str] = &[
     "rates show --month 2026-04 --market ar",
     "compare --conversations 30000 --meta utility:AR=150000 --month 2026-10 --currency USD",
     "compare --sent 15000 --budget 500",
+    "rates diff --month 2026-10 --vs-month 2026-07",
+    "rates diff --month 2026-07 --vs-month 2026-04",
 ];
 
 /// Runs `ctbill ARGS` in a pseudo-terminal `columns` wide: with `COLUMNS`
@@ -92,6 +94,7 @@ fn piped_tables_are_wider_than_80_columns() {
     for args in [
         "plans",
         "rates",
+        "rates diff --month 2026-07 --vs-month 2026-04",
         "estimate --plan direct-25k --conversations 130000 \
                   --meta utility:IN=150000 --month 2026-10 --explain",
     ] {

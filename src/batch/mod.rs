@@ -177,6 +177,9 @@ pub(crate) struct Tally {
     notes: Vec<String>,
     /// The totals of the priced rows, one per currency, in the order met.
     totals: Vec<Total>,
+    /// Priced rows whose plan has example prices, not a contract's: the
+    /// CSV's columns are fixed, so the summary says it for them.
+    example_rows: u64,
 }
 
 /// The sum of the `total` column over the rows of one currency, exact:
@@ -297,6 +300,18 @@ impl Tally {
             ),
             None => writeln!(text, "ctbill: batch: {} {rows}, 0 bad", self.rows),
         };
+        if self.example_rows > 0 {
+            let rows = if self.example_rows == 1 {
+                "row is"
+            } else {
+                "rows are"
+            };
+            let _ = writeln!(
+                text,
+                "ctbill: batch: {} {rows} priced on plans with example prices, not a contract's; replace them with the customer's contract prices before sending these bills",
+                self.example_rows
+            );
+        }
         // One sum per currency: USD and INR totals never add up together.
         for total in &self.totals {
             let rows = if total.rows == 1 { "row" } else { "rows" };
@@ -368,6 +383,9 @@ fn write_outcome(
     let input = || InputJson { names, cells };
     if let Ok(bill) = outcome {
         tally.add(bill.currency(), bill.total);
+        if bill.plan.example {
+            tally.example_rows += 1;
+        }
     }
     match (format, outcome) {
         (Format::Csv, Ok(bill)) => sink.amounts(bill),

@@ -247,6 +247,9 @@ pub(super) fn run<R: Read>(
     }
     if let Some(quick) = &quick {
         tally.add_minor_units(plan.currency, quick_total, quick.minor_units, quick_rows);
+        if plan.example {
+            tally.example_rows += quick_rows;
+        }
     }
     Ok(tally)
 }

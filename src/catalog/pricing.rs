@@ -8,7 +8,7 @@ use super::loading::Catalog;
 use crate::bill::{self, Bill, BillError, MetaCharges};
 use crate::calendar::Month;
 use crate::error::Error;
-use crate::meta::{Category, MonthCount, RateBook, RateCard, rules};
+use crate::meta::{Category, MetaError, MonthCount, RateBook, RateCard, rules};
 use crate::plan::{Plan, Product};
 use crate::usage::{MetaCount, MetaUsage, Usage};
 
@@ -113,6 +113,24 @@ fn price_messages(
             count: *count,
         })
         .collect();
+    let service_given = merged
+        .iter()
+        .any(|(category, _, count, _)| *category == Category::Service && *count > 0);
+    if service_given && card.service_free() && month >= rules::SERVICE_CHARGED_FROM {
+        let index = merged
+            .iter()
+            .find(|(c, _, n, _)| *c == Category::Service && *n > 0)
+            .map_or(0, |m| m.3);
+        return Err(Error::Meta {
+            index,
+            spec: spec(&counts[index]),
+            source: MetaError::ServiceChargedSince {
+                card: card.name(),
+                currency: card.currency(),
+                month,
+            },
+        });
+    }
     let free_service = if rules::free_service_tier_applies(month) {
         rules::free_service_allowance(usage.phone_numbers)
     } else {

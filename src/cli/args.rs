@@ -158,7 +158,7 @@ pub struct MetaArgs {
     pub month: Option<Month>,
     /// Business phone numbers: from 2026-10 each one's first 1,000 service
     /// messages a month are free (default 1; 0 turns the free tier off).
-    #[arg(long, value_name = "N", value_parser = parse_count, help_heading = "Meta charges")]
+    #[arg(long, value_name = "N", value_parser = parse_phone_numbers, help_heading = "Meta charges")]
     pub phone_numbers: Option<u64>,
 }
 
@@ -288,10 +288,46 @@ pub enum RatesCommand {
         #[arg(long, value_name = "MARKET")]
         market: Option<String>,
     },
+    /// List every market × category whose rate differs between the cards in
+    /// force in two months, the markets added or removed, and the volume
+    /// tiers that changed.
+    #[command(
+        after_help = "Examples:\n  ctbill rates diff --month 2026-10 --vs-month 2026-07\n  \
+        ctbill rates diff --month 2026-10 --vs-month 2026-07 --market KZ\n  \
+        ctbill rates diff --currency INR --month 2026-01 --vs-month 2025-10 --format json"
+    )]
+    Diff {
+        /// Card currency.
+        #[arg(long, default_value = "USD", value_parser = parse_currency)]
+        currency: Currency,
+        /// Billing month whose card is compared (its rates are `rate`).
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        month: Month,
+        /// Billing month whose card it is compared with (change = the rate
+        /// on the card of --month minus the rate on this one).
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        vs_month: Month,
+        /// One market: a market name, a country name or an ISO code,
+        /// resolved on each card.
+        #[arg(long, value_name = "MARKET")]
+        market: Option<String>,
+    },
 }
 
 fn parse_count(text: &str) -> Result<u64, String> {
     usage::parse_count(text)
+}
+
+/// A count of business phone numbers: parsed like any count, with a
+/// message about phone numbers rather than messages.
+fn parse_phone_numbers(text: &str) -> Result<u64, String> {
+    usage::parse_count(text).map_err(|m| {
+        m.replace(
+            "counts are whole messages, e.g. 15000",
+            "give a whole number of business phone numbers, e.g. 2",
+        )
+        .replace("such as 15000", "such as 2")
+    })
 }
 
 fn parse_amount(text: &str) -> Result<Amount, String> {

@@ -72,11 +72,19 @@ pub fn to_request(cli: Cli) -> Result<Request, Error> {
     );
     // CTBILL_PLANS is read here rather than by clap, so that an empty value
     // means "not set" instead of an error.
-    let plans_dir = cli.plans.clone().or_else(|| {
-        std::env::var_os("CTBILL_PLANS")
-            .filter(|dir| !dir.is_empty())
-            .map(PathBuf::from)
-    });
+    let from_env = std::env::var_os("CTBILL_PLANS")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from);
+    if let (None, Some(dir)) = (&cli.plans, &from_env) {
+        if !dir.is_dir() {
+            // Name the variable: the user may not remember setting it.
+            return Err(Error::Input(format!(
+                "CTBILL_PLANS={}: no such directory; point it at a directory of plan files, or unset it to use ./plans or the built-in plans",
+                crate::shown::shown(&dir.display().to_string())
+            )));
+        }
+    }
+    let plans_dir = cli.plans.clone().or(from_env);
     let mut plans = Source::resolve(plans_dir);
     let command = match cli.command {
         Command::Estimate(args) => request::Command::Estimate(request::Estimate {
@@ -118,20 +126,7 @@ pub fn to_request(cli: Cli) -> Result<Request, Error> {
             show: args.show.map(|PlansCommand::Show { id }| id),
             format: format(args.format),
         }),
-        Command::Rates(args) => request::Command::Rates(request::Rates {
-            show: args.show.map(
-                |RatesCommand::Show {
-                     currency,
-                     month,
-                     market,
-                 }| request::RatesShow {
-                    currency,
-                    month: month.unwrap_or_else(|| today.month()),
-                    market,
-                },
-            ),
-            format: format(args.format),
-        }),
+        Command::Rates(args) => rates_request(args, today),
         Command::Quote(QuoteArgs {
             file,
             format: f,
@@ -162,6 +157,45 @@ pub fn to_request(cli: Cli) -> Result<Request, Error> {
         today,
         width,
         command,
+    })
+}
+
+/// `ctbill rates [show | diff]`: the month of `rates show` defaults to
+/// today's; `rates diff` names both of its months.
+fn rates_request(args: RatesArgs, today: Date) -> request::Command {
+    let (show, diff) = match args.show {
+        None => (None, None),
+        Some(RatesCommand::Show {
+            currency,
+            month,
+            market,
+        }) => (
+            Some(request::RatesShow {
+                currency,
+                month: month.unwrap_or_else(|| today.month()),
+                market,
+            }),
+            None,
+        ),
+        Some(RatesCommand::Diff {
+            currency,
+            month,
+            vs_month,
+            market,
+        }) => (
+            None,
+            Some(request::RatesDiff {
+                currency,
+                month,
+                vs_month,
+                market,
+            }),
+        ),
+    };
+    request::Command::Rates(request::Rates {
+        show,
+        diff,
+        format: format(args.format),
     })
 }
 

@@ -278,7 +278,10 @@ fn build_card(rates: &RatesFile, tiers: Option<&TiersFile>) -> Result<RateCard, 
             tiers: BTreeMap::new(),
         })
         .collect();
-    let service_free = markets.iter().all(|m| m.rate(Category::Service).is_none());
+    // Service messages were free until Meta began charging them; a card from
+    // then on that lists no service rate has a gap, not a free category.
+    let service_free = rates.effective.month() < super::rules::SERVICE_CHARGED_FROM
+        && markets.iter().all(|m| m.rate(Category::Service).is_none());
     let mut sources = vec![rates.label.clone()];
     let mut provenance = rates.provenance.clone();
     let has_volume_tiers = tiers.is_some();

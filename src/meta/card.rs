@@ -34,7 +34,7 @@ pub(super) enum Trust {
 }
 
 /// Whether tiers cover every count: from 0, contiguous, ending open.
-fn tiers_complete(tiers: &[Tier]) -> bool {
+pub(super) fn tiers_complete(tiers: &[Tier]) -> bool {
     let mut next = 0_u64;
     for tier in tiers {
         if tier.from > next {

@@ -115,6 +115,19 @@ pub enum MetaError {
         /// The card's name.
         card: String,
     },
+    /// Service messages in a month when Meta charges them, priced on a
+    /// card from before then, which has no service rates.
+    #[error(
+        "Meta charges service messages from 2026-10-01, but the {card} card in force here for {month} predates that and has no service rates; drop a newer {currency} card into plans/meta/, or give the charges with --meta-amount"
+    )]
+    ServiceChargedSince {
+        /// The card's name.
+        card: String,
+        /// Its currency.
+        currency: crate::money::Currency,
+        /// The billing month.
+        month: crate::calendar::Month,
+    },
     /// The card has no rate for this market and category.
     #[error("the {card} card has no {category} rate for {market}")]
     NoRate {

@@ -46,6 +46,7 @@
 //! | `rules`, `price` | Meta's pricing rules; pricing on a card |
 //! | `market` | what a user wrote → a market of a card |
 //! | `book` | the [`RateBook`]: cards paired, layered, chosen by month |
+//! | `diff` | two cards compared: rates, markets and tiers that changed |
 
 mod book;
 mod card;
@@ -53,6 +54,7 @@ mod category;
 mod cells;
 mod countries;
 mod detect;
+mod diff;
 mod error;
 mod files;
 mod mapping;
@@ -70,6 +72,7 @@ pub use book::RateBook;
 pub use card::{Market, RateCard, Tier};
 pub use category::{Category, UnknownCategory};
 pub use detect::parse_card_file;
+pub use diff::{CardDiff, PERCENT_PLACES, RateChange, TierChange, diff_cards, percent_change};
 pub use error::{CardError, MetaError};
 pub use files::{CardFile, MarketRates, RatesFile, SourceFormat, TierSet, TiersFile};
 pub use mapping::{MappingRow, MarketMapping};

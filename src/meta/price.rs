@@ -165,7 +165,7 @@ impl RateCard {
     pub fn price_month(
         &self,
         counts: &[MonthCount<'_>],
-        free_service: u64,
+        free_service: u128,
     ) -> Result<Vec<MetaCharge>, (usize, MetaError)> {
         let mut charges = counts
             .iter()
@@ -270,7 +270,7 @@ impl RateCard {
         &self,
         counts: &[MonthCount<'_>],
         charges: &mut [MetaCharge],
-        allowance: u64,
+        allowance: u128,
     ) -> Result<(), (usize, MetaError)> {
         let service: Vec<usize> = (0..counts.len())
             .filter(|&i| counts[i].category == Category::Service && counts[i].count > 0)
@@ -285,7 +285,7 @@ impl RateCard {
             })
             .collect();
         let free = rules::share_free_service(&lines, allowance);
-        let given: u64 = free.iter().sum();
+        let given: u128 = free.iter().map(|&f| u128::from(f)).sum();
         for (&i, free) in service.iter().zip(free) {
             if free == 0 {
                 continue;
@@ -302,8 +302,8 @@ impl RateCard {
                 group(free),
                 group(counts[i].count),
                 charge.market,
-                group(allowance),
-                group(given),
+                group_wide(allowance),
+                group_wide(given),
             ));
             charges[i] = charge;
         }
@@ -314,6 +314,15 @@ impl RateCard {
 /// A count with thousands separators, as bills show them.
 fn group(n: u64) -> String {
     crate::money::group_thousands(Decimal::from(n))
+}
+
+/// [`group`] for a count past `u64` (a free allowance of many numbers);
+/// one past `Decimal` too is written without separators.
+fn group_wide(n: u128) -> String {
+    i128::try_from(n)
+        .ok()
+        .and_then(|n| Decimal::try_from_i128_with_scale(n, 0).ok())
+        .map_or_else(|| n.to_string(), crate::money::group_thousands)
 }
 
 /// The Meta charge for one market × category: exact, unrounded, with one

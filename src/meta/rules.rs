@@ -50,6 +50,11 @@ impl TierPart {
 /// The first billing month of Meta's free service tier.
 pub const FREE_SERVICE_TIER_FROM: Month = Month::of(2026, 10);
 
+/// The first billing month in which Meta charges service messages
+/// (`meta-rules-2026-10.md`, section B): a card from before has none, and
+/// its service messages were free.
+pub const SERVICE_CHARGED_FROM: Month = FREE_SERVICE_TIER_FROM;
+
 /// Free delivered service messages per business phone number and month.
 pub const FREE_SERVICE_MESSAGES_PER_NUMBER: u64 = 1_000;
 
@@ -60,11 +65,10 @@ pub fn free_service_tier_applies(month: Month) -> bool {
 }
 
 /// The month's free service allowance for `phone_numbers` business phone
-/// numbers, saturating (more free messages than `u64` can count is more
-/// than any bill can hold anyway).
+/// numbers: exact, since `u64::MAX` numbers × 1,000 fits in a `u128`.
 #[must_use]
-pub fn free_service_allowance(phone_numbers: u64) -> u64 {
-    phone_numbers.saturating_mul(FREE_SERVICE_MESSAGES_PER_NUMBER)
+pub fn free_service_allowance(phone_numbers: u64) -> u128 {
+    u128::from(phone_numbers) * u128::from(FREE_SERVICE_MESSAGES_PER_NUMBER)
 }
 
 /// Shares a free allowance among service lines, given as `(rate, count)`:
@@ -81,16 +85,17 @@ pub fn free_service_allowance(phone_numbers: u64) -> u64 {
 /// assert_eq!(free, vec![300, 700]);
 /// ```
 #[must_use]
-pub fn share_free_service(lines: &[(Decimal, u64)], allowance: u64) -> Vec<u64> {
+pub fn share_free_service(lines: &[(Decimal, u64)], allowance: u128) -> Vec<u64> {
     let mut order: Vec<usize> = (0..lines.len()).collect();
     // A stable sort keeps the given order among equal rates.
     order.sort_by_key(|&i| lines[i].0);
     let mut free = vec![0; lines.len()];
     let mut left = allowance;
     for i in order {
-        let take = left.min(lines[i].1);
+        // At most the line's count, so it fits in a u64.
+        let take = u64::try_from(left.min(u128::from(lines[i].1))).unwrap_or(lines[i].1);
         free[i] = take;
-        left -= take;
+        left -= u128::from(take);
     }
     free
 }
@@ -343,6 +348,16 @@ mod tests {
         );
         assert_eq!(free, vec![0, 1_200, 800]);
         assert_eq!(share_free_service(&[(dec("0.01"), 5)], 0), vec![0]);
+    }
+
+    #[test]
+    fn huge_allowances_do_not_saturate() {
+        // u64::MAX phone numbers × 1,000 free messages is more than two lines
+        // of u64::MAX messages: both are wholly free.
+        let all = free_service_allowance(u64::MAX);
+        assert_eq!(all, u128::from(u64::MAX) * 1_000);
+        let free = share_free_service(&[(dec("0.0014"), u64::MAX), (dec("0.0068"), u64::MAX)], all);
+        assert_eq!(free, vec![u64::MAX, u64::MAX]);
     }
 
     #[test]

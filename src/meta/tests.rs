@@ -1293,3 +1293,33 @@ fn an_invalid_date_is_an_error_with_its_file_and_line() {
         errors[0]
     );
 }
+
+#[test]
+fn a_card_from_october_2026_without_service_rates_has_a_gap_not_free_service() {
+    // The October card re-dated 2027-01-01 with every service cell emptied:
+    // Meta charges service from 2026-10-01, so the empty column is a gap:
+    // service is not free, and pricing it is an error, never 0.00.
+    let text: String = USD_RATES_2026_10
+        .lines()
+        .map(|line| {
+            let line = line.replace("2026-10-01", "2027-01-01");
+            if line.starts_with('#') || line.starts_with("market,") {
+                line
+            } else {
+                match line.rsplit_once(',') {
+                    Some((rest, _service)) => format!("{rest},"),
+                    None => line,
+                }
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let book = RateBook::from_files([("USD_rates_2027-01-01.csv", text.as_str())]).unwrap();
+    let january = card(&book, usd(), "2027-01");
+    assert!(!january.service_free());
+    let err = january.price(Category::Service, "India", 5000).unwrap_err();
+    assert!(
+        err.to_string().contains("has no service rate for India"),
+        "{err}"
+    );
+}

@@ -20,6 +20,7 @@ pub fn write(report: &Report<'_>) -> String {
         Report::RateCards(cards) => table(&rates::cards_table(cards)),
         Report::RateCard(shown) => table(&rates::rates_table(shown.card, shown.markets)),
         Report::Quote { quote: q, .. } => quote(q),
+        Report::RatesDiff(diff) => rates_diff(diff),
     }
 }
 
@@ -268,4 +269,52 @@ pub fn comparison(c: &Comparison<'_>) -> String {
         ]);
     }
     table(&rows)
+}
+/// `rates diff` as CSV: one row per changed rate,
+/// `currency,card,vs_card,market,vs_market,category,rate,vs_rate,change,percent`;
+/// a rate a card lacks, and the change and percentage then, are empty.
+/// Markets added or removed show as rows with one rate empty; the volume
+/// tiers that changed are in the other formats.
+#[must_use]
+pub fn rates_diff(report: &report::rates_diff::RatesDiff<'_>) -> String {
+    let diff = &report.diff;
+    let (card, vs) = (
+        diff.card.effective().to_string(),
+        diff.vs_card.effective().to_string(),
+    );
+    let currency = diff.card.currency().code();
+    let text = |d: Option<rust_decimal::Decimal>| d.map(|d| d.to_string()).unwrap_or_default();
+    let rows: Vec<[String; 10]> = diff
+        .changes
+        .iter()
+        .map(|c| {
+            [
+                currency.to_owned(),
+                card.clone(),
+                vs.clone(),
+                c.market.clone(),
+                c.vs_market.clone().unwrap_or_default(),
+                c.category.name().to_owned(),
+                text(c.rate),
+                text(c.vs_rate),
+                text(c.change()),
+                text(c.percent()),
+            ]
+        })
+        .collect();
+    let header = vec![
+        "currency",
+        "card",
+        "vs_card",
+        "market",
+        "vs_market",
+        "category",
+        "rate",
+        "vs_rate",
+        "change",
+        "percent",
+    ];
+    write_rows(
+        std::iter::once(header).chain(rows.iter().map(|r| r.iter().map(String::as_str).collect())),
+    )
 }

@@ -36,6 +36,7 @@ pub fn write(report: &Report<'_>) -> String {
         Report::RateCards(cards) => rate_cards(cards),
         Report::RateCard(shown) => card_rates(shown),
         Report::Quote { quote: q, explain } => quote(q, *explain),
+        Report::RatesDiff(diff) => rates_diff(diff),
     }
 }
 
@@ -564,6 +565,103 @@ pub fn card_rates(shown: &CardRates<'_>) -> String {
         card: CardJson::new(shown.card),
         provenance: shown.card.provenance(),
         rates,
+    })
+}
+
+/// `ctbill rates diff`: `{"currency", "card", "vs_card", "changes":
+/// [{"market", "category", "rate", "vs_rate", "change", "percent"}]}`, a
+/// rate null where a card has none (`change` and `percent` null then),
+/// `percent` null from a zero rate; `rate` is the card of `--month`, and
+/// `change` is `rate − vs_rate`. Also `month`, `vs_month`, `same_card`,
+/// `vs_market` on a change whose country moved market, `markets_added`,
+/// `markets_removed`, `tier_changes` and `notes`.
+#[must_use]
+pub fn rates_diff(report: &report::rates_diff::RatesDiff<'_>) -> String {
+    #[derive(Serialize)]
+    struct ChangeJson<'a> {
+        market: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        vs_market: Option<&'a str>,
+        category: &'static str,
+        rate: Option<String>,
+        vs_rate: Option<String>,
+        change: Option<String>,
+        percent: Option<String>,
+    }
+    #[derive(Serialize)]
+    struct TierChange<'a> {
+        market: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        vs_market: Option<&'a str>,
+        category: &'static str,
+        tiers: Vec<RateTierJson>,
+        vs_tiers: Vec<RateTierJson>,
+    }
+    #[derive(Serialize)]
+    struct Diff<'a> {
+        currency: &'static str,
+        card: String,
+        vs_card: String,
+        month: String,
+        vs_month: String,
+        card_description: String,
+        vs_card_description: String,
+        same_card: bool,
+        changes: Vec<ChangeJson<'a>>,
+        markets_added: &'a [String],
+        markets_removed: &'a [String],
+        tier_changes: Vec<TierChange<'a>>,
+        notes: &'a [String],
+    }
+    let text = |d: Option<rust_decimal::Decimal>| d.map(|d| d.to_string());
+    let tiers = |category: Category, tiers: &[crate::meta::Tier]| {
+        tiers
+            .iter()
+            .map(|t| RateTierJson {
+                category: category.name(),
+                from: t.from,
+                to: t.to,
+                rate: t.rate.to_string(),
+            })
+            .collect()
+    };
+    let diff = &report.diff;
+    pretty(&Diff {
+        currency: diff.card.currency().code(),
+        card: diff.card.effective().to_string(),
+        vs_card: diff.vs_card.effective().to_string(),
+        month: report.month.to_string(),
+        vs_month: report.vs_month.to_string(),
+        card_description: diff.card.describe(),
+        vs_card_description: diff.vs_card.describe(),
+        same_card: diff.same_card(),
+        changes: diff
+            .changes
+            .iter()
+            .map(|c| ChangeJson {
+                market: &c.market,
+                vs_market: c.vs_market.as_deref(),
+                category: c.category.name(),
+                rate: text(c.rate),
+                vs_rate: text(c.vs_rate),
+                change: text(c.change()),
+                percent: text(c.percent()),
+            })
+            .collect(),
+        markets_added: &diff.markets_added,
+        markets_removed: &diff.markets_removed,
+        tier_changes: diff
+            .tier_changes
+            .iter()
+            .map(|t| TierChange {
+                market: &t.market,
+                vs_market: t.vs_market.as_deref(),
+                category: t.category.name(),
+                tiers: tiers(t.category, &t.tiers),
+                vs_tiers: tiers(t.category, &t.vs_tiers),
+            })
+            .collect(),
+        notes: &report.notes,
     })
 }
 

@@ -20,6 +20,7 @@ pub fn write(report: &Report<'_>) -> String {
         Report::RateCards(cards) => table(&rates::cards_table(cards)),
         Report::RateCard(shown) => card_rates(shown),
         Report::Quote { quote: q, explain } => quote(q, *explain),
+        Report::RatesDiff(diff) => rates_diff(diff),
     }
 }
 
@@ -168,6 +169,30 @@ pub fn card_rates(shown: &CardRates<'_>) -> String {
             let _ = writeln!(out, "\n{}\n", rates::TIERS_HEADING);
             out.push_str(&table(&tiers));
         }
+    }
+    out
+}
+
+/// `rates diff`: the heading in bold, the changed rates, the markets
+/// added and removed, the changed volume tiers and the notes.
+#[must_use]
+pub fn rates_diff(report: &report::rates_diff::RatesDiff<'_>) -> String {
+    let heading: Vec<String> = report.heading().lines().map(escape).collect();
+    let mut out = format!("**{}**\n\n", heading.join("**  \n**"));
+    let changes = report::rates_diff::changes_table(report);
+    if !changes.is_empty() {
+        out.push_str(&table(&changes));
+    }
+    for line in report.market_lines() {
+        let _ = write!(out, "\n{}\n", escape(&line));
+    }
+    let tiers = report::rates_diff::tier_changes_table(report);
+    if !tiers.is_empty() {
+        let _ = writeln!(out, "\n{}\n", report::rates_diff::TIERS_HEADING);
+        out.push_str(&table(&tiers));
+    }
+    for note in &report.notes {
+        let _ = write!(out, "\n_Note: {}_\n", escape(note));
     }
     out
 }

@@ -237,6 +237,7 @@ pub fn write(report: &Report<'_>, width: Option<usize>) -> String {
         Report::RateCards(cards) => draw(&rates::cards_table(cards), width),
         Report::RateCard(shown) => card_rates(shown, width),
         Report::Quote { quote: q, explain } => quote(q, *explain, width),
+        Report::RatesDiff(diff) => rates_diff(diff, width),
     }
 }
 
@@ -404,6 +405,37 @@ pub fn card_rates(shown: &CardRates<'_>, width: Option<usize>) -> String {
             out.push('\n');
             out.push_str(&draw(&tiers, width));
         }
+    }
+    out
+}
+
+/// `rates diff`: the heading, the changed rates, the markets added and
+/// removed, the changed volume tiers and the notes.
+#[must_use]
+pub fn rates_diff(diff: &report::rates_diff::RatesDiff<'_>, width: Option<usize>) -> String {
+    let mut out = String::new();
+    for line in diff.heading().lines() {
+        prose(&mut out, line, width, "", "  ");
+    }
+    let changes = report::rates_diff::changes_table(diff);
+    if !changes.is_empty() {
+        out.push('\n');
+        out.push_str(&draw(&changes, width));
+    }
+    for line in diff.market_lines() {
+        out.push('\n');
+        prose(&mut out, &line, width, "", "  ");
+    }
+    let tiers = report::rates_diff::tier_changes_table(diff);
+    if !tiers.is_empty() {
+        out.push('\n');
+        prose(&mut out, report::rates_diff::TIERS_HEADING, width, "", "");
+        out.push('\n');
+        out.push_str(&draw(&tiers, width));
+    }
+    for note in &diff.notes {
+        out.push('\n');
+        prose(&mut out, &format!("note: {note}"), width, "", "      ");
     }
     out
 }

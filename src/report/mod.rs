@@ -12,6 +12,7 @@ pub mod comparison;
 pub mod plans;
 pub mod quote;
 pub mod rates;
+pub mod rates_diff;
 pub mod table;
 
 use crate::advice::Comparison;
@@ -46,6 +47,8 @@ pub enum Report<'a> {
         /// Whether to itemize every month (else the first).
         explain: bool,
     },
+    /// `rates diff`: what changed between two cards.
+    RatesDiff(&'a rates_diff::RatesDiff<'a>),
 }
 
 /// `rates show`: one card's rates for some markets (with one market, its
