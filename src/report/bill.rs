@@ -59,6 +59,7 @@ pub fn describe(line: &Line, plan: &Plan) -> String {
 /// The words on a quote's term line: "Discount Annual commitment: 10% of
 /// base, overage", "Minimum commitment true-up", "GST 18%".
 fn describe_term(kind: LineKind, name: &str, percent: Option<Decimal>, on: &[LineKind]) -> String {
+    let name = super::quote::text(name);
     let kinds: Vec<&str> = on
         .iter()
         .map(|k| match k {
@@ -82,7 +83,7 @@ fn describe_term(kind: LineKind, name: &str, percent: Option<Decimal>, on: &[Lin
         (LineKind::Discount, Some(p)) => format!("Discount {name}: {}% of {of}", p.normalize()),
         (LineKind::Discount, None) => format!("Discount {name} on {of}"),
         (_, Some(p)) => format!("{name} {}% of {of}", p.normalize()),
-        (_, None) => name.to_owned(),
+        (_, None) => name,
     }
 }
 
@@ -147,8 +148,10 @@ pub fn line_label(line: &Line, plan: &Plan) -> String {
         (_, LineKind::FairUseOverage) => "Fair-usage overage".to_owned(),
         (Detail::MetaMessages(m), _) => format!("Meta {} messages to {}", m.category, m.market),
         (_, LineKind::Markup) => "Service markup".to_owned(),
-        (Detail::Term { name, .. }, LineKind::Discount) => format!("Discount {name}"),
-        (Detail::Term { name, .. }, _) => name.to_string(),
+        (Detail::Term { name, .. }, LineKind::Discount) => {
+            format!("Discount {}", super::quote::text(name))
+        }
+        (Detail::Term { name, .. }, _) => super::quote::text(name),
         _ => "Meta charges".to_owned(),
     }
 }

@@ -64,7 +64,10 @@ pub fn months_table(quote: &Quote<'_>) -> Table {
     }
     table.footer(vec![
         "Total".to_owned(),
-        format!("{} months", quote.months.len()),
+        match quote.months.len() {
+            1 => "1 month".to_owned(),
+            n => format!("{n} months"),
+        },
         String::new(),
         String::new(),
         String::new(),
@@ -74,6 +77,23 @@ pub fn months_table(quote: &Quote<'_>) -> Table {
     table
 }
 
+/// Text from the quote file as the table and Markdown show it: control
+/// characters escaped (a customer name can never drive the terminal),
+/// nothing shortened.
+#[must_use]
+pub fn text(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// The heading: "Quote for Acme Retail: WhatsApp Direct 50K (direct-50k),
 /// 12 months from 2027-01".
 #[must_use]
@@ -81,7 +101,7 @@ pub fn title(quote: &Quote<'_>) -> String {
     let n = quote.months.len();
     format!(
         "Quote for {}: {} ({}), {n} month{} from {}",
-        quote.deal.customer,
+        text(&quote.deal.customer),
         quote.plan.name,
         quote.plan.id,
         if n == 1 { "" } else { "s" },
@@ -93,21 +113,21 @@ pub fn title(quote: &Quote<'_>) -> String {
 #[must_use]
 pub fn dated(quote: &Quote<'_>) -> String {
     use std::fmt::Write as _;
-    let mut text = format!("Dated {}", quote.deal.date);
+    let mut out = format!("Dated {}", quote.deal.date);
     if let Some(until) = quote.deal.valid_until {
-        let _ = write!(text, ", valid until {until}");
+        let _ = write!(out, ", valid until {until}");
     }
     if let Some(by) = &quote.deal.prepared_by {
-        let _ = write!(text, ", prepared by {by}");
+        let _ = write!(out, ", prepared by {}", self::text(by));
     }
     if !quote.deal.growth_percent.is_zero() {
         let _ = write!(
-            text,
+            out,
             "; usage grows {}% a month",
             quote.deal.growth_percent.normalize()
         );
     }
-    text
+    out
 }
 
 /// The cheapest-plan advice in words.
