@@ -44,11 +44,75 @@ pub fn execute(request: Request, out: &mut Output<'_>) -> Result<u8, Error> {
         Command::Plans(args) => plans(&Catalog::load(source)?, &args, width, out),
         Command::Rates(args) => rates(&Catalog::load(source)?, &args, width, out),
         Command::Check => check(source, out),
+        Command::Quote(args) => {
+            let catalog = Catalog::load(source)?;
+            let quote = load_quote(&catalog, &args.file, request.today)?;
+            let report = Report::Quote {
+                quote: &quote,
+                explain: args.explain,
+            };
+            write(out.stdout, &render::render(&report, args.format, width))?;
+            Ok(exit::SUCCESS)
+        }
+        Command::CheckQuote(file) => {
+            let catalog = Catalog::load(source)?;
+            let quote = load_quote(&catalog, &file, request.today)?;
+            let n = quote.months.len();
+            let text = format!(
+                "ok: quote {} for {}: {} over {n} month{} ({})\n",
+                quote.deal.label,
+                crate::shown::shown(&quote.deal.customer),
+                quote.plan.id,
+                if n == 1 { "" } else { "s" },
+                catalog.source
+            );
+            write(out.stdout, &text)?;
+            Ok(exit::SUCCESS)
+        }
         Command::Completions(script) => {
             write_bytes(out.stdout, &script)?;
             Ok(exit::SUCCESS)
         }
     }
+}
+
+/// The largest quote file read: a deal is a dozen lines.
+const QUOTE_FILE_LIMIT: u64 = 1 << 20;
+
+/// Reads, parses and prices a quote file.
+fn load_quote<'c>(
+    catalog: &'c Catalog,
+    path: &std::path::Path,
+    today: crate::calendar::Date,
+) -> Result<crate::quote::Quote<'c>, Error> {
+    use std::io::Read as _;
+    let label = crate::shown::shown(&path.display().to_string());
+    let io_error = |source| Error::Io {
+        context: format!("cannot read the quote file {label}"),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let mut bytes = Vec::new();
+    file.take(QUOTE_FILE_LIMIT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() as u64 > QUOTE_FILE_LIMIT {
+        return Err(Error::Input(format!(
+            "{label}: the quote file is larger than {} bytes; a quote file is a short TOML file",
+            crate::money::group_count(QUOTE_FILE_LIMIT)
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::Problems(vec![crate::load::Problem::file(
+            &label,
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )])
+    })?;
+    let deal = crate::quote::file::parse(&label, &text, today).map_err(Error::Problems)?;
+    crate::quote::price(catalog, deal)
 }
 
 fn write(out: &mut dyn Write, text: &str) -> Result<(), Error> {

@@ -38,6 +38,12 @@ pub enum LineKind {
     Meta,
     /// The service markup over Meta's charges.
     Markup,
+    /// A quote's discount (a negative amount).
+    Discount,
+    /// A quote's minimum-commitment true-up.
+    Commitment,
+    /// A quote's tax.
+    Tax,
 }
 
 impl LineKind {
@@ -50,7 +56,28 @@ impl LineKind {
             LineKind::FairUseOverage => "fair_use_overage",
             LineKind::Meta => "meta",
             LineKind::Markup => "markup",
+            LineKind::Discount => "discount",
+            LineKind::Commitment => "commitment",
+            LineKind::Tax => "tax",
         }
+    }
+
+    /// Every kind, in the order a bill lists them.
+    pub const ALL: [LineKind; 8] = [
+        LineKind::Base,
+        LineKind::Overage,
+        LineKind::FairUseOverage,
+        LineKind::Meta,
+        LineKind::Markup,
+        LineKind::Discount,
+        LineKind::Commitment,
+        LineKind::Tax,
+    ];
+
+    /// The kind named `name` in the contract (`fair_use_overage`).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
     }
 }
 
@@ -89,6 +116,18 @@ pub enum Detail {
         /// The markup percentage applied.
         percent: Decimal,
     },
+    /// A quote's term: a discount, the commitment true-up or a tax. With a
+    /// percentage, the quantity is the sum the term is on and the unit
+    /// price the fraction (negative for a discount); without, the quantity
+    /// is 1 and the unit price the amount.
+    Term {
+        /// The term's name as written in the quote file (`GST`).
+        name: Rc<str>,
+        /// The percentage, when the term is one.
+        percent: Option<Decimal>,
+        /// The kinds of line the term is on, as the quote file names them.
+        on: Rc<[LineKind]>,
+    },
 }
 
 /// One line of a bill.
@@ -118,7 +157,7 @@ pub struct Line {
 
 impl Line {
     /// A line from its exact amount, rounded by the one rule.
-    fn new(
+    pub(crate) fn new(
         kind: LineKind,
         quantity: Decimal,
         unit_price: Option<Decimal>,
@@ -459,6 +498,9 @@ pub fn bill(
             LineKind::FairUseOverage => "fair-usage overage",
             LineKind::Meta => "Meta charge",
             LineKind::Markup => "markup",
+            LineKind::Discount => "discount",
+            LineKind::Commitment => "commitment",
+            LineKind::Tax => "tax",
         }));
     }
     if total.scale() < minor {

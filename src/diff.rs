@@ -92,6 +92,9 @@ fn rank(kind: LineKind) -> u8 {
         LineKind::FairUseOverage => 2,
         LineKind::Meta => 3,
         LineKind::Markup => 4,
+        LineKind::Discount => 5,
+        LineKind::Commitment => 6,
+        LineKind::Tax => 7,
     }
 }
 

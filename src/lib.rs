@@ -27,6 +27,7 @@ pub mod meta;
 pub mod money;
 pub mod outfile;
 pub mod plan;
+pub mod quote;
 pub mod render;
 pub mod report;
 pub mod request;

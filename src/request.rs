@@ -51,6 +51,10 @@ pub enum Command {
     Rates(Rates),
     /// `ctbill check`: validate [`Request::plans`].
     Check,
+    /// `ctbill quote FILE`.
+    Quote(QuoteFile),
+    /// `ctbill check FILE`: validate a quote file against [`Request::plans`].
+    CheckQuote(PathBuf),
     /// `ctbill completions`: the script, already generated.
     Completions(Vec<u8>),
 }
@@ -299,6 +303,17 @@ pub struct Batch {
     pub file: Option<PathBuf>,
     /// `--vs-month` / `--vs-plans`: price every row a second time.
     pub vs: Option<Vs>,
+}
+
+/// `ctbill quote FILE`.
+#[derive(Debug)]
+pub struct QuoteFile {
+    /// The quote file.
+    pub file: PathBuf,
+    /// Output format.
+    pub format: Format,
+    /// Itemize every month.
+    pub explain: bool,
 }
 
 /// `ctbill plans [show ID]`.

@@ -368,3 +368,80 @@ fn a_comparison_of_two_plan_versions_is_a_document_side_by_side() {
     let change = cells[3].replace('\u{2212}', "-");
     assert_eq!(change, "-2.50", "{cells:?}");
 }
+
+/// Runs `ctbill quote FILE` with `args` on the shipped plans.
+fn quote(file: &Path, args: &[&str]) -> String {
+    let output = Command::new(BIN)
+        .arg("--plans")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("plans"))
+        .arg("quote")
+        .arg(file)
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{args:?}: {stderr}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn a_quote_is_a_document_with_one_row_per_month_and_the_json_total() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("quotes/acme-direct-12m.toml");
+    let raw = quote(&file, &["--format", "html"]);
+    let doc = Html::parse_document(&raw);
+    self_contained(&raw, &doc);
+    let data: serde_json::Value =
+        serde_json::from_str(&quote(&file, &["--format", "json"])).unwrap();
+    assert_eq!(text(&select(&doc, "h1")[0]), "Quote for Acme Retail");
+    let facts: Vec<String> = select(&doc, "header dl.facts dd")
+        .iter()
+        .map(text)
+        .collect();
+    for fact in ["Acme Retail", "2026-11-26", "2026-12-31"] {
+        assert!(facts.contains(&fact.to_owned()), "{fact}: {facts:?}");
+    }
+    let months = select(&doc, "table.months tbody tr");
+    assert_eq!(months.len(), 12, "one row per month");
+    assert_eq!(data["months"].as_array().unwrap().len(), 12);
+    let total = select(&doc, "table.months tfoot tr");
+    let last = total[0]
+        .select(&Selector::parse("td, th").unwrap())
+        .map(|c| text(&c))
+        .last()
+        .unwrap();
+    assert_eq!(plain_amount(&last), data["total"].as_str().unwrap());
+    // Each month's row total is that month's JSON total.
+    for (row, month) in months.iter().zip(data["months"].as_array().unwrap()) {
+        let cells: Vec<String> = row
+            .select(&Selector::parse("td, th").unwrap())
+            .map(|c| text(&c))
+            .collect();
+        assert_eq!(cells[0], month["month"].as_str().unwrap());
+        assert_eq!(
+            plain_amount(cells.last().unwrap()),
+            month["total"].as_str().unwrap()
+        );
+    }
+    assert_eq!(select(&doc, "svg").len(), 1, "the monthly totals, inline");
+}
+
+#[test]
+fn a_customer_named_like_markup_is_shown_as_text() {
+    let dir = std::env::temp_dir().join(format!("ctbill-html-quote-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("evil.toml");
+    std::fs::write(
+        &file,
+        "customer = \"<script>alert(1)</script>\"\nplan = \"connect-10k\"\nstart = \"2026-11\"\n\n[usage]\nsent = 15000\n",
+    )
+    .unwrap();
+    let raw = quote(&file, &["--format", "html"]);
+    let doc = Html::parse_document(&raw);
+    self_contained(&raw, &doc);
+    assert!(select(&doc, "script").is_empty());
+    assert_eq!(
+        text(&select(&doc, "h1")[0]),
+        "Quote for <script>alert(1)</script>"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -60,9 +60,18 @@ pub enum Command {
     Plans(PlansArgs),
     /// List Meta's rate cards, or show one card's rates and volume tiers.
     Rates(RatesArgs),
-    /// Validate plan files and rate cards; report every problem.
+    /// A quote a rep can send: a deal file priced month by month.
+    #[command(
+        after_help = "Examples:\n  ctbill quote quotes/acme-direct-12m.toml\n  \
+        ctbill quote quotes/acme-direct-12m.toml --format json\n  \
+        ctbill quote quotes/acme-direct-12m.toml --explain"
+    )]
+    Quote(QuoteArgs),
+    /// Validate plan files and rate cards (a directory), or a quote file;
+    /// report every problem.
     Check {
-        /// Directory to check (default: the plans source in use).
+        /// Directory to check (default: the plans source in use), or a quote
+        /// file (`*.toml`), checked against the plans source in use.
         dir: Option<PathBuf>,
     },
     /// Print a shell completion script.
@@ -102,6 +111,20 @@ pub enum DocFormat {
     /// One self-contained HTML document (inline style and chart, no
     /// scripts), to send to a customer or print to PDF.
     Html,
+}
+
+/// `ctbill quote FILE`.
+#[derive(Debug, Args)]
+pub struct QuoteArgs {
+    /// The quote file (TOML: customer, plan, months, usage, discounts,
+    /// commitment, taxes; see quotes/ for an example).
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: DocFormat,
+    /// Itemize every month, with each line's formula.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 /// `--format` of `batch`.

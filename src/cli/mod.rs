@@ -13,7 +13,7 @@ use clap::CommandFactory;
 
 pub use args::{
     BatchArgs, BatchFormat, Cli, Command, CompareArgs, CountArgs, DocFormat, EstimateArgs, Format,
-    MetaArgs, PlansArgs, PlansCommand, RatesArgs, RatesCommand, VsArgs,
+    MetaArgs, PlansArgs, PlansCommand, QuoteArgs, RatesArgs, RatesCommand, VsArgs,
 };
 
 use crate::batch;
@@ -129,6 +129,16 @@ pub fn to_request(cli: Cli) -> Result<Request, Error> {
             format: format(args.format),
         }),
         Command::Rates(args) => rates_request(args, today),
+        Command::Quote(QuoteArgs {
+            file,
+            format: f,
+            explain,
+        }) => request::Command::Quote(request::QuoteFile {
+            file,
+            format: doc_format(f, today),
+            explain,
+        }),
+        Command::Check { dir: Some(file) } if file.is_file() => request::Command::CheckQuote(file),
         Command::Check { dir } => {
             if let Some(dir) = dir {
                 plans = Source::Dir(dir);

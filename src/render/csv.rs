@@ -20,8 +20,56 @@ pub fn write(report: &Report<'_>) -> String {
         Report::Comparison(c) => comparison(c),
         Report::RateCards(cards) => table(&rates::cards_table(cards)),
         Report::RateCard(shown) => table(&rates::rates_table(shown.card, shown.markets)),
+        Report::Quote { quote: q, .. } => quote(q),
         Report::RatesDiff(diff) => rates_diff(diff),
     }
+}
+
+/// A quote as CSV: `month,plan,currency,count,clevertap,meta,discounts,taxes,total`,
+/// one row per month with raw values, then a `total` row (its `month`
+/// cell `total`, only `total` filled).
+#[must_use]
+pub fn quote(q: &crate::quote::Quote<'_>) -> String {
+    let header = vec![
+        "month",
+        "plan",
+        "currency",
+        "count",
+        "clevertap",
+        "meta",
+        "discounts",
+        "taxes",
+        "total",
+    ];
+    let (plan, currency) = (q.plan.id.as_str(), q.currency().code());
+    let rows: Vec<Vec<String>> = q
+        .months
+        .iter()
+        .map(|b| {
+            let mut row = vec![
+                b.month.map(|m| m.to_string()).unwrap_or_default(),
+                b.count.to_string(),
+            ];
+            row.extend(
+                crate::report::quote::month_figures(b)
+                    .iter()
+                    .map(ToString::to_string),
+            );
+            row
+        })
+        .collect();
+    let total = q.total.to_string();
+    write_rows(
+        std::iter::once(header)
+            .chain(rows.iter().map(|r| {
+                let mut row = vec![r[0].as_str(), plan, currency];
+                row.extend(r[1..].iter().map(String::as_str));
+                row
+            }))
+            .chain(std::iter::once(vec![
+                "total", plan, currency, "", "", "", "", "", &total,
+            ])),
+    )
 }
 
 /// Writes rows as CSV text; writing into memory cannot fail, and a

@@ -65,12 +65,92 @@ pub fn write(report: &Report<'_>, today: Date) -> String {
         ),
         Report::RateCard(shown) => card_rates(shown, today),
         Report::BillDiff { diff, explain } => bill_diff(diff, *explain, today),
+        Report::Quote { quote, explain } => quote_document(quote, *explain),
         Report::RatesDiff(d) => listing(
             &d.heading(),
             today,
             &items(&report::rates_diff::changes_table(d), "items", |_| false),
         ),
     }
+}
+
+/// `quote`: a heading with the customer, the date and the validity, one
+/// row per month with the total, the cheapest-plan advice, a bar chart of
+/// the monthly totals, the first month itemized (every month with
+/// `--explain`), then the notes. The document is dated by the quote file.
+fn quote_document(quote: &crate::quote::Quote<'_>, explain: bool) -> String {
+    let deal = &quote.deal;
+    let plan = quote.plan;
+    let mut facts: Vec<(&str, String)> = vec![
+        ("Customer", deal.customer.clone()),
+        ("Plan", format!("{} ({})", plan.name, plan.id)),
+        ("Period", {
+            let n = quote.months.len();
+            format!(
+                "{n} month{} from {}",
+                if n == 1 { "" } else { "s" },
+                deal.start
+            )
+        }),
+        ("Date", deal.date.to_string()),
+    ];
+    if let Some(until) = deal.valid_until {
+        facts.push(("Valid until", until.to_string()));
+    }
+    if let Some(by) = &deal.prepared_by {
+        facts.push(("Prepared by", by.clone()));
+    }
+    if !deal.growth_percent.is_zero() {
+        facts.push((
+            "Growth",
+            format!("{}% a month", deal.growth_percent.normalize()),
+        ));
+    }
+    let title = format!("Quote for {}", deal.customer);
+    let mut body = heading(&Heading {
+        kicker: "Quote",
+        title: &title,
+        facts: &facts,
+    });
+    if plan.example {
+        body.push_str(&callout(EXAMPLE_CALLOUT));
+    }
+    body.push_str(&section(
+        "Month by month",
+        &items(&report::quote::months_table(quote), "items months", |_| {
+            false
+        }),
+    ));
+    if let Some(advice) = report::quote::advice(quote) {
+        let _ = writeln!(body, "<p class=\"advice\">{}</p>", escape(&advice));
+    }
+    let bars: Vec<(String, rust_decimal::Decimal)> = quote
+        .months
+        .iter()
+        .map(|b| (b.month.map(|m| m.to_string()).unwrap_or_default(), b.total))
+        .collect();
+    body.push_str(&figure(&crate::render::chart::bars::bars(
+        "Monthly totals",
+        quote.currency(),
+        &bars,
+    )));
+    let itemized = if explain { quote.months.len() } else { 1 };
+    for bill in quote.months.iter().take(itemized) {
+        let month = bill.month.map(|m| m.to_string()).unwrap_or_default();
+        body.push_str(&section(
+            &format!("{month}, itemized"),
+            &items(&report::bill::bill_table(bill), "items", |_| false),
+        ));
+        if explain {
+            let mut table = Table::new(&[("Line", Align::Left), ("Computation", Align::Left)]);
+            for (label, text) in report::bill::explain(bill) {
+                table.row(vec![label, text]);
+            }
+            body.push_str(&items(&table, "explain", |_| false));
+        }
+    }
+    body.push_str(&notes(&report::quote::notes(quote)));
+    document(&report::quote::title(quote), &body)
 }
 
 /// `estimate --vs-month` / `--vs-plans`: both bills side by side, line by

@@ -36,8 +36,68 @@ pub fn write(report: &Report<'_>) -> String {
         Report::Comparison(c) => comparison(c),
         Report::RateCards(cards) => rate_cards(cards),
         Report::RateCard(shown) => card_rates(shown),
+        Report::Quote { quote: q, explain } => quote(q, *explain),
         Report::RatesDiff(diff) => rates_diff(diff),
     }
+}
+
+/// A quote, as serialized: `{"customer", "plan", "currency", "example",
+/// "months": [bill, ...], "total", "cheapest": {"plan", "total", "saving"}}`
+/// and more fields (`prepared_by`, `date`, `valid_until`, `start`,
+/// `growth_percent`, `meta_cards`, `notes`).
+#[derive(Debug, Serialize)]
+struct QuoteJson<'a> {
+    customer: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prepared_by: Option<&'a str>,
+    date: String,
+    valid_until: Option<String>,
+    plan: &'a str,
+    name: &'a str,
+    product: &'static str,
+    currency: &'static str,
+    example: bool,
+    start: String,
+    growth_percent: String,
+    months: Vec<BillJson<'a>>,
+    total: String,
+    cheapest: Option<CheapestJson<'a>>,
+    #[serde(skip_serializing_if = "<[&str]>::is_empty")]
+    meta_cards: Vec<&'a str>,
+    notes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct CheapestJson<'a> {
+    plan: &'a str,
+    total: String,
+    saving: String,
+}
+
+fn quote(q: &crate::quote::Quote<'_>, explain: bool) -> String {
+    let deal = &q.deal;
+    pretty(&QuoteJson {
+        customer: &deal.customer,
+        prepared_by: deal.prepared_by.as_deref(),
+        date: deal.date.to_string(),
+        valid_until: deal.valid_until.map(|d| d.to_string()),
+        plan: &q.plan.id,
+        name: &q.plan.name,
+        product: q.plan.product.as_str(),
+        currency: q.currency().code(),
+        example: q.plan.example,
+        start: deal.start.to_string(),
+        growth_percent: deal.growth_percent.to_string(),
+        months: q.months.iter().map(|b| BillJson::new(b, explain)).collect(),
+        total: q.total.to_string(),
+        cheapest: q.cheapest.as_ref().map(|c| CheapestJson {
+            plan: &c.plan.id,
+            total: c.total.to_string(),
+            saving: c.saving.to_string(),
+        }),
+        meta_cards: q.cards.iter().map(AsRef::as_ref).collect(),
+        notes: crate::report::quote::notes(q),
+    })
 }
 
 /// One bill, as serialized.

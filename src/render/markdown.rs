@@ -20,8 +20,48 @@ pub fn write(report: &Report<'_>) -> String {
         Report::Comparison(c) => comparison(c),
         Report::RateCards(cards) => table(&rates::cards_table(cards)),
         Report::RateCard(shown) => card_rates(shown),
+        Report::Quote { quote: q, explain } => quote(q, *explain),
         Report::RatesDiff(diff) => rates_diff(diff),
     }
+}
+
+/// A quote as Markdown: the same as the table (heading, months, total,
+/// advice, the first month itemized or every month with `explain`, notes).
+#[must_use]
+pub fn quote(q: &crate::quote::Quote<'_>, explain: bool) -> String {
+    use crate::report::quote as model;
+    // Markdown passes inline HTML through: a customer named `<script>`
+    // must stay text.
+    let text = |t: &str| escape(t).replace('<', "&lt;").replace('>', "&gt;");
+    let mut out = format!(
+        "**{}**\n\n{}\n\n",
+        text(&model::title(q)),
+        text(&model::dated(q))
+    );
+    out.push_str(&table(&model::months_table(q)));
+    if let Some(advice) = model::advice(q) {
+        let _ = write!(out, "\n{}\n", escape(&advice));
+    }
+    let shown = if explain { q.months.len() } else { 1 };
+    for month in q.months.iter().take(shown) {
+        let _ = write!(
+            out,
+            "\n**{}**: {}\n\n",
+            month.month.map(|m| m.to_string()).unwrap_or_default(),
+            report::bill::usage_text(month)
+        );
+        out.push_str(&table(&report::bill::bill_table(month)));
+        if explain {
+            out.push('\n');
+            for (kind, text) in report::bill::explain(month) {
+                let _ = writeln!(out, "- **{}**: {}", escape(&kind), escape(&text));
+            }
+        }
+    }
+    for note in model::notes(q) {
+        let _ = write!(out, "\n_Note: {}_\n", escape(&note));
+    }
+    out
 }
 
 /// Escapes what would break a table cell.

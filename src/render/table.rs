@@ -237,8 +237,47 @@ pub fn write(report: &Report<'_>, width: Option<usize>) -> String {
         Report::Comparison(c) => comparison(c, width),
         Report::RateCards(cards) => draw(&rates::cards_table(cards), width),
         Report::RateCard(shown) => card_rates(shown, width),
+        Report::Quote { quote: q, explain } => quote(q, *explain, width),
         Report::RatesDiff(diff) => rates_diff(diff, width),
     }
+}
+
+/// A quote: the heading, one row per month and the total, the advice, the
+/// first month itemized (every month with `explain`, with formulas), and
+/// the notes.
+#[must_use]
+pub fn quote(q: &crate::quote::Quote<'_>, explain: bool, width: Option<usize>) -> String {
+    use crate::report::quote as model;
+    let mut out = String::new();
+    prose(&mut out, &model::title(q), width, "", "  ");
+    prose(&mut out, &model::dated(q), width, "", "  ");
+    out.push('\n');
+    out.push_str(&draw(&model::months_table(q), width));
+    if let Some(advice) = model::advice(q) {
+        out.push('\n');
+        prose(&mut out, &advice, width, "", "  ");
+    }
+    let shown = if explain { q.months.len() } else { 1 };
+    for month in q.months.iter().take(shown) {
+        out.push('\n');
+        let heading = format!(
+            "{}: {}",
+            month.month.map(|m| m.to_string()).unwrap_or_default(),
+            report::bill::usage_text(month)
+        );
+        prose(&mut out, &heading, width, "", "  ");
+        out.push_str(&draw(&report::bill::bill_table(month), width));
+        if explain {
+            for (kind, text) in report::bill::explain(month) {
+                prose(&mut out, &format!("{kind}: {text}"), width, "  ", "    ");
+            }
+        }
+    }
+    out.push('\n');
+    for note in model::notes(q) {
+        prose(&mut out, &format!("note: {note}"), width, "", "      ");
+    }
+    out
 }
 
 /// The bill as a table: title, usage, one row per line, the total, notes,

@@ -2,6 +2,8 @@
 //! for a bill (`estimate`, and each row of `batch`), and its lines as a
 //! [`Table`]. Nothing here prices: the bill holds every figure.
 
+use rust_decimal::Decimal;
+
 use super::table::{Align, Table};
 use crate::bill::{Bill, Detail, Line, LineKind};
 use crate::money::{group_count, group_thousands};
@@ -49,7 +51,39 @@ pub fn describe(line: &Line, plan: &Plan) -> String {
         (Detail::Markup { percent }, _) => {
             format!("Service markup {}% on Meta charges", percent.normalize())
         }
+        (Detail::Term { name, percent, on }, kind) => describe_term(kind, name, *percent, on),
         _ => "Meta WhatsApp charges (from WhatsApp Manager)".to_owned(),
+    }
+}
+
+/// The words on a quote's term line: "Discount Annual commitment: 10% of
+/// base, overage", "Minimum commitment true-up", "GST 18%".
+fn describe_term(kind: LineKind, name: &str, percent: Option<Decimal>, on: &[LineKind]) -> String {
+    let name = super::quote::text(name);
+    let kinds: Vec<&str> = on
+        .iter()
+        .map(|k| match k {
+            LineKind::Base => "base fee",
+            LineKind::Overage => "overage",
+            LineKind::FairUseOverage => "fair-usage overage",
+            LineKind::Meta => "Meta charges",
+            LineKind::Markup => "markup",
+            LineKind::Discount => "discounts",
+            LineKind::Commitment => "commitment",
+            LineKind::Tax => "taxes",
+        })
+        .collect();
+    let of = if on.is_empty() {
+        "every line above".to_owned()
+    } else {
+        kinds.join(", ")
+    };
+    match (kind, percent) {
+        (LineKind::Commitment, _) => format!("{name}: true-up"),
+        (LineKind::Discount, Some(p)) => format!("Discount {name}: {}% of {of}", p.normalize()),
+        (LineKind::Discount, None) => format!("Discount {name} on {of}"),
+        (_, Some(p)) => format!("{name} {}% of {of}", p.normalize()),
+        (_, None) => name,
     }
 }
 
@@ -59,6 +93,18 @@ pub fn describe(line: &Line, plan: &Plan) -> String {
 pub fn unit_price_text(line: &Line) -> String {
     match (&line.detail, line.unit_price) {
         (Detail::Markup { percent }, _) => format!("{}%", percent.normalize()),
+        (
+            Detail::Term {
+                percent: Some(p), ..
+            },
+            _,
+        ) if line.kind == LineKind::Discount => format!("-{}%", p.normalize()),
+        (
+            Detail::Term {
+                percent: Some(p), ..
+            },
+            _,
+        ) => format!("{}%", p.normalize()),
         (_, Some(price)) => price.to_string(),
         (_, None) => "tiered".to_owned(),
     }
@@ -102,6 +148,10 @@ pub fn line_label(line: &Line, plan: &Plan) -> String {
         (_, LineKind::FairUseOverage) => "Fair-usage overage".to_owned(),
         (Detail::MetaMessages(m), _) => format!("Meta {} messages to {}", m.category, m.market),
         (_, LineKind::Markup) => "Service markup".to_owned(),
+        (Detail::Term { name, .. }, LineKind::Discount) => {
+            format!("Discount {}", super::quote::text(name))
+        }
+        (Detail::Term { name, .. }, _) => super::quote::text(name),
         _ => "Meta charges".to_owned(),
     }
 }
@@ -141,6 +191,27 @@ pub fn explain(bill: &Bill<'_>) -> Vec<(String, String)> {
                         percent.normalize(),
                         group_thousands(line.quantity),
                     )
+                }
+                Detail::Term {
+                    percent: Some(p), ..
+                } => {
+                    let sign = if line.kind == LineKind::Discount {
+                        "minus "
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "{sign}{}% of {}",
+                        p.normalize(),
+                        group_thousands(line.quantity)
+                    )
+                }
+                Detail::Term { .. } if line.kind == LineKind::Commitment => {
+                    "the monthly minimum less the month's CleverTap charges (every line but Meta)"
+                        .to_owned()
+                }
+                Detail::Term { .. } => {
+                    "the agreed amount, at most the sum of the lines it is on".to_owned()
                 }
             };
             let text = format!(

@@ -11,6 +11,7 @@ pub mod bill;
 pub mod comparison;
 pub mod diff;
 pub mod plans;
+pub mod quote;
 pub mod rates;
 pub mod rates_diff;
 pub mod table;
@@ -48,6 +49,13 @@ pub enum Report<'a> {
     RateCards(&'a [RateCard]),
     /// `rates show`: one card's rates.
     RateCard(CardRates<'a>),
+    /// `quote`: a deal month by month; `explain` itemizes every month.
+    Quote {
+        /// The priced quote.
+        quote: &'a crate::quote::Quote<'a>,
+        /// Whether to itemize every month (else the first).
+        explain: bool,
+    },
     /// `rates diff`: what changed between two cards.
     RatesDiff(&'a rates_diff::RatesDiff<'a>),
 }
