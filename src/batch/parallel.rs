@@ -26,9 +26,9 @@ use crate::error::Error;
 use crate::load::Source;
 
 /// Rows per chunk.
-const CHUNK_ROWS: usize = 4096;
+const CHUNK_ROWS: usize = 512;
 /// Chunks read, being priced or waiting to be written, at most.
-const IN_FLIGHT: usize = 8;
+const IN_FLIGHT: usize = 6;
 /// Inputs smaller than this are priced on one thread.
 pub(super) const MIN_BYTES: u64 = 4 << 20;
 
