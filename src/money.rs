@@ -122,6 +122,71 @@ pub fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
     from_parts(widen(a)?.checked_add(widen(b)?)?, scale)
 }
 
+/// A running [`exact_add`] of many amounts (a Meta line's volume tiers) in
+/// integers: the sum is kept as an `i128` count of `10^-scale` while it fits
+/// a `Decimal` mantissa, so adding is one integer addition when the scales
+/// agree (they do for a card's rates). Once a step would not fit, it goes
+/// on with [`exact_add`] from exactly the value that chain would hold, so
+/// [`ExactSum::value`] is always the fold of [`exact_add`] from zero, scale
+/// included (a property test holds them together).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExactSum {
+    mantissa: i128,
+    scale: u32,
+    /// After the integer path gave up: the [`exact_add`] chain's value,
+    /// `None` once it overflowed.
+    slow: Option<Option<Decimal>>,
+}
+
+/// The largest mantissa a `Decimal` holds: 2^96 − 1.
+const MAX_MANTISSA: i128 = (1 << 96) - 1;
+
+impl ExactSum {
+    /// Adds `amount`.
+    pub fn add(&mut self, amount: Decimal) {
+        if let Some(slow) = &mut self.slow {
+            *slow = slow.and_then(|sum| exact_add(sum, amount));
+            return;
+        }
+        let scale = self.scale.max(amount.scale());
+        let widen = |mantissa: i128, from: u32| {
+            10_i128
+                .checked_pow(scale - from)
+                .and_then(|factor| mantissa.checked_mul(factor))
+        };
+        let sum = widen(self.mantissa, self.scale)
+            .zip(widen(amount.mantissa(), amount.scale()))
+            .and_then(|(a, b)| a.checked_add(b))
+            .filter(|sum| sum.unsigned_abs() <= MAX_MANTISSA.unsigned_abs() && scale <= 28);
+        match sum {
+            Some(sum) => {
+                self.mantissa = sum;
+                self.scale = scale;
+            }
+            None => {
+                // The integer sum so far is a value `exact_add` held too.
+                let so_far = from_parts(self.mantissa, self.scale);
+                self.slow = Some(so_far.and_then(|sum| exact_add(sum, amount)));
+            }
+        }
+    }
+
+    /// Whether the sum no longer fits (every later value is `None`).
+    #[must_use]
+    pub fn overflowed(&self) -> bool {
+        matches!(self.slow, Some(None))
+    }
+
+    /// The sum, `None` when it cannot be held exactly.
+    #[must_use]
+    pub fn value(&self) -> Option<Decimal> {
+        match self.slow {
+            Some(slow) => slow,
+            None => from_parts(self.mantissa, self.scale),
+        }
+    }
+}
+
 /// A decimal from a mantissa and scale, dropping trailing zeros only when
 /// that is what it takes to fit; `None` when it cannot be held exactly.
 fn from_parts(mut mantissa: i128, mut scale: u32) -> Option<Decimal> {
@@ -481,6 +546,38 @@ mod tests {
             "0.00000000000000000000000000001",
         ] {
             assert!(parse_exact(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    proptest::proptest! {
+        /// The integer running sum is the fold of `exact_add` from zero:
+        /// the same value and scale, and `None` exactly when it is.
+        #[test]
+        fn exact_sum_is_the_exact_add_fold(
+            parts in proptest::collection::vec(
+                (proptest::prelude::any::<i64>(), 0u32..=28, 0u32..=3, proptest::prelude::any::<bool>()),
+                0..12,
+            ),
+        ) {
+            let mut sum = ExactSum::default();
+            let mut fold = Some(Decimal::ZERO);
+            for (mantissa, scale, widen, small) in parts {
+                // Small rates as on a card, or values near the edge of Decimal.
+                let mantissa = if small {
+                    i128::from(mantissa % 100_000)
+                } else {
+                    i128::from(mantissa) << (32 * widen)
+                };
+                let Ok(amount) = Decimal::try_from_i128_with_scale(mantissa, scale) else {
+                    continue;
+                };
+                sum.add(amount);
+                fold = fold.and_then(|f| exact_add(f, amount));
+                proptest::prop_assert_eq!(sum.overflowed(), fold.is_none());
+            }
+            let (a, b) = (sum.value(), fold);
+            proptest::prop_assert_eq!(a, b);
+            proptest::prop_assert_eq!(a.map(|d| d.scale()), b.map(|d| d.scale()));
         }
     }
 }

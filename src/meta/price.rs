@@ -95,6 +95,7 @@ impl RateCard {
         // the first tier starts after message 0.
         let mut below = 0_u64;
         let mut open = false;
+        let mut total = money::ExactSum::default();
         let not_published = |below: u64| MetaError::TiersNotPublished {
             card: self.name(),
             category,
@@ -115,8 +116,10 @@ impl RateCard {
             if inside > 0 {
                 let exact =
                     money::exact_mul(tier.rate, Decimal::from(inside)).ok_or_else(overflow)?;
-                charge.exact_total =
-                    money::exact_add(charge.exact_total, exact).ok_or_else(overflow)?;
+                total.add(exact);
+                if total.overflowed() {
+                    return Err(overflow());
+                }
                 charge.parts.push(TierPart {
                     count: inside,
                     rate: tier.rate,
@@ -133,6 +136,7 @@ impl RateCard {
         if !open && count > below {
             return Err(not_published(below));
         }
+        charge.exact_total = total.value().ok_or_else(overflow)?;
         Ok(charge)
     }
 }
