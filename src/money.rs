@@ -133,9 +133,20 @@ pub fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
 pub struct ExactSum {
     mantissa: i128,
     scale: u32,
-    /// After the integer path gave up: the [`exact_add`] chain's value,
-    /// `None` once it overflowed.
-    slow: Option<Option<Decimal>>,
+    /// After the integer path gave up: the [`exact_add`] chain's value.
+    slow: Slow,
+}
+
+/// Where an [`ExactSum`] is.
+#[derive(Debug, Clone, Copy, Default)]
+enum Slow {
+    /// Still in integers.
+    #[default]
+    No,
+    /// Going on with [`exact_add`] from this value.
+    Yes(Decimal),
+    /// Past what can be held exactly.
+    Overflowed,
 }
 
 /// The largest mantissa a `Decimal` holds: 2^96 − 1.
@@ -144,9 +155,13 @@ const MAX_MANTISSA: i128 = (1 << 96) - 1;
 impl ExactSum {
     /// Adds `amount`.
     pub fn add(&mut self, amount: Decimal) {
-        if let Some(slow) = &mut self.slow {
-            *slow = slow.and_then(|sum| exact_add(sum, amount));
-            return;
+        match self.slow {
+            Slow::No => {}
+            Slow::Yes(sum) => {
+                self.slow = exact_add(sum, amount).map_or(Slow::Overflowed, Slow::Yes);
+                return;
+            }
+            Slow::Overflowed => return,
         }
         let scale = self.scale.max(amount.scale());
         let widen = |mantissa: i128, from: u32| {
@@ -158,31 +173,31 @@ impl ExactSum {
             .zip(widen(amount.mantissa(), amount.scale()))
             .and_then(|(a, b)| a.checked_add(b))
             .filter(|sum| sum.unsigned_abs() <= MAX_MANTISSA.unsigned_abs() && scale <= 28);
-        match sum {
-            Some(sum) => {
-                self.mantissa = sum;
-                self.scale = scale;
-            }
-            None => {
-                // The integer sum so far is a value `exact_add` held too.
-                let so_far = from_parts(self.mantissa, self.scale);
-                self.slow = Some(so_far.and_then(|sum| exact_add(sum, amount)));
-            }
+        if let Some(sum) = sum {
+            self.mantissa = sum;
+            self.scale = scale;
+        } else {
+            // The integer sum so far is a value `exact_add` held too.
+            let so_far = from_parts(self.mantissa, self.scale);
+            self.slow = so_far
+                .and_then(|sum| exact_add(sum, amount))
+                .map_or(Slow::Overflowed, Slow::Yes);
         }
     }
 
     /// Whether the sum no longer fits (every later value is `None`).
     #[must_use]
     pub fn overflowed(&self) -> bool {
-        matches!(self.slow, Some(None))
+        matches!(self.slow, Slow::Overflowed)
     }
 
     /// The sum, `None` when it cannot be held exactly.
     #[must_use]
     pub fn value(&self) -> Option<Decimal> {
         match self.slow {
-            Some(slow) => slow,
-            None => from_parts(self.mantissa, self.scale),
+            Slow::No => from_parts(self.mantissa, self.scale),
+            Slow::Yes(sum) => Some(sum),
+            Slow::Overflowed => None,
         }
     }
 }

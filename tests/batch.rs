@@ -2,6 +2,7 @@
 //! whatever mix of good and bad rows and input oddities comes in; JSON Lines
 //! bills equal to `estimate --format json`; a closed stdout ends quietly.
 
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
@@ -686,14 +687,14 @@ fn threads_write_what_one_thread_writes() {
         "account,plan,sent,conversations,meta_amount,markup,marketing:IN,utility:BR,month\n",
     );
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = |n: u64| {
+    let mut next = |n: usize| {
         seed = seed
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
-        (seed >> 33) % n
+        usize::try_from((seed >> 33) % u64::try_from(n).unwrap()).unwrap()
     };
     for i in 0..ROWS {
-        let plan = plans[next(plans.len() as u64) as usize];
+        let plan = plans[next(plans.len())];
         let count = next(2_000_000);
         let (sent, conversations) = if plan.starts_with("direct") == (next(10) > 0) {
             (String::new(), count.to_string())
@@ -704,7 +705,7 @@ fn threads_write_what_one_thread_writes() {
             0 => format!("{}.{:02}", next(100_000), next(100)),
             _ => String::new(),
         };
-        let markup = ["", "", "10", "12.5%", "0.10", "x"][next(6) as usize];
+        let markup = ["", "", "10", "12.5%", "0.10", "x"][next(6)];
         let marketing = if amount.is_empty() && next(2) == 0 {
             next(500_000).to_string()
         } else {
@@ -715,18 +716,19 @@ fn threads_write_what_one_thread_writes() {
         } else {
             String::new()
         };
-        let month = ["", "2026-07", "2026-10", "2026-11", "2026-13"][next(5) as usize];
+        let month = ["", "2026-07", "2026-10", "2026-11", "2026-13"][next(5)];
         let account = match next(50) {
             0 => format!("\"acct, {i}\nsecond line\""),
             1 => format!("\"acct \"\"{i}\"\"\""),
             _ => format!("acct-{i}"),
         };
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "{account},{plan},{sent},{conversations},{amount},{markup},{marketing},{utility},{month}"
-        ));
+        );
         match next(100) {
             0 => text.push_str(",extra"),
-            1 => text.push_str("\n"),
+            1 => text.push('\n'),
             _ => {}
         }
         text.push('\n');
@@ -759,7 +761,7 @@ fn threads_write_what_one_thread_writes() {
             "{format}"
         );
         assert!(threads.1 == one.1, "{format}: the outputs differ");
-        let lines = threads.1.iter().filter(|&&b| b == b'\n').count();
+        let lines = threads.1.split(|&b| b == b'\n').count() - 1;
         // One line per row in JSON Lines; the CSV adds its header and the
         // line ends inside quoted cells.
         if format == "jsonl" {

@@ -121,7 +121,9 @@ where
             })
             .collect();
         drop(done_tx);
-        let read = feed(input, options, sink, tally, queue_tx, &done_rx, &failed);
+        let read = feed(input, options, sink, tally, &queue_tx, &done_rx, &failed);
+        // Closing the queue stops the workers.
+        drop(queue_tx);
         // Workers stop once the queue is closed (by `feed`, done or failed).
         let mut worked = Ok(());
         for handle in handles {
@@ -143,7 +145,7 @@ fn feed<R: Read>(
     options: &Options<'_>,
     sink: &mut Sink<'_>,
     tally: &mut Tally,
-    queue: SyncSender<Job>,
+    queue: &SyncSender<Job>,
     done: &Receiver<Job>,
     failed: &AtomicBool,
 ) -> Result<(), Error> {
