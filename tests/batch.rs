@@ -772,3 +772,58 @@ fn threads_write_what_one_thread_writes() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A slow producer (`tail -f | ctbill batch`): each row comes out once it
+/// is priced, while the input is still open, in a CSV and in a plain list.
+#[test]
+fn rows_come_out_while_the_input_is_still_open() {
+    for (args, first, expected) in [
+        (
+            &["batch"][..],
+            "plan,sent\nconnect-10k,15000\n",
+            // The header, then 15,000 on connect-10k: 30.00 + 5,000 × 0.0070 = 65.00.
+            [
+                "plan,sent,currency,base,overage,fair_use_overage,meta,markup,total,error",
+                "connect-10k,15000,USD,30.00,35.00,,,,65.00,",
+            ]
+            .as_slice(),
+        ),
+        (
+            &["batch", "--plan", "connect-10k"][..],
+            "15000\n",
+            [
+                "sent,currency,base,overage,fair_use_overage,meta,markup,total,error",
+                "15000,USD,30.00,35.00,,,,65.00,",
+            ]
+            .as_slice(),
+        ),
+    ] {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(first.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let n = expected.len();
+        std::thread::spawn(move || {
+            let lines: Vec<String> = BufReader::new(stdout)
+                .lines()
+                .take(n)
+                .map(Result::unwrap)
+                .collect();
+            let _ = tx.send(lines);
+        });
+        // The input stays open: the rows must not wait for its end.
+        let lines = rx.recv_timeout(std::time::Duration::from_secs(20));
+        drop(stdin);
+        let _ = child.wait();
+        let lines = lines.expect("no output while the input was open");
+        assert_eq!(lines, expected, "{args:?}");
+    }
+}

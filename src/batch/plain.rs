@@ -217,9 +217,11 @@ pub(super) fn run<R: Read>(
         };
         let text = match &fast {
             Some((_, digits)) => &lines.buf[digits.clone()],
-            None => match lines
-                .next_line()
-                .map_err(|source| options.read_error(source))?
+            None => match {
+                sink.before_read(lines.drained())?;
+                lines.next_line()
+            }
+            .map_err(|source| options.read_error(source))?
             {
                 Some(Line::Text(line)) => unquote(line.trim_ascii()),
                 Some(Line::TooLong(long)) => {

@@ -274,6 +274,16 @@ impl<'w> Sink<'w> {
         Ok(())
     }
 
+    /// Writes whatever is buffered and flushes stdout when the input is
+    /// about to be read again (`input.drained()`): a slow producer's rows
+    /// come out as they are priced, not once 128 KiB have gathered.
+    pub(crate) fn before_read(&mut self, drained: bool) -> Result<(), Error> {
+        if drained && !self.buf.is_empty() && !self.hold {
+            self.finish()?;
+        }
+        Ok(())
+    }
+
     /// Writes whatever is buffered and flushes stdout.
     pub(crate) fn finish(&mut self) -> Result<(), Error> {
         self.out.write_all(&self.buf).map_err(write_error)?;

@@ -258,6 +258,13 @@ impl<R: Read> Input<R> {
         Ok((blank, &self.buf[self.start..self.end]))
     }
 
+    /// Whether every byte read so far has been consumed: the next read
+    /// may wait for the producer (`tail -f`), so output pending should go
+    /// out first.
+    pub fn drained(&self) -> bool {
+        self.start == self.end
+    }
+
     /// The next line when it is 1 to 19 ASCII digits and its line end is
     /// buffered: the count and where the digits are. `None`, consuming
     /// nothing, for anything else. Splitting and parsing in one pass is

@@ -582,7 +582,10 @@ pub(super) fn run<R: Read>(
         })?;
     } else {
         let mut pricer = Pricer::new(options, catalog, header);
-        while read(input, &mut record)? {
+        while {
+            sink.before_read(input.drained())?;
+            read(input, &mut record)?
+        } {
             pricer.row(&record, sink, &mut tally);
             sink.end_row()?;
         }
