@@ -15,7 +15,7 @@ ROWS=${ROWS:-1000000}
 RUNS=${RUNS:-5}
 AWK=$(command -v mawk || command -v awk)
 [ -n "${CTBILL:-}" ] || cargo build --release --quiet   # a no-op when up to date
-CT=${CTBILL:-target/release/ctbill}
+CT=${CTBILL:-${CARGO_TARGET_DIR:-target}/release/ctbill}
 CT=$(realpath "$CT")
 
 dir=$(mktemp -d)
