@@ -429,20 +429,7 @@ pub fn parse_plan_file(label: &str, text: &str) -> (Vec<Plan>, Vec<Problem>) {
     (plans, problems)
 }
 
-/// Every key a `[[plan]]` table may hold, in the order the docs list them.
-pub const PLAN_KEYS: [&str; 11] = [
-    "id",
-    "name",
-    "product",
-    "currency",
-    "base_fee",
-    "included",
-    "overage_rate",
-    "fair_use_limit",
-    "fair_use_rate",
-    "markup_percent",
-    "example",
-];
+pub use crate::plan::PLAN_KEYS;
 
 /// The keys that price a plan: every key after `currency`, up to `example`.
 const PRICE_KEYS: &[&str] = PLAN_KEYS.split_at(4).1.split_at(6).0;

@@ -123,6 +123,22 @@ pub struct FairUse {
     pub rate: Decimal,
 }
 
+/// Every key a `[[plan]]` table may hold, in the order the docs list them:
+/// what the loader accepts and the columns of the plans listing (CSV).
+pub const PLAN_KEYS: [&str; 11] = [
+    "id",
+    "name",
+    "product",
+    "currency",
+    "base_fee",
+    "included",
+    "overage_rate",
+    "fair_use_limit",
+    "fair_use_rate",
+    "markup_percent",
+    "example",
+];
+
 /// One priced tier, as validated from a plan file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
