@@ -34,6 +34,17 @@ impl Product {
         }
     }
 
+    /// The product's name for people: "WhatsApp Connect", "WhatsApp
+    /// Direct", "Free".
+    #[must_use]
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Product::Free => "Free",
+            Product::Connect => "WhatsApp Connect",
+            Product::Direct => "WhatsApp Direct",
+        }
+    }
+
     /// What the product counts, or `None` for the free plan.
     #[must_use]
     pub fn unit(self) -> Option<Unit> {
