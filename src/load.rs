@@ -15,6 +15,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
+use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::money::Currency;
@@ -410,28 +411,31 @@ impl Reader<'_> {
         let before = self.read.problem_count();
         self.read.unknown_keys(fields, &PLAN_KEYS, None);
         let get = |key: &str| fields.get(key);
-        let id = self.string(get("id"), "id", &span, true);
+        let id = self
+            .need(get("id"), "id", &span)
+            .and_then(|v| self.read.string(v, "id"));
         if let Some((id, id_span)) = &id {
             if let Err(message) = plan::validate_id(id) {
                 self.read.problem(id_span.clone(), message);
             }
         }
         let product = self
-            .string(get("product"), "product", &span, true)
+            .need(get("product"), "product", &span)
+            .and_then(|v| self.read.string(v, "product"))
             .and_then(|(text, s)| {
                 text.parse::<Product>()
                     .map_err(|m| self.read.problem(s, m))
                     .ok()
             });
-        let name = self
-            .string(get("name"), "name", &span, false)
+        let name = get("name")
+            .and_then(|v| self.read.string(v, "name"))
             .map(|(n, _)| n);
-        let currency = self.string(
-            get("currency"),
-            "currency",
-            &span,
-            product != Some(Product::Free),
-        );
+        let currency = if product == Some(Product::Free) {
+            get("currency")
+        } else {
+            self.need(get("currency"), "currency", &span)
+        };
+        let currency = currency.and_then(|v| self.read.string(v, "currency"));
         let currency = currency.and_then(|(code, s)| {
             Currency::from_code(&code)
                 .ok_or_else(|| format!("unknown currency `{code}`; use an ISO 4217 code such as USD, EUR, INR or JPY"))
@@ -460,7 +464,8 @@ impl Reader<'_> {
             Some(Decimal::ZERO)
         };
         let included = if paid {
-            self.count(get("included"), "included", &span, true)
+            self.need(get("included"), "included", &span)
+                .and_then(|v| self.count(v, "included"))
         } else {
             Some(0)
         };
@@ -502,8 +507,7 @@ impl Reader<'_> {
                 continue;
             };
             let zero = if COUNT_KEYS.contains(&key) {
-                self.count(Some(value), key, &no_span, false)
-                    .map(|n| n == 0)
+                self.count(value, key).map(|n| n == 0)
             } else {
                 self.amount(Some(value), key, &no_span).map(|a| a.is_zero())
             };
@@ -528,7 +532,7 @@ impl Reader<'_> {
     ) -> (Option<FairUse>, Option<Decimal>) {
         let get = |key: &str| fields.get(key);
         let markup_percent = self.amount(get("markup_percent"), "markup_percent", span);
-        let limit = self.count(get("fair_use_limit"), "fair_use_limit", span, false);
+        let limit = get("fair_use_limit").and_then(|v| self.count(v, "fair_use_limit"));
         let rate = get("fair_use_rate")
             .and_then(|_| self.amount(get("fair_use_rate"), "fair_use_rate", span));
         match (get("fair_use_limit"), get("fair_use_rate")) {
@@ -556,58 +560,40 @@ impl Reader<'_> {
         (fair_use, markup_percent)
     }
 
-    fn string(
+    /// The value of a key this [[plan]] must have; when absent, it is
+    /// reported missing with an example value.
+    fn need<'v, 'i>(
         &mut self,
-        value: Field<'_, '_>,
+        value: Field<'v, 'i>,
         key: &str,
         table: &Range<usize>,
-        required: bool,
-    ) -> Option<(String, Range<usize>)> {
-        let Some(value) = value else {
-            if required {
-                let example = match key {
-                    "id" => "\"connect-10k\"",
-                    "product" => "\"connect\"",
-                    "currency" => "\"USD\"",
-                    _ => "\"...\"",
-                };
-                self.read.missing(table, key, IN_PLAN, example);
-            }
-            return None;
-        };
-        self.read.string(value, key)
-    }
-
-    /// A money amount or percentage: a quoted or bare number, exactly as
-    /// written, not negative.
-    fn amount(&mut self, value: Field<'_, '_>, key: &str, table: &Range<usize>) -> Option<Decimal> {
-        let Some(value) = value else {
+    ) -> Field<'v, 'i> {
+        if value.is_none() {
             let example = match key {
+                "id" => "\"connect-10k\"",
+                "product" => "\"connect\"",
+                "currency" => "\"USD\"",
                 "base_fee" => "\"30.00\"",
                 "markup_percent" => "\"10\"",
-                _ => "\"0.0070\"",
+                "overage_rate" | "fair_use_rate" => "\"0.0070\"",
+                "included" | "fair_use_limit" => "10000",
+                _ => "\"...\"",
             };
             self.read.missing(table, key, IN_PLAN, example);
-            return None;
-        };
+        }
+        value
+    }
+
+    /// A money amount or percentage this [[plan]] must have: a quoted or
+    /// bare number, exactly as written, not negative.
+    fn amount(&mut self, value: Field<'_, '_>, key: &str, table: &Range<usize>) -> Option<Decimal> {
+        let value = self.need(value, key, table)?;
         self.read
             .amount(value, key, "a decimal amount, e.g. \"0.0070\" or 30.00")
     }
 
     /// A whole, non-negative count of units.
-    fn count(
-        &mut self,
-        value: Field<'_, '_>,
-        key: &str,
-        table: &Range<usize>,
-        required: bool,
-    ) -> Option<u64> {
-        let Some(value) = value else {
-            if required {
-                self.read.missing(table, key, IN_PLAN, "10000");
-            }
-            return None;
-        };
+    fn count(&mut self, value: &Spanned<DeValue<'_>>, key: &str) -> Option<u64> {
         self.read
             .count(value, key, "a whole number of units, e.g. 10000")
     }
