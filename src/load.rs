@@ -438,7 +438,12 @@ impl Reader<'_> {
         let currency = currency.and_then(|v| self.read.string(v, "currency"));
         let currency = currency.and_then(|(code, s)| {
             Currency::from_code(&code)
-                .ok_or_else(|| format!("unknown currency `{code}`; use an ISO 4217 code such as USD, EUR, INR or JPY"))
+                .ok_or_else(|| {
+                    format!(
+                        "unknown currency `{}`; use an ISO 4217 code such as USD, EUR, INR or JPY",
+                        crate::shown::shown(&code)
+                    )
+                })
                 .map_err(|m| self.read.problem(s, m))
                 .ok()
         });
