@@ -33,6 +33,7 @@ pub mod report;
 pub mod request;
 pub mod shown;
 mod suggest;
+mod tomlread;
 pub mod usage;
 pub mod vs;
 

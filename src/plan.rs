@@ -34,6 +34,17 @@ impl Product {
         }
     }
 
+    /// The product's name for people: "WhatsApp Connect", "WhatsApp
+    /// Direct", "Free".
+    #[must_use]
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Product::Free => "Free",
+            Product::Connect => "WhatsApp Connect",
+            Product::Direct => "WhatsApp Direct",
+        }
+    }
+
     /// What the product counts, or `None` for the free plan.
     #[must_use]
     pub fn unit(self) -> Option<Unit> {
@@ -122,6 +133,22 @@ pub struct FairUse {
     /// Price per unit above `limit`.
     pub rate: Decimal,
 }
+
+/// Every key a `[[plan]]` table may hold, in the order the docs list them:
+/// what the loader accepts and the columns of the plans listing (CSV).
+pub const PLAN_KEYS: [&str; 11] = [
+    "id",
+    "name",
+    "product",
+    "currency",
+    "base_fee",
+    "included",
+    "overage_rate",
+    "fair_use_limit",
+    "fair_use_rate",
+    "markup_percent",
+    "example",
+];
 
 /// One priced tier, as validated from a plan file.
 #[derive(Debug, Clone, PartialEq, Eq)]

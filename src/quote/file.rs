@@ -11,11 +11,12 @@ use toml::de::{DeTable, DeValue};
 
 use super::{DEFAULT_DISCOUNT_ON, Deal, Discount, DiscountValue, Tax};
 use crate::bill::LineKind;
-use crate::calendar::{Date, Month};
+use crate::calendar::Date;
 use crate::load::Problem;
 use crate::money;
 use crate::plan::Unit;
 use crate::shown::shown;
+use crate::tomlread::{self, Field, number_text};
 use crate::usage::{self, MetaCount, MetaUsage};
 
 /// The top-level keys of a quote file.
@@ -48,12 +49,9 @@ const COMMITMENT_KEYS: [&str; 1] = ["minimum"];
 /// The most months a quote runs.
 pub const MAX_MONTHS: u32 = 60;
 
-type Field<'v, 'i> = Option<&'v Spanned<DeValue<'i>>>;
-
+/// Walks a quote file's TOML tree, collecting problems with their spans.
 struct Reader<'a> {
-    label: &'a str,
-    text: &'a str,
-    problems: Vec<Problem>,
+    read: tomlread::Reader<'a>,
 }
 
 /// Parses a quote file. `today` gives the default date and start month.
@@ -62,31 +60,25 @@ struct Reader<'a> {
 ///
 /// Every problem found, with `file:line:column`.
 pub fn parse(label: &str, text: &str, today: Date) -> Result<Deal, Vec<Problem>> {
-    let document = DeTable::parse(text).map_err(|err| {
-        let offset = err.span().map_or(0, |s| s.start);
-        vec![Problem::at(
-            label,
-            text,
-            offset,
-            format!("invalid TOML: {}", err.message().trim_end()),
-        )]
-    })?;
+    let document = tomlread::document(label, text).map_err(|problem| vec![problem])?;
     let mut r = Reader {
-        label,
-        text,
-        problems: Vec::new(),
+        read: tomlread::Reader::new(label, text),
     };
     let root = document.get_ref();
     let whole = 0..0;
-    r.unknown_keys(root, &QUOTE_KEYS, "a quote file");
+    r.read.unknown_keys(root, &QUOTE_KEYS, Some("a quote file"));
     let get = |k: &str| root.get(k);
     let customer = r.string(get("customer"), "customer", &whole, true);
     let prepared_by = r.string(get("prepared_by"), "prepared_by", &whole, false);
-    let date = r.date(get("date"), "date").ok().map(|d| d.unwrap_or(today));
-    let valid_until = r.date(get("valid_until"), "valid_until").ok();
+    let date = r
+        .read
+        .date(get("date"), "date")
+        .ok()
+        .map(|d| d.unwrap_or(today));
+    let valid_until = r.read.date(get("valid_until"), "valid_until").ok();
     let plan = r.string(get("plan"), "plan", &whole, true);
     let plan_at = get("plan").map_or(0, |v| v.span().start);
-    let start = get("start").map_or(Some(today.month()), |v| r.month(v));
+    let start = get("start").map_or(Some(today.month()), |v| r.read.month(v, "start"));
     let months = get("months").map_or(Some(1), |v| r.months(v));
     let growth_percent = match get("growth_percent") {
         None => Some(Decimal::ZERO),
@@ -102,10 +94,8 @@ pub fn parse(label: &str, text: &str, today: Date) -> Result<Deal, Vec<Problem>>
     });
     let taxes = r.tables(get("tax"), "tax", Reader::tax);
     let commitment = r.commitment(get("commitment")).ok();
-    if !r.problems.is_empty() {
-        let mut problems = r.problems;
-        problems.sort_by_key(|p| (p.line, p.column));
-        return Err(problems);
+    if r.read.problem_count() > 0 {
+        return Err(r.read.into_problems());
     }
     let (Some(customer), Some(date), Some(valid_until), Some(plan), Some(start), Some(months)) =
         (customer, date, valid_until, plan, start, months)
@@ -130,10 +120,7 @@ pub fn parse(label: &str, text: &str, today: Date) -> Result<Deal, Vec<Problem>>
     else {
         return Err(vec![Problem::file(label, "incomplete quote")]);
     };
-    let locate = |offset: usize| {
-        let p = Problem::at(label, text, offset, "");
-        format!("{}:{}:{}", p.file, p.line, p.column)
-    };
+    let locate = |offset: usize| r.read.location(offset);
     Ok(Deal {
         label: label.to_owned(),
         customer: customer.0,
@@ -164,19 +151,19 @@ impl Reader<'_> {
         match value.map(|v| (v.get_ref(), v.span())) {
             None => Ok(None),
             Some((DeValue::Table(t), span)) => {
-                self.unknown_keys(t, &COMMITMENT_KEYS, "[commitment]");
+                self.read
+                    .unknown_keys(t, &COMMITMENT_KEYS, Some("[commitment]"));
                 if let Some(v) = t.get("minimum") {
                     self.amount(v, "minimum").map(Some).ok_or(())
                 } else {
-                    self.problem(
-                        span,
-                        "missing `minimum` in [commitment]; add e.g. `minimum = \"1500.00\"`",
-                    );
+                    self.read
+                        .missing(&span, "minimum", Some("[commitment]"), "\"1500.00\"");
                     Err(())
                 }
             }
             Some((_, span)) => {
-                self.problem(span, "`commitment` must be a table: write [commitment]");
+                self.read
+                    .problem(span, "`commitment` must be a table: write [commitment]");
                 Err(())
             }
         }
@@ -187,7 +174,7 @@ impl Reader<'_> {
         match u32::try_from(n) {
             Ok(n) if (1..=MAX_MONTHS).contains(&n) => Some(n),
             _ => {
-                self.problem(
+                self.read.problem(
                     v.span(),
                     format!("`months` is {n}; a quote runs 1 to {MAX_MONTHS} months"),
                 );
@@ -200,11 +187,12 @@ impl Reader<'_> {
         match value.map(|v| (v.get_ref(), v.span())) {
             Some((DeValue::Table(t), _)) => self.usage(t),
             Some((_, span)) => {
-                self.problem(span, "`usage` must be a table: write [usage]");
+                self.read
+                    .problem(span, "`usage` must be a table: write [usage]");
                 None
             }
             None => {
-                self.problem(
+                self.read.problem(
                     0..0,
                     "missing [usage]; add e.g. `[usage]` with `conversations = 60000`",
                 );
@@ -213,30 +201,7 @@ impl Reader<'_> {
         }
     }
 
-    fn problem(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.problems
-            .push(Problem::at(self.label, self.text, span.start, message));
-    }
-
-    fn unknown_keys(&mut self, table: &DeTable<'_>, known: &[&str], place: &str) {
-        for key in table.keys() {
-            let name: &str = key.get_ref().as_ref();
-            if !known.contains(&name) {
-                let hint = crate::suggest::closest(name, known.iter().copied())
-                    .map(|k| format!("did you mean `{k}`? "))
-                    .unwrap_or_default();
-                self.problem(
-                    key.span(),
-                    format!(
-                        "unknown key `{}` in {place}; {hint}known keys: {}",
-                        shown(name),
-                        known.join(", ")
-                    ),
-                );
-            }
-        }
-    }
-
+    /// A string in quotes, not blank.
     fn string(
         &mut self,
         value: Field<'_, '_>,
@@ -244,123 +209,30 @@ impl Reader<'_> {
         table: &Range<usize>,
         required: bool,
     ) -> Option<(String, Range<usize>)> {
-        match value.map(|v| (v.get_ref(), v.span())) {
-            None => {
-                if required {
-                    self.problem(
-                        table.clone(),
-                        format!("missing `{key}`; add e.g. `{key} = \"...\"`"),
-                    );
-                }
-                None
-            }
-            Some((DeValue::String(s), span)) if !s.trim().is_empty() => Some((s.to_string(), span)),
-            Some((DeValue::String(_), span)) => {
-                self.problem(span, format!("`{key}` is empty"));
-                None
-            }
-            Some((_, span)) => {
-                self.problem(span, format!("`{key}` must be a string in quotes"));
-                None
-            }
-        }
-    }
-
-    /// An optional date: `Ok(None)` when absent, `Err` when bad (reported).
-    fn date(&mut self, value: Field<'_, '_>, key: &str) -> Result<Option<Date>, ()> {
         let Some(value) = value else {
-            return Ok(None);
-        };
-        let text = match value.get_ref() {
-            DeValue::String(s) => s.to_string(),
-            DeValue::Datetime(d) => d.to_string(),
-            _ => String::new(),
-        };
-        match text.parse::<Date>() {
-            Ok(d) => Ok(Some(d)),
-            Err(e) => {
-                let why = if text.is_empty() {
-                    format!("`{key}` must be a date, e.g. {key} = \"2026-11-26\"")
-                } else {
-                    format!(
-                        "`{key}`: {}",
-                        e.to_string()
-                            .replace(&format!("`{text}`"), &format!("`{}`", shown(&text)))
-                    )
-                };
-                self.problem(value.span(), why);
-                Err(())
+            if required {
+                self.read.missing(table, key, None, "\"...\"");
             }
+            return None;
+        };
+        let (s, span) = self.read.string(value, key)?;
+        if s.trim().is_empty() {
+            self.read.problem(span, format!("`{key}` is empty"));
+            return None;
         }
-    }
-
-    fn month(&mut self, v: &Spanned<DeValue<'_>>) -> Option<Month> {
-        if let DeValue::String(s) = v.get_ref() {
-            s.parse::<Month>()
-                .map_err(|e| self.problem(v.span(), format!("`start`: {e}")))
-                .ok()
-        } else {
-            self.problem(
-                v.span(),
-                "`start` must be a month in quotes, e.g. start = \"2027-01\"",
-            );
-            None
-        }
-    }
-
-    fn raw<'v>(value: &'v Spanned<DeValue<'_>>) -> Option<&'v str> {
-        match value.get_ref() {
-            DeValue::String(s) => Some(s),
-            DeValue::Float(f) => Some(f.as_str()),
-            DeValue::Integer(i) if i.radix() == 10 => Some(i.as_str()),
-            _ => None,
-        }
+        Some((s, span))
     }
 
     fn count(&mut self, value: Field<'_, '_>, key: &str) -> Option<u64> {
         let value = value?;
-        let raw = match value.get_ref() {
-            DeValue::Integer(i) if i.radix() == 10 => i.as_str(),
-            DeValue::String(s) => s,
-            _ => {
-                self.problem(
-                    value.span(),
-                    format!("`{key}` must be a whole number, e.g. {key} = 12"),
-                );
-                return None;
-            }
-        };
-        usage::parse_count(raw)
-            .map_err(|m| self.problem(value.span(), format!("`{key}`: {m}")))
-            .ok()
+        self.read
+            .count(value, key, &format!("a whole number, e.g. {key} = 12"))
     }
 
     /// An exact, non-negative amount as written.
     fn amount(&mut self, value: &Spanned<DeValue<'_>>, key: &str) -> Option<Decimal> {
-        let Some(raw) = Self::raw(value) else {
-            self.problem(
-                value.span(),
-                format!("`{key}` must be a decimal amount, e.g. {key} = \"50.00\""),
-            );
-            return None;
-        };
-        match money::parse_exact(raw) {
-            Ok(a) if a.is_sign_negative() && !a.is_zero() => {
-                self.problem(
-                    value.span(),
-                    format!(
-                        "`{key}` is negative ({}); amounts are zero or more",
-                        shown(raw)
-                    ),
-                );
-                None
-            }
-            Ok(a) => Some(a),
-            Err(m) => {
-                self.problem(value.span(), format!("`{key}`: {m}"));
-                None
-            }
-        }
+        let expected = format!("a decimal amount, e.g. {key} = \"50.00\"");
+        self.read.amount(value, key, &expected)
     }
 
     /// A percentage, `10` or `10%`, zero or more and at most `max`.
@@ -370,8 +242,8 @@ impl Reader<'_> {
         key: &str,
         max: Option<u32>,
     ) -> Option<Decimal> {
-        let Some(raw) = Self::raw(value) else {
-            self.problem(
+        let Some(raw) = number_text(value) else {
+            self.read.problem(
                 value.span(),
                 format!("`{key}` must be a percentage, e.g. {key} = \"10\" (ten percent)"),
             );
@@ -380,7 +252,7 @@ impl Reader<'_> {
         let number = raw.trim().strip_suffix('%').unwrap_or(raw);
         match money::parse_exact(number) {
             Ok(p) if p.is_sign_negative() && !p.is_zero() => {
-                self.problem(
+                self.read.problem(
                     value.span(),
                     format!(
                         "`{key}` is negative ({}); a percentage here is zero or more",
@@ -390,7 +262,7 @@ impl Reader<'_> {
                 None
             }
             Ok(p) if max.is_some_and(|m| p > Decimal::from(m)) => {
-                self.problem(
+                self.read.problem(
                     value.span(),
                     format!(
                         "`{key}` is {}; it can be at most {}",
@@ -402,7 +274,7 @@ impl Reader<'_> {
             }
             Ok(p) => Some(p),
             Err(m) => {
-                self.problem(
+                self.read.problem(
                     value.span(),
                     format!("`{key}`: {m}; expected a percentage such as 10 or 10%"),
                 );
@@ -412,10 +284,10 @@ impl Reader<'_> {
     }
 
     fn usage(&mut self, t: &DeTable<'_>) -> Option<UsageParts> {
-        self.unknown_keys(t, &USAGE_KEYS, "[usage]");
+        self.read.unknown_keys(t, &USAGE_KEYS, Some("[usage]"));
         let count = match (t.get("sent"), t.get("conversations")) {
             (Some(s), Some(c)) => {
-                self.problem(
+                self.read.problem(
                     c.span(),
                     "[usage] gives both `sent` and `conversations`; give the one the plan counts",
                 );
@@ -436,19 +308,19 @@ impl Reader<'_> {
         };
         let (meta, at) = match (t.get("meta"), t.get("meta_amount")) {
             (Some(_), Some(a)) => {
-                self.problem(
+                self.read.problem(
                     a.span(),
                     "[usage] gives both `meta` and `meta_amount`; give Meta's charges one way",
                 );
                 (None, 0)
             }
             (None, Some(a)) => {
-                let parsed = if let Some(raw) = Self::raw(a) {
+                let parsed = if let Some(raw) = number_text(a) {
                     usage::parse_amount(raw)
-                        .map_err(|m| self.problem(a.span(), format!("`meta_amount`: {m}")))
+                        .map_err(|m| self.read.problem(a.span(), format!("`meta_amount`: {m}")))
                         .ok()
                 } else {
-                    self.problem(
+                    self.read.problem(
                         a.span(),
                         "`meta_amount` must be an amount, e.g. meta_amount = \"1000.00\"",
                     );
@@ -464,18 +336,21 @@ impl Reader<'_> {
 
     fn meta(&mut self, value: &Spanned<DeValue<'_>>) -> Option<MetaUsage> {
         let DeValue::Table(t) = value.get_ref() else {
-            self.problem(
+            self.read.problem(
                 value.span(),
                 "`meta` must be a table of counts, e.g. meta = { \"marketing:IN\" = 2000000 }",
             );
             return None;
         };
-        let before = self.problems.len();
+        let before = self.read.problem_count();
         let mut counts = Vec::new();
         for (key, v) in t {
             let name: &str = key.get_ref().as_ref();
             let parsed = usage::parse_meta_key(name)
-                .map_err(|m| self.problem(key.span(), format!("`meta` key `{}`: {m}", shown(name))))
+                .map_err(|m| {
+                    self.read
+                        .problem(key.span(), format!("`meta` key `{}`: {m}", shown(name)));
+                })
                 .ok();
             let count = self.count(Some(v), name);
             if let (Some((category, market)), Some(count)) = (parsed, count) {
@@ -486,7 +361,7 @@ impl Reader<'_> {
                 });
             }
         }
-        (self.problems.len() == before).then_some(MetaUsage::Messages(counts))
+        (self.read.problem_count() == before).then_some(MetaUsage::Messages(counts))
     }
 
     fn tables<T>(
@@ -499,7 +374,7 @@ impl Reader<'_> {
             return Some(Vec::new());
         };
         let DeValue::Array(items) = value.get_ref() else {
-            self.problem(
+            self.read.problem(
                 value.span(),
                 format!("`{key}` must be an array of tables: write [[{key}]]"),
             );
@@ -514,7 +389,7 @@ impl Reader<'_> {
                     None => ok = false,
                 }
             } else {
-                self.problem(
+                self.read.problem(
                     item.span(),
                     format!("each `{key}` must be a table: write [[{key}]]"),
                 );
@@ -535,18 +410,18 @@ impl Reader<'_> {
         };
         let names: Vec<&str> = allowed.iter().map(|k| k.as_str()).collect();
         let DeValue::Array(items) = value.get_ref() else {
-            self.problem(value.span(), format!("`on` must be a list of line kinds, e.g. on = [\"base\", \"overage\"]; kinds: {}", names.join(", ")));
+            self.read.problem(value.span(), format!("`on` must be a list of line kinds, e.g. on = [\"base\", \"overage\"]; kinds: {}", names.join(", ")));
             return None;
         };
         let mut kinds = Vec::new();
-        let before = self.problems.len();
+        let before = self.read.problem_count();
         for item in &**items {
             match item.get_ref() {
                 DeValue::String(s) => {
                     match LineKind::from_name(s).filter(|k| allowed.contains(k)) {
                         Some(k) if !kinds.contains(&k) => kinds.push(k),
                         Some(_) => {}
-                        None => self.problem(
+                        None => self.read.problem(
                             item.span(),
                             format!(
                                 "`on`: `{}` is not a kind of line this term can be on; kinds: {}",
@@ -556,14 +431,14 @@ impl Reader<'_> {
                         ),
                     }
                 }
-                _ => self.problem(
+                _ => self.read.problem(
                     item.span(),
                     "`on` lists line kinds in quotes, e.g. \"base\"",
                 ),
             }
         }
-        if kinds.is_empty() && self.problems.len() == before {
-            self.problem(
+        if kinds.is_empty() && self.read.problem_count() == before {
+            self.read.problem(
                 value.span(),
                 format!(
                     "`on` is empty; list the kinds of line it is on: {}",
@@ -571,15 +446,16 @@ impl Reader<'_> {
                 ),
             );
         }
-        (self.problems.len() == before).then(|| Rc::from(kinds))
+        (self.read.problem_count() == before).then(|| Rc::from(kinds))
     }
 
     fn discount(&mut self, t: &DeTable<'_>, span: Range<usize>) -> Option<Discount> {
-        self.unknown_keys(t, &DISCOUNT_KEYS, "[[discount]]");
+        self.read
+            .unknown_keys(t, &DISCOUNT_KEYS, Some("[[discount]]"));
         let name = self.string(t.get("name"), "name", &span, true);
         let value = match (t.get("percent"), t.get("amount")) {
             (Some(_), Some(a)) => {
-                self.problem(a.span(), "[[discount]] gives both `percent` and `amount`; a discount is one or the other");
+                self.read.problem(a.span(), "[[discount]] gives both `percent` and `amount`; a discount is one or the other");
                 None
             }
             (Some(p), None) => self
@@ -587,7 +463,7 @@ impl Reader<'_> {
                 .map(DiscountValue::Percent),
             (None, Some(a)) => self.amount(a, "amount").map(DiscountValue::Amount),
             (None, None) => {
-                self.problem(span.clone(), "[[discount]] needs `percent` (e.g. percent = \"10\") or `amount` (e.g. amount = \"50.00\", per month)");
+                self.read.problem(span.clone(), "[[discount]] needs `percent` (e.g. percent = \"10\") or `amount` (e.g. amount = \"50.00\", per month)");
                 None
             }
         };
@@ -601,15 +477,13 @@ impl Reader<'_> {
     }
 
     fn tax(&mut self, t: &DeTable<'_>, span: Range<usize>) -> Option<Tax> {
-        self.unknown_keys(t, &TAX_KEYS, "[[tax]]");
+        self.read.unknown_keys(t, &TAX_KEYS, Some("[[tax]]"));
         let name = self.string(t.get("name"), "name", &span, true);
         let percent = if let Some(p) = t.get("percent") {
             self.percent(p, "percent", None)
         } else {
-            self.problem(
-                span.clone(),
-                "missing `percent` in this [[tax]]; add e.g. `percent = \"18\"`",
-            );
+            self.read
+                .missing(&span, "percent", Some("this [[tax]]"), "\"18\"");
             None
         };
         let on = self.kinds(t.get("on"), &LineKind::ALL[..7], &[])?;

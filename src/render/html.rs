@@ -25,7 +25,6 @@ use crate::advice::{Comparison, CurrencyChoice};
 use crate::bill::Bill;
 use crate::calendar::Date;
 use crate::money::{Currency, group_thousands};
-use crate::plan::Product;
 use crate::report::table::{Align, Table};
 use crate::report::{self, CardRates, Report, comparison, rates};
 
@@ -380,15 +379,6 @@ pub fn rounding_note(currency: Currency) -> String {
 pub const EXAMPLE_CALLOUT: &str = "Example prices, not a contract: replace them with the \
      customer's contract prices before sending this document to a customer.";
 
-/// "WhatsApp Connect", "WhatsApp Direct".
-fn product_name(product: Product) -> &'static str {
-    match product {
-        Product::Connect => "WhatsApp Connect",
-        Product::Direct => "WhatsApp Direct",
-        Product::Free => "Free",
-    }
-}
-
 /// `estimate`: the plan and usage in the heading, the bill's lines with
 /// the total, with `explain` how each line was computed, then the notes.
 #[must_use]
@@ -396,7 +386,7 @@ pub fn bill(bill: &Bill<'_>, explain: bool, today: Date) -> String {
     let plan = bill.plan;
     let mut facts: Vec<(&str, String)> = vec![
         ("Plan", format!("{} ({})", plan.name, plan.id)),
-        ("Product", product_name(plan.product).to_owned()),
+        ("Product", plan.product.display_name().to_owned()),
         ("Usage", report::bill::usage_text(bill)),
     ];
     if let Some(month) = bill.month {
@@ -453,7 +443,7 @@ pub fn comparison(c: &Comparison<'_>, today: Date) -> String {
         .count
         .map(|n| format!(" at {}", c.unit.count_text(n)))
         .unwrap_or_default();
-    let title = format!("{} tiers{volume}", product_name(c.product));
+    let title = format!("{} tiers{volume}", c.product.display_name());
     let currency = match &c.currency_choice {
         CurrencyChoice::MostPlans { others } => {
             let others: Vec<&str> = others.iter().map(|o| o.code()).collect();

@@ -10,16 +10,6 @@ use super::table::{Align, Table};
 use crate::advice::{BreakEven, Comparison, CurrencyChoice, Reach, Tier};
 use crate::bill::LineKind;
 use crate::money::{group_count, group_thousands};
-use crate::plan::Product;
-
-/// "WhatsApp Connect" or "WhatsApp Direct".
-fn product_name(product: Product) -> &'static str {
-    match product {
-        Product::Connect => "WhatsApp Connect",
-        Product::Direct => "WhatsApp Direct",
-        Product::Free => "Free",
-    }
-}
 
 /// The heading: what is compared, at what volume, in which currency and why.
 #[must_use]
@@ -50,7 +40,7 @@ pub fn title(c: &Comparison<'_>) -> String {
         .unwrap_or_default();
     format!(
         "{} tiers{volume}, {currency}{month}",
-        product_name(c.product)
+        c.product.display_name()
     )
 }
 

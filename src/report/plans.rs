@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::table::{Align, Table};
 use crate::money::{group_count, group_thousands};
-use crate::plan::Plan;
+use crate::plan::{PLAN_KEYS, Plan};
 
 /// An optional amount as text (empty when absent).
 #[must_use]
@@ -129,27 +129,11 @@ pub fn plan_fields(plan: &Plan) -> Vec<(&'static str, String)> {
     fields
 }
 
-/// The columns of the machine-readable listing (CSV): the keys of a
-/// `[[plan]]` table in a plan file, in the order the docs list them.
-pub const RECORD_COLUMNS: [&str; 11] = [
-    "id",
-    "name",
-    "product",
-    "currency",
-    "base_fee",
-    "included",
-    "overage_rate",
-    "fair_use_limit",
-    "fair_use_rate",
-    "markup_percent",
-    "example",
-];
-
 /// Plans with raw values (no thousands separators), one row each under
-/// [`RECORD_COLUMNS`]; prices are empty for a plan without them.
+/// [`PLAN_KEYS`]; prices are empty for a plan without them.
 #[must_use]
 pub fn plan_records(plans: &[Plan]) -> Table {
-    let mut table = Table::new(&RECORD_COLUMNS.map(|key| (key, Align::Left)));
+    let mut table = Table::new(&PLAN_KEYS.map(|key| (key, Align::Left)));
     for p in plans {
         let paid = p.unit().is_some();
         let when_paid = |text: String| if paid { text } else { String::new() };
@@ -174,12 +158,4 @@ pub fn plan_records(plans: &[Plan]) -> Table {
         ]);
     }
     table
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_record_columns_are_the_plan_file_keys() {
-        assert_eq!(super::RECORD_COLUMNS, crate::load::PLAN_KEYS);
-    }
 }
