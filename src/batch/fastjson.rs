@@ -3,7 +3,7 @@
 //! (a test holds them together), without building a value per row.
 
 use crate::bill::Bill;
-use crate::render::json::{push_decimal, push_str, write_bill_fields};
+use crate::render::json::{Descriptions, push_decimal, push_str, write_bill_fields_with};
 
 /// `"input":{...}`: the row's cells by column name (missing cells empty,
 /// bytes that are not UTF-8 replaced).
@@ -30,7 +30,7 @@ fn row_number(out: &mut Vec<u8>, row: u64) {
 /// A priced row: `{"row":N,<the bill>,"input":{...}}`; with a vs bill,
 /// `"vs":{<the vs bill>},"change":"<total − vs total>"` before `input`.
 pub(super) fn bill_row(
-    out: &mut Vec<u8>,
+    (out, descriptions): (&mut Vec<u8>, &mut Descriptions),
     row: u64,
     bill: &Bill<'_>,
     vs: Option<&Bill<'_>>,
@@ -38,11 +38,11 @@ pub(super) fn bill_row(
     cells: &[&[u8]],
 ) {
     row_number(out, row);
-    write_bill_fields(out, bill);
+    write_bill_fields_with(out, bill, descriptions);
     out.push(b',');
     if let Some(vs) = vs {
         out.extend_from_slice(b"\"vs\":{");
-        write_bill_fields(out, vs);
+        write_bill_fields_with(out, vs, descriptions);
         out.extend_from_slice(b"},\"change\":");
         push_decimal(out, bill.total.saturating_sub(vs.total));
         out.push(b',');
@@ -148,6 +148,9 @@ mod tests {
                     // priced in another month, as `--vs-month` does).
                     let vs_usage = Usage { month: Month::new(2026, 12 - month).unwrap(), ..usage.clone() };
                     let vs = catalog::price(&catalog, plan, &vs_usage).ok();
+                    // One cache for the case's bills, as a batch keeps one
+                    // for its run: the second bill reads what the first made.
+                    let mut descriptions = crate::render::json::Descriptions::default();
                     for vs in [None, vs.as_ref()] {
                         let serde = serde_json::to_vec(&BillRow {
                             row,
@@ -158,7 +161,7 @@ mod tests {
                         })
                         .unwrap();
                         direct.clear();
-                        bill_row(&mut direct, row, &bill, vs, &names, &cells);
+                        bill_row((&mut direct, &mut descriptions), row, &bill, vs, &names, &cells);
                         prop_assert_eq!(String::from_utf8(direct.clone()).unwrap(), String::from_utf8(serde).unwrap());
                     }
                 }

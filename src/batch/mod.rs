@@ -625,7 +625,7 @@ fn write_outcome(
             sink.error(&text);
         }
         (Format::Jsonl, Ok((bill, vs))) => {
-            fastjson::bill_row(sink.buf(), tally.rows, bill, vs, names, cells);
+            fastjson::bill_row(sink.json(), tally.rows, bill, vs, names, cells);
         }
         (Format::Jsonl, Err(error)) => {
             let text = tally.bad(error);

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use super::{AMOUNT_COLUMNS, VS_COLUMNS};
 use crate::bill::{Bill, LineKind};
 use crate::error::Error;
+use crate::render::json::Descriptions;
 
 /// Rows are handed to stdout once this many bytes are buffered.
 const FLUSH_AT: usize = 1 << 17;
@@ -22,6 +23,9 @@ pub(crate) struct Sink<'w> {
     hold: bool,
     /// Whether rows carry [`VS_COLUMNS`] (`--vs-month`, `--vs-plans`).
     vs: bool,
+    /// JSON Lines: the plans' line descriptions, made once per plan (the
+    /// plans live in catalogs that outlive the sink).
+    descriptions: Descriptions,
 }
 
 /// `00`, `01`, ... `99`: two ASCII digits for each number below 100.
@@ -96,6 +100,7 @@ impl<'w> Sink<'w> {
             out,
             hold: false,
             vs,
+            descriptions: Descriptions::default(),
         }
     }
 
@@ -106,6 +111,7 @@ impl<'w> Sink<'w> {
             out: nowhere,
             hold: true,
             vs,
+            descriptions: Descriptions::default(),
         }
     }
 
@@ -238,6 +244,12 @@ impl<'w> Sink<'w> {
             self.comma();
         }
         self.field(message.as_bytes());
+    }
+
+    /// The output buffer and the remembered line descriptions, for the
+    /// JSON Lines writer.
+    pub(crate) fn json(&mut self) -> (&mut Vec<u8>, &mut Descriptions) {
+        (&mut self.buf, &mut self.descriptions)
     }
 
     /// The output buffer, for a writer that appends a row itself.

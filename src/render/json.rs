@@ -20,7 +20,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::advice::{Comparison, CurrencyChoice};
-use crate::bill::{Bill, Detail};
+use crate::bill::{Bill, Detail, Line, LineKind};
 use crate::meta::{Category, RateCard};
 use crate::plan::Plan;
 use crate::report::{self, CardRates, Report, comparison, rates};
@@ -220,6 +220,47 @@ impl<'a> BillJson<'a> {
 /// `out` with no intermediate values. `batch --format jsonl` writes a
 /// row per bill through this; a test holds it to the serde path.
 pub fn write_bill_fields(out: &mut Vec<u8>, bill: &Bill<'_>) {
+    write_bill_fields_with(out, bill, &mut Descriptions::default());
+}
+
+/// The descriptions of bill lines that depend on the plan alone (base
+/// fee, overage, fair-use overage: "Base fee (includes 10,000
+/// notifications)"), made once per plan for a writer of many bills.
+/// Plans are told apart by address, so every plan described must outlive
+/// the cache (a batch's plans live in its catalogs for the whole run).
+#[derive(Debug, Default)]
+pub struct Descriptions {
+    known: Vec<(usize, LineKind, String)>,
+}
+
+impl Descriptions {
+    /// [`report::bill::describe`], remembered for the plan's own lines.
+    fn describe(&mut self, line: &Line, plan: &Plan) -> Cow<'_, str> {
+        if !matches!(
+            line.kind,
+            LineKind::Base | LineKind::Overage | LineKind::FairUseOverage
+        ) {
+            return Cow::Owned(report::bill::describe(line, plan));
+        }
+        let key = (std::ptr::from_ref(plan).addr(), line.kind);
+        let index = if let Some(i) = self.known.iter().position(|k| (k.0, k.1) == key) {
+            i
+        } else {
+            // A batch names a handful of plans; many more is an unusual
+            // input, not worth a larger cache.
+            if self.known.len() >= 64 {
+                self.known.clear();
+            }
+            self.known
+                .push((key.0, key.1, report::bill::describe(line, plan)));
+            self.known.len() - 1
+        };
+        Cow::Borrowed(&self.known[index].2)
+    }
+}
+
+/// [`write_bill_fields`] with descriptions remembered in `descriptions`.
+pub fn write_bill_fields_with(out: &mut Vec<u8>, bill: &Bill<'_>, descriptions: &mut Descriptions) {
     out.extend_from_slice(b"\"plan\":");
     push_str(out, &bill.plan.id);
     out.extend_from_slice(b",\"name\":");
@@ -255,7 +296,7 @@ pub fn write_bill_fields(out: &mut Vec<u8>, bill: &Bill<'_>) {
         out.extend_from_slice(b"{\"kind\":");
         push_str(out, line.kind.as_str());
         out.extend_from_slice(b",\"description\":");
-        push_str(out, &report::bill::describe(line, bill.plan));
+        push_str(out, &descriptions.describe(line, bill.plan));
         out.extend_from_slice(b",\"quantity\":");
         push_decimal(out, line.quantity);
         out.extend_from_slice(b",\"unit_price\":");
