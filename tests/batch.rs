@@ -827,3 +827,30 @@ fn rows_come_out_while_the_input_is_still_open() {
         assert_eq!(lines, expected, "{args:?}");
     }
 }
+
+/// A market the row's card lacks is refused on every row that names it,
+/// with the same message (pricing remembers the refusal per card), and a
+/// row on a card that has the market is still priced.
+#[test]
+fn a_market_the_card_lacks_is_refused_on_every_row() {
+    let input = "plan,conversations,utility:BR,month\n\
+                 direct-in-25k,1,5,2026-10\n\
+                 direct-in-25k,1,5,2026-10\n\
+                 direct-25k,1,5,2026-10\n";
+    let (code, out, _) = run(input, None, Format::Csv);
+    assert_eq!(code, 1);
+    let rows = records(&out);
+    let error = |i: usize| rows[i].get(rows[i].len() - 1).unwrap().to_owned();
+    assert!(
+        error(1).starts_with("row 1, column utility:BR: "),
+        "{}",
+        error(1)
+    );
+    assert!(error(1).contains("no Brazil row"), "{}", error(1));
+    assert_eq!(
+        error(2).strip_prefix("row 2"),
+        error(1).strip_prefix("row 1")
+    );
+    assert_eq!(error(3), "");
+    assert_eq!(rows[3].get(4), Some("USD"));
+}

@@ -1,12 +1,14 @@
 //! What pricing remembers per rate card across the bills of one run: how
-//! bills name the card, and the markets already resolved by text as written
-//! (a batch names the same few on every row). A handful of cards at most,
-//! so a list beats hashing.
+//! bills name the card, the markets already resolved (or refused) by text
+//! as written (a batch names the same few on every row), and the card's
+//! notes per billing month. A handful of cards at most, so a list beats
+//! hashing.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::calendar::Date;
+use crate::calendar::{Date, Month};
 use crate::meta::{MetaError, RateBook, RateCard};
 use crate::money::Currency;
 
@@ -39,11 +41,33 @@ impl Memo {
     ) -> Result<Rc<str>, MetaError> {
         self.with_memo(card, |memo| {
             if let Some((_, market)) = memo.markets.iter().find(|(written, _)| written == text) {
-                return Ok(Rc::clone(market));
+                return market.clone();
             }
-            let market: Rc<str> = book.resolve_market(card, text)?.market.into();
-            memo.markets.push((text.to_owned(), Rc::clone(&market)));
-            Ok(market)
+            // A market the card lacks is refused on every row that names
+            // it: remembered too, not looked up again.
+            let market: Result<Rc<str>, MetaError> = book
+                .resolve_market(card, text)
+                .map(|resolved| resolved.market.into());
+            memo.markets.push((text.to_owned(), market.clone()));
+            market
+        })
+    }
+
+    /// The notes a bill of `month` priced on `card` carries (made by
+    /// `make` once per card and month).
+    pub(super) fn card_notes(
+        &self,
+        card: &RateCard,
+        month: Month,
+        make: impl FnOnce() -> Vec<Cow<'static, str>>,
+    ) -> Vec<Cow<'static, str>> {
+        self.with_memo(card, |memo| {
+            if let Some((_, notes)) = memo.notes.iter().find(|(m, _)| *m == month) {
+                return notes.clone();
+            }
+            let notes = make();
+            memo.notes.push((month, notes.clone()));
+            notes
         })
     }
 
@@ -58,7 +82,9 @@ impl Memo {
 struct CardMemo {
     key: (Currency, Date),
     description: Rc<str>,
-    markets: Vec<(String, Rc<str>)>,
+    markets: Vec<(String, Result<Rc<str>, MetaError>)>,
+    /// The notes of bills priced on the card, per billing month.
+    notes: Vec<(Month, Vec<Cow<'static, str>>)>,
 }
 
 impl CardMemo {
@@ -67,6 +93,7 @@ impl CardMemo {
             key: (card.currency(), card.effective()),
             description: card.describe().into(),
             markets: Vec::new(),
+            notes: Vec::new(),
         }
     }
 }

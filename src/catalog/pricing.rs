@@ -148,7 +148,9 @@ fn price_messages(
         })?;
     Ok(MetaCharges::Priced {
         card: catalog.memo.card_description(card),
-        card_notes: card_notes(card, month),
+        card_notes: catalog
+            .memo
+            .card_notes(card, month, || card_notes(card, month)),
         lines,
     })
 }
