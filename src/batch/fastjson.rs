@@ -3,7 +3,9 @@
 //! (a test holds them together), without building a value per row.
 
 use crate::bill::Bill;
-use crate::render::json::{Descriptions, push_decimal, push_str, write_bill_fields_with};
+use crate::render::json::{
+    Descriptions, push_decimal, push_str, push_u128, write_bill_fields_with,
+};
 
 /// `"input":{...}`: the row's cells by column name (missing cells empty,
 /// bytes that are not UTF-8 replaced).
@@ -23,7 +25,7 @@ fn input(out: &mut Vec<u8>, names: &[String], cells: &[&[u8]]) {
 
 fn row_number(out: &mut Vec<u8>, row: u64) {
     out.extend_from_slice(b"{\"row\":");
-    let _ = std::io::Write::write_fmt(out, format_args!("{row}"));
+    push_u128(out, u128::from(row));
     out.push(b',');
 }
 
@@ -180,6 +182,16 @@ mod tests {
                         prop_assert_eq!(String::from_utf8(direct.clone()).unwrap(), String::from_utf8(serde).unwrap());
                     }
                 }
+            }
+        }
+
+        #[test]
+        fn ascii_escapes_like_serde(text in "[\\x00-\\x7f]{0,40}", plain in "[ -~]{0,40}") {
+            // Escapes anywhere in eight-byte words, or none at all.
+            for text in [text.clone(), plain.replace(['"', '\\'], ""), format!("{plain}{text}")] {
+                let mut direct = Vec::new();
+                crate::render::json::push_str(&mut direct, &text);
+                prop_assert_eq!(direct, serde_json::to_vec(&text).unwrap());
             }
         }
 

@@ -273,8 +273,18 @@ pub fn write_bill_fields_with(out: &mut Vec<u8>, bill: &Bill<'_>, descriptions: 
     match bill.month {
         Some(month) => {
             out.push(b'"');
-            // Month's Display writes ASCII digits and `-`: nothing to escape.
-            let _ = std::io::Write::write_fmt(out, format_args!("{month}"));
+            // As Month's Display writes it (`2026-11`): ASCII digits and
+            // `-`, nothing to escape.
+            match u128::try_from(month.year()) {
+                Ok(year) if year <= 9999 => {
+                    push_digits(out, year, 4);
+                    out.push(b'-');
+                    push_digits(out, u128::from(month.number()), 2);
+                }
+                _ => {
+                    let _ = std::io::Write::write_fmt(out, format_args!("{month}"));
+                }
+            }
             out.push(b'"');
         }
         None => out.extend_from_slice(b"null"),
@@ -447,7 +457,7 @@ fn push_digits(out: &mut Vec<u8>, value: u128, min: usize) {
 }
 
 /// A whole number's digits.
-fn push_u128(out: &mut Vec<u8>, value: u128) {
+pub fn push_u128(out: &mut Vec<u8>, value: u128) {
     push_digits(out, value, 1);
 }
 
