@@ -271,22 +271,7 @@ pub fn write_bill_fields_with(out: &mut Vec<u8>, bill: &Bill<'_>, descriptions: 
     push_str(out, bill.currency().code());
     out.extend_from_slice(b",\"month\":");
     match bill.month {
-        Some(month) => {
-            out.push(b'"');
-            // As Month's Display writes it (`2026-11`): ASCII digits and
-            // `-`, nothing to escape.
-            match u128::try_from(month.year()) {
-                Ok(year) if year <= 9999 => {
-                    push_digits(out, year, 4);
-                    out.push(b'-');
-                    push_digits(out, u128::from(month.number()), 2);
-                }
-                _ => {
-                    let _ = std::io::Write::write_fmt(out, format_args!("{month}"));
-                }
-            }
-            out.push(b'"');
-        }
+        Some(month) => push_month(out, month),
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(if bill.plan.example {
@@ -364,6 +349,23 @@ pub fn write_bill_fields_with(out: &mut Vec<u8>, bill: &Bill<'_>, descriptions: 
         }
         out.push(b']');
     }
+}
+
+/// A month as a JSON string, as its `Display` writes it (`"2026-11"`):
+/// ASCII digits and `-`, nothing to escape.
+fn push_month(out: &mut Vec<u8>, month: crate::calendar::Month) {
+    out.push(b'"');
+    match u128::try_from(month.year()) {
+        Ok(year) if year <= 9999 => {
+            push_digits(out, year, 4);
+            out.push(b'-');
+            push_digits(out, u128::from(month.number()), 2);
+        }
+        _ => {
+            let _ = std::io::Write::write_fmt(out, format_args!("{month}"));
+        }
+    }
+    out.push(b'"');
 }
 
 /// A JSON string as `serde_json` writes it: `"` and `\` escaped, the
