@@ -82,7 +82,8 @@ fn push_escaped(out: &mut String, c: char) {
 
 /// Characters a terminal would act on rather than show: C0 and C1 controls,
 /// DEL, and the bidirectional overrides that reorder what is displayed.
-fn needs_escape(c: char) -> bool {
+#[must_use]
+pub fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(
             c,

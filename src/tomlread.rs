@@ -142,6 +142,20 @@ impl<'a> Reader<'a> {
         key: &str,
     ) -> Option<(String, Range<usize>)> {
         if let DeValue::String(s) = value.get_ref() {
+            // Names end up on terminals, in Markdown, JSON and HTML: a
+            // control character (an ESC sequence, a bidi override) is never
+            // meant and could drive the user's terminal, so it is refused.
+            if let Some(c) = s.chars().find(|&c| crate::shown::needs_escape(c)) {
+                self.problem(
+                    value.span(),
+                    format!(
+                        "`{key}` holds a control character (`{}`) in `{}`; write it as plain text",
+                        crate::shown::shown(&c.to_string()),
+                        crate::shown::shown(s)
+                    ),
+                );
+                return None;
+            }
             Some((s.to_string(), value.span()))
         } else {
             self.problem(value.span(), format!("`{key}` must be a string in quotes"));

@@ -185,7 +185,7 @@ impl Reader<'_> {
 
     fn usage_table(&mut self, value: Field<'_, '_>) -> Option<UsageParts> {
         match value.map(|v| (v.get_ref(), v.span())) {
-            Some((DeValue::Table(t), _)) => self.usage(t),
+            Some((DeValue::Table(t), span)) => self.usage(t, span),
             Some((_, span)) => {
                 self.read
                     .problem(span, "`usage` must be a table: write [usage]");
@@ -283,7 +283,7 @@ impl Reader<'_> {
         }
     }
 
-    fn usage(&mut self, t: &DeTable<'_>) -> Option<UsageParts> {
+    fn usage(&mut self, t: &DeTable<'_>, span: Range<usize>) -> Option<UsageParts> {
         self.read.unknown_keys(t, &USAGE_KEYS, Some("[usage]"));
         let count = match (t.get("sent"), t.get("conversations")) {
             (Some(s), Some(c)) => {
@@ -300,7 +300,15 @@ impl Reader<'_> {
             (None, Some(c)) => self
                 .count(Some(c), "conversations")
                 .map(|n| (Some(Unit::Conversations), n)),
-            (None, None) => Some((None, 0)),
+            (None, None) => {
+                // A quote of no platform usage is never meant: billing 0
+                // conversations silently would hide a forgotten key.
+                self.read.problem(
+                    span,
+                    "[usage] gives no count: add `sent = ...` (Connect) or `conversations = ...` (Direct), 0 if none",
+                );
+                None
+            }
         };
         let markup = match t.get("markup_percent") {
             None => Some(None),

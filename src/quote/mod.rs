@@ -228,17 +228,36 @@ fn sum<'a>(mut lines: impl Iterator<Item = &'a Line>, what: &str) -> Result<Deci
     })
 }
 
-/// Adds the deal's terms to one month's bill: each discount on the lines
-/// as billed before any discount, the commitment true-up, then each tax on
-/// every line above the taxes (or the kinds it is on), not compounding.
-/// The bill's total becomes the sum of all its lines.
-///
-/// # Errors
-///
-/// An overflow.
-pub fn apply_terms(bill: &mut Bill<'_>, deal: &Deal) -> Result<(), Error> {
-    let currency = bill.currency();
-    let billed = bill.lines.len();
+/// A discount cut to `room`, what is left of the lines it reduces after
+/// the discounts before it: written as an amount (quantity 1, unit price
+/// the amount, so quantity × unit price is still the line), and named so.
+fn capped(room: Decimal, currency: Currency, discount: &Discount) -> Line {
+    let exact = Decimal::ZERO - room;
+    Line::new(
+        LineKind::Discount,
+        Decimal::ONE,
+        Some(exact),
+        exact,
+        currency,
+        Detail::Term {
+            name: format!("{} (capped at the lines it reduces)", discount.name).into(),
+            percent: None,
+            on: Rc::clone(&discount.on),
+        },
+    )
+}
+
+/// The deal's discounts on the month's first `billed` lines: each on the
+/// lines as billed before any discount, together never more than them.
+fn add_discounts(
+    bill: &mut Bill<'_>,
+    deal: &Deal,
+    billed: usize,
+    currency: Currency,
+) -> Result<(), Error> {
+    // What each discount took, with the kinds it is on: discounts together
+    // never take more than the lines they reduce ("never below zero").
+    let mut taken: Vec<(Rc<[LineKind]>, Decimal)> = Vec::new();
     for discount in &deal.discounts {
         let base = sum(
             bill.lines[..billed]
@@ -251,9 +270,25 @@ pub fn apply_terms(bill: &mut Bill<'_>, deal: &Deal) -> Result<(), Error> {
             percent,
             on: discount.on.clone(),
         };
+        // Room left on these lines after the discounts before that share a
+        // kind with this one.
+        let before: Decimal = taken
+            .iter()
+            .filter(|(on, _)| on.iter().any(|k| discount.on.contains(k)))
+            .map(|(_, amount)| *amount)
+            .sum();
+        let room = (base - before).max(Decimal::ZERO);
         let line = match discount.value {
+            DiscountValue::Percent(p)
+                if money::exact_mul(base, fraction(p)?)
+                    .is_some_and(|d| money::round_line(d, currency) > room) =>
+            {
+                capped(room, currency, discount)
+            }
+            DiscountValue::Amount(a) if a > room => capped(room, currency, discount),
             DiscountValue::Percent(p) => {
-                let rate = -fraction(p)?;
+                // 0 − rate, not −rate: a discount of 0% is 0, never −0.
+                let rate = Decimal::ZERO - fraction(p)?;
                 let exact = money::exact_mul(base, rate).ok_or_else(|| overflow("discount"))?;
                 Line::new(
                     LineKind::Discount,
@@ -265,7 +300,7 @@ pub fn apply_terms(bill: &mut Bill<'_>, deal: &Deal) -> Result<(), Error> {
                 )
             }
             DiscountValue::Amount(a) => {
-                let exact = -a.min(base);
+                let exact = Decimal::ZERO - a;
                 Line::new(
                     LineKind::Discount,
                     Decimal::ONE,
@@ -276,8 +311,24 @@ pub fn apply_terms(bill: &mut Bill<'_>, deal: &Deal) -> Result<(), Error> {
                 )
             }
         };
+        taken.push((Rc::clone(&discount.on), -line.amount));
         bill.lines.push(line);
     }
+    Ok(())
+}
+
+/// Adds the deal's terms to one month's bill: each discount on the lines
+/// as billed before any discount, the commitment true-up, then each tax on
+/// every line above the taxes (or the kinds it is on), not compounding.
+/// The bill's total becomes the sum of all its lines.
+///
+/// # Errors
+///
+/// An overflow.
+pub fn apply_terms(bill: &mut Bill<'_>, deal: &Deal) -> Result<(), Error> {
+    let currency = bill.currency();
+    let billed = bill.lines.len();
+    add_discounts(bill, deal, billed, currency)?;
     if let Some(minimum) = deal.commitment {
         let charges = sum(
             bill.lines.iter().filter(|l| l.kind != LineKind::Meta),
@@ -308,6 +359,9 @@ pub fn apply_terms(bill: &mut Bill<'_>, deal: &Deal) -> Result<(), Error> {
                 .filter(|l| tax.on.is_empty() || tax.on.contains(&l.kind)),
             "tax",
         )?;
+        // A tax is never a credit: on lines that add up below zero (a tax
+        // `on` discounts only) it is 0.
+        let base = base.max(Decimal::ZERO);
         let rate = fraction(tax.percent)?;
         let exact = money::exact_mul(base, rate).ok_or_else(|| overflow("tax"))?;
         bill.lines.push(Line::new(

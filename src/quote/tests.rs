@@ -167,6 +167,77 @@ on = ["base"]
 }
 
 #[test]
+fn discounts_together_never_take_more_than_their_lines() {
+    // connect-usd at 1,500 sent: base 100.00 + overage 25.00 = 125.00 on the
+    // default kinds. The first 60% takes 75.00; the second 60% would take
+    // 75.00 too, but only 125.00 - 75.00 = 50.00 is left: capped at -50.00.
+    // A 10% tax on the discounts alone would be a credit: it is 0.00.
+    // Total 125.00 - 75.00 - 50.00 + 0.00 = 0.00, never below zero.
+    let q = price(
+        fixture(),
+        deal(
+            r#"customer = "A"
+plan = "connect-usd"
+[usage]
+sent = 1500
+[[discount]]
+name = "One"
+percent = "60"
+[[discount]]
+name = "Two"
+percent = "60"
+[[tax]]
+name = "Odd"
+percent = "10"
+on = ["discount"]
+"#,
+        ),
+    )
+    .unwrap();
+    let got = lines(&q.months[0]);
+    assert_eq!(got[2], ("discount", "-75.00".into()));
+    assert_eq!(got[3], ("discount", "-50.00".into()));
+    assert_eq!(got[4], ("tax", "0.00".into()));
+    assert_eq!(q.total.to_string(), "0.00");
+    // The capped line says so, and still multiplies out: 1 × -50.00.
+    let capped = &q.months[0].lines[3];
+    assert_eq!(capped.quantity * capped.unit_price.unwrap(), capped.exact);
+}
+
+#[test]
+fn a_zero_discount_is_zero_not_minus_zero() {
+    let q = price(
+        fixture(),
+        deal(
+            r#"customer = "A"
+plan = "connect-usd"
+[usage]
+sent = 1500
+[[discount]]
+name = "None"
+percent = "0"
+[[discount]]
+name = "Nothing"
+amount = "0"
+"#,
+        ),
+    )
+    .unwrap();
+    let got = lines(&q.months[0]);
+    assert_eq!(got[2], ("discount", "0.00".into()));
+    assert_eq!(got[3], ("discount", "0.00".into()));
+}
+
+#[test]
+fn a_usage_without_a_count_is_an_error() {
+    let found = errors("customer = \"A\"\nplan = \"connect-usd\"\n[usage]\nmeta_amount = \"10\"\n");
+    assert!(
+        found.iter().any(|e| e.contains("[usage] gives no count")),
+        "{found:?}"
+    );
+}
+
+#[test]
 fn a_commitment_tops_up_to_the_minimum_and_is_taxed() {
     // 500 sent: base 100.00, no overage; 10% off = -10.00; CleverTap
     // charges 90.00 < 150.00 → commitment 60.00. GST 18% of every line

@@ -32,7 +32,7 @@ pub fn quote(q: &crate::quote::Quote<'_>, explain: bool) -> String {
     use crate::report::quote as model;
     // Markdown passes inline HTML through: a customer named `<script>`
     // must stay text.
-    let text = |t: &str| escape(t).replace('<', "&lt;").replace('>', "&gt;");
+    let text = |t: &str| escape(t);
     let mut out = format!(
         "**{}**\n\n{}\n\n",
         text(&model::title(q)),
@@ -64,10 +64,14 @@ pub fn quote(q: &crate::quote::Quote<'_>, explain: bool) -> String {
     out
 }
 
-/// Escapes what would break a table cell.
+/// Escapes what would break a table cell, and markup: Markdown shows raw
+/// HTML, so a name from a file (`<script>`, `</td><a href=…>`) is written
+/// as text.
 #[must_use]
 pub fn escape(cell: &str) -> String {
     cell.replace('\\', "\\\\")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
         .replace('|', "\\|")
         .replace('\n', " ")
 }
