@@ -113,14 +113,14 @@ fn price_messages(
             count: *count,
         })
         .collect();
+    // The first service count given, as the usage wrote it.
     let service_given = merged
         .iter()
-        .any(|(category, _, count, _)| *category == Category::Service && *count > 0);
-    if service_given && card.service_free() && month >= rules::SERVICE_CHARGED_FROM {
-        let index = merged
-            .iter()
-            .find(|(c, _, n, _)| *c == Category::Service && *n > 0)
-            .map_or(0, |m| m.3);
+        .find(|(category, _, count, _)| *category == Category::Service && *count > 0)
+        .map(|m| m.3);
+    if let Some(index) =
+        service_given.filter(|_| card.service_free() && month >= rules::SERVICE_CHARGED_FROM)
+    {
         return Err(Error::Meta {
             index,
             spec: spec(&counts[index]),

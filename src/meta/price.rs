@@ -3,6 +3,7 @@
 //! counts by the rules that reach across lines ([`RateCard::price_month`],
 //! see [`rules`]). Exact and unrounded; rounding is the caller's job.
 
+use crate::money::group_count;
 use rust_decimal::Decimal;
 
 use super::card::RateCard;
@@ -244,7 +245,7 @@ impl RateCard {
                 "authentication and authentication-international messages to {market} share one \
                  volume counter ({} in all); the order of delivery is unknown, so they are billed \
                  in the order that costs most",
-                group(together)
+                group_count(together)
             );
             for (i, parts) in [
                 (domestic, shared.domestic),
@@ -303,8 +304,8 @@ impl RateCard {
                 "{} of {} service messages to {} are free: Meta's free tier gives each business \
                  phone number 1,000 service messages a month ({} in all this month, {} used), \
                  taken from the lowest-rate messages",
-                group(free),
-                group(counts[i].count),
+                group_count(free),
+                group_count(counts[i].count),
                 charge.market,
                 group_wide(allowance),
                 group_wide(given),
@@ -315,12 +316,7 @@ impl RateCard {
     }
 }
 
-/// A count with thousands separators, as bills show them.
-fn group(n: u64) -> String {
-    crate::money::group_thousands(Decimal::from(n))
-}
-
-/// [`group`] for a count past `u64` (a free allowance of many numbers);
+/// [`group_count`] for a count past `u64` (a free allowance of many numbers);
 /// one past `Decimal` too is written without separators.
 fn group_wide(n: u128) -> String {
     i128::try_from(n)
