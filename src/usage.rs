@@ -61,6 +61,31 @@ pub struct MetaCount {
     pub count: u64,
 }
 
+/// What a count counts, for the messages that refuse one.
+#[derive(Debug, Clone, Copy)]
+pub struct Counted {
+    /// Why a fraction is wrong: "counts are whole messages".
+    pub whole: &'static str,
+    /// A count to show as an example: "15000".
+    pub example: &'static str,
+    /// The same written with a separator, if that helps: " or 15,000".
+    pub grouped: &'static str,
+}
+
+/// Messages and notifications: what most counts are.
+pub const MESSAGES: Counted = Counted {
+    whole: "counts are whole messages",
+    example: "15000",
+    grouped: " or 15,000",
+};
+
+/// Business phone numbers (Meta's free service tier).
+pub const PHONE_NUMBERS: Counted = Counted {
+    whole: "give a whole number of business phone numbers",
+    example: "2",
+    grouped: "",
+};
+
 /// Parses a count of units: a whole number, zero or more, optionally
 /// grouped with `,` or `_` (`15,000`). A leading `+` is accepted (`+15000`,
 /// as TOML, `strtoul` and most tools read it), and so is `-0`, which is zero.
@@ -70,12 +95,28 @@ pub struct MetaCount {
 /// Says what was wrong (empty, negative, fractional, not a number, too
 /// large) and what a count looks like.
 pub fn parse_count(text: &str) -> Result<u64, String> {
+    parse_count_of(text, MESSAGES)
+}
+
+/// [`parse_count`] for a count of `counted`, whose messages say so.
+///
+/// # Errors
+///
+/// As [`parse_count`].
+pub fn parse_count_of(text: &str, counted: Counted) -> Result<u64, String> {
+    let Counted {
+        whole,
+        example,
+        grouped,
+    } = counted;
     let trimmed = text.trim();
     if let Some(count) = parse_digits(trimmed.as_bytes()) {
         return Ok(count);
     }
     if trimmed.is_empty() {
-        return Err("the count is empty; expected a whole number such as 15000".to_owned());
+        return Err(format!(
+            "the count is empty; expected a whole number such as {example}"
+        ));
     }
     let quoted = shown(trimmed);
     let (negative, unsigned) = match trimmed.as_bytes()[0] {
@@ -125,10 +166,10 @@ pub fn parse_count(text: &str) -> Result<u64, String> {
             value.trunc().normalize()
         )),
         Ok(_) => Err(format!(
-            "`{quoted}` is not a whole number; counts are whole messages, e.g. 15000"
+            "`{quoted}` is not a whole number; {whole}, e.g. {example}"
         )),
         Err(_) => Err(format!(
-            "`{quoted}` is not a count; expected a whole number such as 15000 or 15,000"
+            "`{quoted}` is not a count; expected a whole number such as {example}{grouped}"
         )),
     }
 }

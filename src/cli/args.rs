@@ -358,16 +358,10 @@ fn parse_count(text: &str) -> Result<u64, String> {
     usage::parse_count(text)
 }
 
-/// A count of business phone numbers: parsed like any count, with a
-/// message about phone numbers rather than messages.
+/// A count of business phone numbers: parsed like any count, with
+/// messages about phone numbers rather than messages.
 fn parse_phone_numbers(text: &str) -> Result<u64, String> {
-    usage::parse_count(text).map_err(|m| {
-        m.replace(
-            "counts are whole messages, e.g. 15000",
-            "give a whole number of business phone numbers, e.g. 2",
-        )
-        .replace("such as 15000", "such as 2")
-    })
+    usage::parse_count_of(text, usage::PHONE_NUMBERS)
 }
 
 fn parse_amount(text: &str) -> Result<Amount, String> {
