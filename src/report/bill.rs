@@ -59,7 +59,6 @@ pub fn describe(line: &Line, plan: &Plan) -> String {
 /// The words on a quote's term line: "Discount Annual commitment: 10% of
 /// base, overage", "Minimum commitment true-up", "GST 18%".
 fn describe_term(kind: LineKind, name: &str, percent: Option<Decimal>, on: &[LineKind]) -> String {
-    let name = super::quote::text(name);
     let kinds: Vec<&str> = on
         .iter()
         .map(|k| match k {
@@ -83,7 +82,7 @@ fn describe_term(kind: LineKind, name: &str, percent: Option<Decimal>, on: &[Lin
         (LineKind::Discount, Some(p)) => format!("Discount {name}: {}% of {of}", p.normalize()),
         (LineKind::Discount, None) => format!("Discount {name} on {of}"),
         (_, Some(p)) => format!("{name} {}% of {of}", p.normalize()),
-        (_, None) => name,
+        (_, None) => name.to_owned(),
     }
 }
 
@@ -149,9 +148,9 @@ pub fn line_label(line: &Line, plan: &Plan) -> String {
         (Detail::MetaMessages(m), _) => format!("Meta {} messages to {}", m.category, m.market),
         (_, LineKind::Markup) => "Service markup".to_owned(),
         (Detail::Term { name, .. }, LineKind::Discount) => {
-            format!("Discount {}", super::quote::text(name))
+            format!("Discount {name}")
         }
-        (Detail::Term { name, .. }, _) => super::quote::text(name),
+        (Detail::Term { name, .. }, _) => name.to_string(),
         _ => "Meta charges".to_owned(),
     }
 }

@@ -77,23 +77,6 @@ pub fn months_table(quote: &Quote<'_>) -> Table {
     table
 }
 
-/// Text from the quote file as the table and Markdown show it: control
-/// characters escaped (a customer name can never drive the terminal),
-/// nothing shortened.
-#[must_use]
-pub fn text(value: &str) -> String {
-    value
-        .chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
 /// The heading: "Quote for Acme Retail: WhatsApp Direct 50K (direct-50k),
 /// 12 months from 2027-01".
 #[must_use]
@@ -101,7 +84,7 @@ pub fn title(quote: &Quote<'_>) -> String {
     let n = quote.months.len();
     format!(
         "Quote for {}: {} ({}), {n} month{} from {}",
-        text(&quote.deal.customer),
+        quote.deal.customer,
         quote.plan.name,
         quote.plan.id,
         if n == 1 { "" } else { "s" },
@@ -118,7 +101,7 @@ pub fn dated(quote: &Quote<'_>) -> String {
         let _ = write!(out, ", valid until {until}");
     }
     if let Some(by) = &quote.deal.prepared_by {
-        let _ = write!(out, ", prepared by {}", self::text(by));
+        let _ = write!(out, ", prepared by {by}");
     }
     if !quote.deal.growth_percent.is_zero() {
         let _ = write!(
