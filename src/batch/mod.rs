@@ -25,6 +25,7 @@
 //!   (nothing is written to stdout then).
 
 mod fastjson;
+mod fastrow;
 mod parallel;
 mod plain;
 pub mod quick;
@@ -98,6 +99,10 @@ pub struct Options<'c> {
     input_name: String,
     /// Price on several threads ([`parallel`]): a large regular file.
     parallel: bool,
+    /// Price the common CSV rows on the integer fast path ([`fastrow`]);
+    /// off, every row goes through the engine (the tests hold the two
+    /// outputs equal byte for byte).
+    fast_path: bool,
 }
 
 impl<'c> Options<'c> {
@@ -140,6 +145,7 @@ impl<'c> Options<'c> {
             vs: None,
             input_name: "standard input".to_owned(),
             parallel: false,
+            fast_path: true,
         })
     }
 
@@ -157,6 +163,7 @@ impl<'c> Options<'c> {
                 }
             }),
             input_name: self.input_name.clone(),
+            fast_path: self.fast_path,
         }
     }
 
@@ -176,6 +183,7 @@ struct Seed {
     month: Month,
     vs: Option<SeedVs>,
     input_name: String,
+    fast_path: bool,
 }
 
 /// [`VsPricing`] to rebuild: its month, or the other plans' source.
@@ -214,6 +222,7 @@ impl Seed {
             vs,
             input_name: self.input_name.clone(),
             parallel: true,
+            fast_path: self.fast_path,
         })
     }
 }

@@ -1,20 +1,50 @@
-//! The fast path of `batch`: the platform lines of one plan (base, overage,
-//! fair-use overage) in exact integer arithmetic on minor units.
+//! The fast path of `batch`: a bill's amounts in exact integer arithmetic
+//! on minor units, for the common rows, with the engine as the fallback.
+//!
+//! - [`Quick`]: the platform lines of one plan (base, overage, fair-use
+//!   overage);
+//! - [`Ladder`]: one market × category of Meta messages on one card, at its
+//!   list rate or across its volume tiers;
+//! - [`amount_in_minor_units`] and [`markup`]: a Meta amount passed
+//!   through, and the markup on the Meta subtotal.
 //!
 //! A rate `m × 10⁻ˢ` times `n` units is `n × m` at scale `s`; the line is
 //! that value rounded to the currency's `k` decimals, half away from zero
 //! (all values are non-negative, so half up): `n × m × 10^(k−s)` when
 //! `s ≤ k`, else `⌊(n × m) / 10^(s−k)⌋`, plus one when the remainder is at
-//! least half of `10^(s−k)`. Every step is checked in `u64`; when a value
-//! does not fit, [`Quick::price`] returns `None` and the caller falls back
-//! to the engine. Within `u64` the engine's `Decimal` arithmetic is exact
-//! too, so both give the same amounts (tested below against
-//! [`crate::bill::bill`]).
+//! least half of `10^(s−k)`. Every step is checked; when a value does not
+//! fit, or could come near the 28 significant digits the engine's `Decimal`
+//! holds, these return `None` and the caller falls back to the engine.
+//! Below those bounds the engine's arithmetic is exact too, so both give
+//! the same amounts (tested below against [`crate::bill::bill`] and
+//! [`crate::catalog::price`]).
 
 use rust_decimal::Decimal;
 
+use crate::meta::Tier;
 use crate::money;
 use crate::plan::{Band, Plan};
+
+/// The largest exact value (in units of the rate's last decimal) the fast
+/// path works with: far below `Decimal`'s 96-bit mantissa (about 7.9 ×
+/// 10²⁸), so the engine computes every such value exactly as well.
+const MAX_EXACT: u128 = 10u128.pow(26);
+
+/// `value` (a count of `10^-scale`) rounded half up to `minor_units`
+/// decimals, as [`money::round_line`] rounds it; `None` past `u64`.
+fn to_minor_units(value: u128, scale: u32, minor_units: u32) -> Option<u64> {
+    if value > MAX_EXACT {
+        return None;
+    }
+    let minor = if scale <= minor_units {
+        value.checked_mul(10u128.checked_pow(minor_units - scale)?)?
+    } else {
+        let divisor = 10u128.checked_pow(scale - minor_units)?;
+        let (quotient, remainder) = (value / divisor, value % divisor);
+        quotient + u128::from(remainder >= divisor / 2)
+    };
+    u64::try_from(minor).ok()
+}
 
 /// A rate as an integer mantissa and how to bring `count × mantissa` to
 /// minor units.
@@ -121,6 +151,125 @@ impl Quick {
             fair_use_overage,
             total,
         })
+    }
+}
+
+/// A Meta amount passed through (`meta_amount`), rounded to minor units
+/// as the engine rounds its line; `None` when negative or too large.
+#[must_use]
+pub fn amount_in_minor_units(amount: Decimal, minor_units: u32) -> Option<u64> {
+    if amount.is_sign_negative() {
+        return None;
+    }
+    to_minor_units(
+        amount.mantissa().unsigned_abs(),
+        amount.scale(),
+        minor_units,
+    )
+}
+
+/// The markup line: `percent` % of the Meta `subtotal` (in minor units),
+/// rounded to minor units; `None` when negative or too large.
+#[must_use]
+pub fn markup(subtotal: u64, percent: Decimal, minor_units: u32) -> Option<u64> {
+    if percent.is_sign_negative() {
+        return None;
+    }
+    // subtotal × 10^-k × m × 10^-(p+2): a count of 10^-(k+p+2).
+    let exact = u128::from(subtotal).checked_mul(percent.mantissa().unsigned_abs())?;
+    to_minor_units(exact, minor_units + percent.scale() + 2, minor_units)
+}
+
+/// One market × category of Meta messages on one card: its volume tiers
+/// (or its list rate as one open tier), as integers at one scale.
+#[derive(Debug, Clone)]
+pub struct Ladder {
+    /// `(last message of the step, inclusive or open, rate mantissa)`.
+    steps: Vec<(Option<u64>, u128)>,
+    /// The last message count the published tiers reach; `None` when the
+    /// last tier is open. Past it the engine refuses the count.
+    published: Option<u64>,
+    /// The decimals of every rate in `steps`.
+    scale: u32,
+    minor_units: u32,
+}
+
+impl Ladder {
+    /// The schedule of `list_rate` and `tiers` (as `RateCard::price` walks
+    /// them), or `None` when a rate is negative or too precise to use.
+    #[must_use]
+    pub fn new(list_rate: Decimal, tiers: &[Tier], minor_units: u32) -> Option<Self> {
+        let rates: Vec<(Option<u64>, Decimal)> = if tiers.is_empty() {
+            vec![(None, list_rate)]
+        } else {
+            tiers.iter().map(|t| (t.to, t.rate)).collect()
+        };
+        let scale = rates.iter().map(|(_, r)| r.scale()).max()?;
+        if scale > 12 {
+            return None;
+        }
+        let mut steps = Vec::with_capacity(rates.len());
+        for (to, rate) in rates {
+            if rate.is_sign_negative() {
+                return None;
+            }
+            let mantissa = rate
+                .mantissa()
+                .unsigned_abs()
+                .checked_mul(10u128.pow(scale - rate.scale()))?;
+            if mantissa > 10u128.pow(12) {
+                return None;
+            }
+            steps.push((to, mantissa));
+        }
+        // Where the published tiers end: at a gap (a partial card) or at
+        // a last tier that is closed.
+        let mut published = None;
+        let mut below = 0_u64;
+        for (i, tier) in tiers.iter().enumerate() {
+            if tier.from > below.saturating_add(1) {
+                published = Some(below);
+                steps.truncate(i);
+                break;
+            }
+            match tier.to {
+                Some(to) => below = to,
+                None => break,
+            }
+            if i + 1 == tiers.len() {
+                published = Some(below);
+            }
+        }
+        Some(Self {
+            steps,
+            published,
+            scale,
+            minor_units,
+        })
+    }
+
+    /// `count` messages, priced marginally across the steps and rounded
+    /// once to minor units; `None` past the published tiers or when the
+    /// amount is too large for the fast path.
+    #[must_use]
+    pub fn price(&self, count: u64) -> Option<u64> {
+        if count > 1_000_000_000_000_000 || self.published.is_some_and(|end| count > end) {
+            return None;
+        }
+        let mut below = 0_u64;
+        let mut exact = 0_u128;
+        for &(to, mantissa) in &self.steps {
+            if count <= below {
+                break;
+            }
+            let top = to.map_or(count, |to| to.min(count));
+            exact += u128::from(top.saturating_sub(below)) * mantissa;
+            match to {
+                Some(to) => below = to,
+                None => break,
+            }
+        }
+        to_minor_units(exact, self.scale, self.minor_units)
     }
 }
 
@@ -258,5 +407,86 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every market × category of every built-in card, at the tier
+    /// bounds and in between: the ladder's amount is the engine's line
+    /// (`RateCard::price`, rounded by `money::round_line`) wherever the
+    /// ladder gives one, and it gives one wherever the engine prices.
+    #[test]
+    fn ladders_agree_with_the_cards() {
+        use crate::meta::Category;
+        let catalog = crate::catalog::Catalog::load(crate::load::Source::Embedded).unwrap();
+        let book = catalog.rate_book().unwrap();
+        let mut compared = 0;
+        for card in book.cards() {
+            let currency = card.currency();
+            for market in card.markets() {
+                for category in Category::ALL {
+                    if category == Category::Service {
+                        continue;
+                    }
+                    let Some(rate) = market.rate(category) else {
+                        continue;
+                    };
+                    let tiers = market.tiers(category);
+                    let ladder = Ladder::new(rate, tiers, currency.minor_units()).unwrap();
+                    let mut counts = vec![
+                        0,
+                        1,
+                        2,
+                        999,
+                        150_000,
+                        7_654_321,
+                        10u64.pow(12),
+                        10u64.pow(18) + 1,
+                    ];
+                    for tier in tiers {
+                        counts.extend([tier.from, tier.from + 1]);
+                        counts.extend(tier.to.map(|to| [to - 1, to, to + 1]).into_iter().flatten());
+                    }
+                    for count in counts {
+                        let engine = card
+                            .price(category, market.name(), count)
+                            .ok()
+                            .map(|c| money::round_line(c.exact_total, currency));
+                        let quick = ladder.price(count).map(|minor| {
+                            Decimal::from_i128_with_scale(i128::from(minor), currency.minor_units())
+                        });
+                        if count <= 10u64.pow(12) {
+                            assert_eq!(
+                                quick,
+                                engine,
+                                "{} {category} {} at {count}",
+                                card.name(),
+                                market.name()
+                            );
+                            compared += 1;
+                        } else if let Some(quick) = quick {
+                            assert_eq!(Some(quick), engine);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(compared > 1000, "{compared}");
+    }
+
+    #[test]
+    fn markups_and_amounts_round_as_the_engine() {
+        // 10% of 0.53 = 0.053 → 0.05; 10% of 0.55 = 0.055 → 0.06 (half up);
+        // 12.5% of 1.00 = 0.125 → 0.13; 0% of 5.00 = 0.00.
+        let pct = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(markup(53, pct("10"), 2), Some(5));
+        assert_eq!(markup(55, pct("10"), 2), Some(6));
+        assert_eq!(markup(100, pct("12.5"), 2), Some(13));
+        assert_eq!(markup(500, pct("0"), 2), Some(0));
+        assert_eq!(markup(500, pct("-1"), 2), None);
+        // 37.01 → 3701 cents; 0.005 → 0.01; 0.0049 → 0.00; JPY 12.5 → 13.
+        assert_eq!(amount_in_minor_units(pct("37.01"), 2), Some(3701));
+        assert_eq!(amount_in_minor_units(pct("0.005"), 2), Some(1));
+        assert_eq!(amount_in_minor_units(pct("0.0049"), 2), Some(0));
+        assert_eq!(amount_in_minor_units(pct("12.5"), 0), Some(13));
+        assert_eq!(amount_in_minor_units(pct("-1"), 2), None);
     }
 }

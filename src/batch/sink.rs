@@ -7,6 +7,7 @@ use std::io::Write;
 
 use rust_decimal::Decimal;
 
+use super::fastrow::Amounts;
 use super::{AMOUNT_COLUMNS, VS_COLUMNS};
 use crate::bill::{Bill, LineKind};
 use crate::error::Error;
@@ -217,6 +218,42 @@ impl<'w> Sink<'w> {
             self.decimal(vs.total);
             self.comma();
             self.decimal(bill.total.saturating_sub(vs.total));
+        }
+        self.comma();
+    }
+
+    /// The amount columns of a row priced on the fast path, exactly as
+    /// [`Sink::amounts`] writes the same bill; `vs` is the vs bill's total.
+    pub(crate) fn minor_amounts(&mut self, amounts: &Amounts, vs: Option<u64>) {
+        let scale = amounts.currency.minor_units();
+        self.comma();
+        self.raw(amounts.currency.code().as_bytes());
+        self.comma();
+        self.minor(amounts.base, scale);
+        self.comma();
+        self.minor(amounts.overage, scale);
+        self.comma();
+        if let Some(fair_use) = amounts.fair_use_overage {
+            self.minor(fair_use, scale);
+        }
+        self.comma();
+        if let Some((meta, _)) = amounts.meta {
+            self.minor(meta, scale);
+        }
+        self.comma();
+        if let Some((_, markup)) = amounts.meta {
+            self.minor(markup, scale);
+        }
+        self.comma();
+        self.minor(amounts.total, scale);
+        if let Some(vs) = vs {
+            self.comma();
+            self.minor(vs, scale);
+            self.comma();
+            if vs > amounts.total {
+                self.buf.push(b'-');
+            }
+            self.minor(amounts.total.abs_diff(vs), scale);
         }
         self.comma();
     }

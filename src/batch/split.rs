@@ -60,8 +60,13 @@ pub(super) enum Flaw {
 /// it as read. Reused from record to record.
 #[derive(Debug, Default)]
 pub(super) struct Record {
+    /// The cells one after the other; when `line` is set, the line as
+    /// written, commas and all.
     bytes: Vec<u8>,
     ends: Vec<usize>,
+    /// The record is one line without quotes, kept as written in `bytes`
+    /// (cell `i` ends at `ends[i]`, the next starts one byte later).
+    line: bool,
     /// Line of the input on which the record starts (from 1).
     pub first_line: u64,
     /// Line on which it ends.
@@ -79,8 +84,17 @@ impl Record {
     /// Cell `i`, unquoted, or `None` past the last.
     pub fn get(&self, i: usize) -> Option<&[u8]> {
         let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i - 1] + usize::from(self.line),
+        };
         Some(&self.bytes[start..end])
+    }
+
+    /// The record as written, when it is one line without quotes: its
+    /// cells joined by commas, exactly as CSV output writes them.
+    pub fn as_written(&self) -> Option<&[u8]> {
+        self.line.then_some(&self.bytes[..])
     }
 
     /// The cells in order.
@@ -91,6 +105,7 @@ impl Record {
     fn clear(&mut self) {
         self.bytes.clear();
         self.ends.clear();
+        self.line = false;
         self.flaw = None;
     }
 
@@ -353,6 +368,29 @@ impl<R: Read> Input<R> {
         Ok(LongRow { bytes, start })
     }
 
+    /// The common record, read in one pass: a whole buffered line, not
+    /// empty, without quotes (so its cells are the text between commas).
+    /// `false`, consuming nothing, for anything else.
+    fn next_plain_line(&mut self, record: &mut Record) -> bool {
+        let rest = &self.buf[self.start..self.end];
+        let Some(end) = memchr::memchr2(b'\n', b'\r', rest) else {
+            return false;
+        };
+        let line = &rest[..end];
+        if line.is_empty() || line.len() > MAX_ROW_BYTES || memchr::memchr(b'"', line).is_some() {
+            return false;
+        }
+        record.bytes.extend_from_slice(line);
+        record.ends.extend(memchr::memchr_iter(b',', line));
+        record.ends.push(end);
+        record.line = true;
+        self.after_cr = rest[end] == b'\r';
+        self.start += end + 1;
+        self.line += 1;
+        record.last_line = self.line;
+        true
+    }
+
     /// Reads the next CSV record into `record`; `Ok(false)` at the end.
     /// Empty lines are not records (RFC 4180) and are skipped.
     pub fn next_record(&mut self, record: &mut Record) -> io::Result<bool> {
@@ -367,6 +405,9 @@ impl<R: Read> Input<R> {
         let mut long_start: Option<Vec<u8>> = None;
         self.skip_lf()?;
         record.first_line = self.line + 1;
+        if self.next_plain_line(record) {
+            return Ok(true);
+        }
         loop {
             if self.start == self.end && !self.fill()? {
                 // The end of the input ends the record.

@@ -28,11 +28,13 @@
 //! [`catalog::price`].
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::io::Read;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
+use super::fastrow::{Columns, Fast, FastRows};
 use super::sink::Sink;
 use super::split::{Flaw, Input, Record};
 use super::{AMOUNT_COLUMNS, Format, Options, RowError, Tally, VS_COLUMNS, refusal, write_outcome};
@@ -44,6 +46,7 @@ use crate::meta::Category;
 use crate::plan::{Plan, Unit};
 use crate::shown::shown;
 use crate::usage::{self, MetaCount, MetaUsage, Usage};
+use crate::vs::VsPricing;
 
 /// What the columns of the header are.
 #[derive(Debug, Default, Clone)]
@@ -98,6 +101,20 @@ fn header_error(message: impl Into<String>) -> Error {
 }
 
 impl Header {
+    /// The columns the fast path reads.
+    fn columns(&self) -> Columns {
+        Columns {
+            plan: self.plan,
+            sent: self.sent,
+            conversations: self.conversations,
+            meta_amount: self.meta_amount,
+            markup: self.markup,
+            month: self.month,
+            phone_numbers: self.phone_numbers,
+            meta: self.meta.clone(),
+        }
+    }
+
     fn parse(record: &Record, default_plan: Option<&Plan>) -> Result<Self, Error> {
         let mut header = Header::default();
         // The Meta columns seen, by their name in lower case.
@@ -187,6 +204,11 @@ struct Pricer<'c, 'o> {
     options: &'o Options<'c>,
     catalog: &'c Catalog,
     header: Header,
+    /// The integer fast path for CSV output ([`fastrow`]); `None` when
+    /// every row goes through the engine.
+    fast: Option<FastRows<'c>>,
+    /// A bad row's error text, reused.
+    error_text: String,
     /// Rows whose markup is a fraction below 1 without `%` (`0.10`, read
     /// as a tenth of a percent), and the warning for the first of them:
     /// one warning for the batch, not one per row.
@@ -196,10 +218,29 @@ struct Pricer<'c, 'o> {
 
 impl<'c, 'o> Pricer<'c, 'o> {
     fn new(options: &'o Options<'c>, catalog: &'c Catalog, header: Header) -> Self {
+        // The fast path writes CSV, with the vs bill of --vs-month.
+        let vs_month = match options.vs {
+            None => Some(None),
+            Some(VsPricing::Month(month)) => Some(Some(*month)),
+            Some(VsPricing::Plans { .. }) => None,
+        };
+        let fast = vs_month
+            .filter(|_| options.fast_path && options.format == Format::Csv)
+            .map(|vs_month| {
+                FastRows::new(
+                    catalog,
+                    header.columns(),
+                    options.default_plan,
+                    options.month,
+                    vs_month,
+                )
+            });
         Self {
             options,
             catalog,
             header,
+            fast,
+            error_text: String::new(),
             unmarked_markups: std::cell::Cell::new(0),
             first_unmarked_markup: std::cell::OnceCell::new(),
         }
@@ -211,11 +252,19 @@ impl<'c, 'o> Pricer<'c, 'o> {
         let width = self.header.names.len();
         let row = tally.next_row();
         if options.format == Format::Csv {
-            for i in 0..width {
-                if i > 0 {
-                    sink.comma();
+            match record.as_written() {
+                Some(line) if record.len() == width => sink.raw(line),
+                _ => {
+                    for i in 0..width {
+                        if i > 0 {
+                            sink.comma();
+                        }
+                        sink.field(record.get(i).unwrap_or_default());
+                    }
                 }
-                sink.field(record.get(i).unwrap_or_default());
+            }
+            if self.fast_row(record, row, sink, tally) {
+                return;
             }
         }
         let outcome = self.usage(record, row).and_then(|(plan, usage)| {
@@ -254,6 +303,48 @@ impl<'c, 'o> Pricer<'c, 'o> {
             &cells,
             outcome.as_ref().map(|(bill, vs)| (bill, vs.as_ref())),
         );
+    }
+
+    /// Prices a CSV row on the fast path and writes its amounts or its
+    /// error; `false` when the engine must price it.
+    fn fast_row(
+        &mut self,
+        record: &Record,
+        row: u64,
+        sink: &mut Sink<'_>,
+        tally: &mut Tally,
+    ) -> bool {
+        let Some(fast) = &mut self.fast else {
+            return false;
+        };
+        if record.flaw.is_some() || record.len() != self.header.names.len() {
+            return false;
+        }
+        match fast.price(record) {
+            Fast::Slow => false,
+            Fast::Priced(amounts, vs) => {
+                let scale = amounts.currency.minor_units();
+                tally.add_minor_units(amounts.currency, u128::from(amounts.total), scale, 1);
+                if amounts.example {
+                    tally.example_rows += 1;
+                }
+                if let Some(vs) = vs {
+                    let decimal = |v: u64| Decimal::from_i128_with_scale(i128::from(v), scale);
+                    tally.add_change(amounts.currency, decimal(amounts.total), decimal(vs));
+                }
+                sink.minor_amounts(&amounts, vs);
+                true
+            }
+            Fast::Refused(column, message) => {
+                let text = &mut self.error_text;
+                text.clear();
+                let name = self.header.names[column].trim();
+                let _ = write!(text, "row {row}, column {name}: {message}");
+                tally.bad_with(|| text.clone());
+                sink.error(text);
+                true
+            }
+        }
     }
 
     /// Moves the markups seen without `%` into `tally`.

@@ -1,0 +1,658 @@
+//! The fast path of a CSV batch row: the common rows (a plan, a count,
+//! Meta message counts or a Meta amount, perhaps a markup, month and
+//! phone numbers, every cell plain digits) priced in integer minor units
+//! ([`super::quick`]) and written without building a [`crate::bill::Bill`].
+//!
+//! It never decides anything the engine would decide differently: any cell
+//! it cannot read as plain digits, any plan, card or market it has not
+//! resolved cleanly, any rule that reaches across lines (service messages
+//! and their free tier, the shared authentication counter, counts of one
+//! market in two columns) and any value near the bounds of exact
+//! arithmetic make it answer [`Fast::Slow`], and the row goes through
+//! [`crate::catalog::price`] as before. A market the card refuses is the
+//! engine's own message, made once per card and column.
+//!
+//! What it remembers is per run and small: the plans met (by id as
+//! written), the months met (by text), and per rate card in force the
+//! resolution of each Meta column of the header.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::quick::{self, Ladder, Quick};
+use crate::calendar::Month;
+use crate::catalog::Catalog;
+use crate::meta::{Category, RateBook, RateCard};
+use crate::money::Currency;
+use crate::plan::{Plan, Product, Unit};
+use crate::usage;
+
+/// Plans, months and cards remembered, at most, each.
+const REMEMBERED: usize = 64;
+
+/// The columns the fast path reads, from the header.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Columns {
+    pub plan: Option<usize>,
+    pub sent: Option<usize>,
+    pub conversations: Option<usize>,
+    pub meta_amount: Option<usize>,
+    pub markup: Option<usize>,
+    pub month: Option<usize>,
+    pub phone_numbers: Option<usize>,
+    /// `(column, category, market as written)` of each Meta count column.
+    pub meta: Vec<(usize, Category, Arc<str>)>,
+}
+
+/// One row's amounts, in minor units of `currency`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Amounts {
+    pub currency: Currency,
+    pub base: u64,
+    pub overage: u64,
+    pub fair_use_overage: Option<u64>,
+    /// The Meta subtotal and the markup on it, when Meta charges were given.
+    pub meta: Option<(u64, u64)>,
+    pub total: u64,
+    /// Whether the plan has example prices.
+    pub example: bool,
+}
+
+/// What the fast path made of a row.
+#[derive(Debug)]
+pub(super) enum Fast<'a> {
+    /// Priced; with `--vs-month`, the vs bill's total too.
+    Priced(Amounts, Option<u64>),
+    /// The card refuses the market of a Meta column: `(column, message)`,
+    /// the first such column, as the engine says it.
+    Refused(usize, &'a str),
+    /// Not for the fast path: price the row with the engine.
+    Slow,
+}
+
+/// Why the fast path could not price a row's Meta charges.
+enum Miss {
+    /// `card` refuses the market of Meta column `column`.
+    Refused { card: usize, column: usize },
+    /// The engine must price the row.
+    Slow,
+}
+
+/// A plan met in the input, ready for integer pricing.
+struct FastPlan<'c> {
+    plan: &'c Plan,
+    quick: Quick,
+}
+
+/// What a Meta column is on one card.
+#[derive(Debug)]
+enum Column {
+    Unresolved,
+    /// Priced on this schedule.
+    Ladder(Ladder),
+    /// The card refuses the market: the engine's message.
+    Refused(String),
+    /// Priced by the engine only (service messages, a rule across lines,
+    /// a rate the card lacks).
+    Slow,
+}
+
+/// One rate card in force, and what each Meta column is on it.
+struct FastCard<'c> {
+    key: (Currency, Month),
+    /// `None` when the engine must say why there is no card.
+    card: Option<&'c RateCard>,
+    columns: Vec<Column>,
+    /// Per column: the category group and market it resolved to, to find
+    /// two columns that meet on one line or one counter.
+    markets: Vec<Option<(u8, Rc<str>)>>,
+}
+
+/// The fast path's memory for one run (one per thread).
+pub(super) struct FastRows<'c> {
+    catalog: &'c Catalog,
+    columns: Columns,
+    default_plan: Option<&'c Plan>,
+    default_month: Month,
+    vs_month: Option<Month>,
+    /// Plans by id as written; `None` for one the fast path leaves alone.
+    plans: Vec<(Box<[u8]>, Option<FastPlan<'c>>)>,
+    months: Vec<(Box<[u8]>, Month)>,
+    cards: Vec<FastCard<'c>>,
+    /// The row's Meta counts, `(index into columns.meta, count)`, reused.
+    counts: Vec<(usize, u64)>,
+}
+
+/// A cell without surrounding ASCII blanks; empty when absent.
+fn cell(record: &super::split::Record, column: Option<usize>) -> &[u8] {
+    column
+        .and_then(|i| record.get(i))
+        .map_or(&[][..], <[u8]>::trim_ascii)
+}
+
+/// `15000`: plain digits (what [`usage::parse_count`] reads first).
+fn digits(cell: &[u8]) -> Option<u64> {
+    usage::parse_digits(cell)
+}
+
+/// `1250.40`: digits with at most one point between digits, up to 18 of
+/// them; the exact value (what [`usage::parse_amount`] reads it as).
+fn plain_amount(cell: &[u8]) -> Option<Decimal> {
+    let (whole, fraction) = match cell.iter().position(|&b| b == b'.') {
+        Some(point) => (&cell[..point], &cell[point + 1..]),
+        None => (cell, &[][..]),
+    };
+    if whole.is_empty() || whole.len() + fraction.len() > 18 {
+        return None;
+    }
+    if cell.contains(&b'.') && fraction.is_empty() {
+        return None;
+    }
+    let mut mantissa = digits(whole)?;
+    for &b in fraction {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        mantissa = mantissa * 10 + u64::from(digit);
+    }
+    #[allow(clippy::cast_possible_truncation)] // at most 18 digits
+    Some(Decimal::from_i128_with_scale(
+        i128::from(mantissa),
+        fraction.len() as u32,
+    ))
+}
+
+/// Authentication and authentication-international messages to one
+/// market share one counter: one group; every other category its own.
+fn group(category: Category) -> u8 {
+    match category {
+        Category::Marketing => 0,
+        Category::Utility => 1,
+        Category::Authentication | Category::AuthenticationInternational => 2,
+        Category::Service => 3,
+    }
+}
+
+impl<'c> FastRows<'c> {
+    pub(super) fn new(
+        catalog: &'c Catalog,
+        columns: Columns,
+        default_plan: Option<&'c Plan>,
+        default_month: Month,
+        vs_month: Option<Month>,
+    ) -> Self {
+        Self {
+            catalog,
+            columns,
+            default_plan,
+            default_month,
+            vs_month,
+            plans: Vec::new(),
+            months: Vec::new(),
+            cards: Vec::new(),
+            counts: Vec::new(),
+        }
+    }
+
+    /// Prices a record whose shape (no flaw, the header's width) the
+    /// caller has checked.
+    pub(super) fn price(&mut self, record: &super::split::Record) -> Fast<'_> {
+        match self.read(record) {
+            Some(row) => self.price_row(&row),
+            None => Fast::Slow,
+        }
+    }
+
+    /// The plan, count and settings of a row, when every cell is plain.
+    fn read(&mut self, record: &super::split::Record) -> Option<Row<'c>> {
+        let c = &self.columns;
+        let id = cell(record, c.plan);
+        let (sent, conversations) = (cell(record, c.sent), cell(record, c.conversations));
+        let meta_amount = cell(record, c.meta_amount);
+        let markup = cell(record, c.markup);
+        let month = cell(record, c.month);
+        let phone_numbers = cell(record, c.phone_numbers);
+        let (plan, quick) = self.plan(id)?;
+        let (unit, count) = match (sent.is_empty(), conversations.is_empty()) {
+            (false, true) => (Unit::Notifications, sent),
+            (true, false) => (Unit::Conversations, conversations),
+            _ => return None,
+        };
+        if plan.unit() != Some(unit) {
+            return None;
+        }
+        let count = digits(count)?;
+        if !phone_numbers.is_empty() {
+            digits(phone_numbers)?;
+        }
+        let markup = if markup.is_empty() {
+            None
+        } else {
+            Some(Decimal::from(digits(markup)?))
+        };
+        let meta_amount = if meta_amount.is_empty() {
+            None
+        } else {
+            Some(plain_amount(meta_amount)?)
+        };
+        self.counts.clear();
+        for (j, (column, _, _)) in self.columns.meta.iter().enumerate() {
+            let text = cell(record, Some(*column));
+            if !text.is_empty() {
+                self.counts.push((j, digits(text)?));
+            }
+        }
+        let direct = plan.product == Product::Direct;
+        let meta_given = meta_amount.is_some() || !self.counts.is_empty();
+        if (meta_amount.is_some() && !self.counts.is_empty())
+            || (!direct && (meta_given || markup.is_some()))
+        {
+            return None;
+        }
+        let month = if month.is_empty() {
+            self.default_month
+        } else {
+            self.month(month)?
+        };
+        let platform = quick.price(count)?;
+        Some(Row {
+            plan,
+            base: quick.base,
+            overage: platform.overage,
+            fair_use_overage: platform.fair_use_overage,
+            platform_total: platform.total,
+            meta_amount,
+            markup: markup.or(plan.markup_percent),
+            month,
+        })
+    }
+
+    fn price_row(&mut self, row: &Row<'c>) -> Fast<'_> {
+        let meta = match self.meta(row, row.month) {
+            Ok(meta) => meta,
+            Err(Miss::Refused { card, column }) => {
+                let Column::Refused(message) = &self.cards[card].columns[column] else {
+                    return Fast::Slow;
+                };
+                return Fast::Refused(self.columns.meta[column].0, message);
+            }
+            Err(Miss::Slow) => return Fast::Slow,
+        };
+        let Some(amounts) = row.amounts(meta) else {
+            return Fast::Slow;
+        };
+        let vs = match self.vs_month {
+            None => None,
+            Some(month) => match self.meta(row, month).ok().and_then(|m| row.amounts(m)) {
+                Some(vs) => Some(vs.total),
+                None => return Fast::Slow,
+            },
+        };
+        Fast::Priced(amounts, vs)
+    }
+
+    /// The Meta subtotal and markup of a row in `month`, `None` when it
+    /// has no Meta charges.
+    fn meta(&mut self, row: &Row<'c>, month: Month) -> Result<Option<(u64, u64)>, Miss> {
+        let minor_units = row.plan.currency.minor_units();
+        let subtotal = if let Some(amount) = row.meta_amount {
+            quick::amount_in_minor_units(amount, minor_units).ok_or(Miss::Slow)?
+        } else if self.counts.is_empty() {
+            return Ok(None);
+        } else {
+            let card = self
+                .card_index(row.plan.currency, month)
+                .ok_or(Miss::Slow)?;
+            // The engine resolves every market before pricing any: the
+            // first refused market is the row's error.
+            for i in 0..self.counts.len() {
+                let column = self.counts[i].0;
+                self.resolve(card, column);
+                if matches!(self.cards[card].columns[column], Column::Refused(_)) {
+                    return Err(Miss::Refused { card, column });
+                }
+            }
+            let mut subtotal = 0_u64;
+            for &(j, count) in &self.counts {
+                let Column::Ladder(ladder) = &self.cards[card].columns[j] else {
+                    return Err(Miss::Slow);
+                };
+                let line = ladder.price(count).ok_or(Miss::Slow)?;
+                subtotal = subtotal.checked_add(line).ok_or(Miss::Slow)?;
+            }
+            subtotal
+        };
+        let percent = row.markup.unwrap_or(Decimal::ZERO);
+        let markup = quick::markup(subtotal, percent, minor_units).ok_or(Miss::Slow)?;
+        Ok(Some((subtotal, markup)))
+    }
+
+    /// The plan of the id as written (the default plan when empty), and
+    /// its platform pricing; `None` for the engine to price or refuse.
+    fn plan(&mut self, id: &[u8]) -> Option<(&'c Plan, Quick)> {
+        if id.is_empty() {
+            let plan = self.default_plan?;
+            return Some((plan, Quick::new(plan)?));
+        }
+        if let Some((_, known)) = self.plans.iter().find(|(written, _)| **written == *id) {
+            return known.as_ref().map(|p| (p.plan, p.quick.clone()));
+        }
+        let plan = std::str::from_utf8(id)
+            .ok()
+            .and_then(|id| self.catalog.plans.iter().find(|p| p.id == id));
+        let known = plan.and_then(|plan| {
+            Some(FastPlan {
+                plan,
+                quick: Quick::new(plan)?,
+            })
+        });
+        let found = known.as_ref().map(|p| (p.plan, p.quick.clone()));
+        if self.plans.len() < REMEMBERED {
+            self.plans.push((id.into(), known));
+        }
+        found
+    }
+
+    /// The month written `text`, when it is one.
+    fn month(&mut self, text: &[u8]) -> Option<Month> {
+        if let Some((_, month)) = self.months.iter().find(|(t, _)| **t == *text) {
+            return Some(*month);
+        }
+        let month: Month = std::str::from_utf8(text).ok()?.parse().ok()?;
+        if self.months.len() < REMEMBERED {
+            self.months.push((text.into(), month));
+        }
+        Some(month)
+    }
+
+    /// The index of the card in force for `currency` in `month`, once
+    /// looked up; `None` past [`REMEMBERED`] cards.
+    fn card_index(&mut self, currency: Currency, month: Month) -> Option<usize> {
+        let key = (currency, month);
+        if let Some(i) = self.cards.iter().position(|c| c.key == key) {
+            return self.cards[i].card.map(|_| i);
+        }
+        if self.cards.len() >= REMEMBERED {
+            return None;
+        }
+        let card = self
+            .catalog
+            .rate_book()
+            .ok()
+            .and_then(|book| book.card_for(currency, month).ok());
+        let n = self.columns.meta.len();
+        self.cards.push(FastCard {
+            key,
+            card,
+            columns: (0..n).map(|_| Column::Unresolved).collect(),
+            markets: vec![None; n],
+        });
+        card.map(|_| self.cards.len() - 1)
+    }
+
+    /// Resolves Meta column `j` on card `i`, once.
+    fn resolve(&mut self, i: usize, j: usize) {
+        let fast = &mut self.cards[i];
+        if !matches!(fast.columns[j], Column::Unresolved) {
+            return;
+        }
+        let (Some(card), Ok(book)) = (fast.card, self.catalog.rate_book()) else {
+            fast.columns[j] = Column::Slow;
+            return;
+        };
+        let (_, category, market) = &self.columns.meta[j];
+        let (column, resolved) = resolution(book, card, *category, market);
+        // Two columns on one line or one shared counter: the engine adds
+        // them up or shares the counter.
+        let column = match &resolved {
+            Some(key) if fast.markets.iter().flatten().any(|k| k == key) => Column::Slow,
+            _ => column,
+        };
+        fast.markets[j] = resolved;
+        fast.columns[j] = column;
+    }
+}
+
+/// What a Meta column is on `card`, and the category group and market it
+/// resolved to.
+fn resolution(
+    book: &RateBook,
+    card: &RateCard,
+    category: Category,
+    market: &str,
+) -> (Column, Option<(u8, Rc<str>)>) {
+    let resolved = match book.resolve_market(card, market) {
+        Ok(resolved) => resolved.market,
+        Err(refusal) => return (Column::Refused(refusal.to_string()), None),
+    };
+    let key = Some((group(category), Rc::from(resolved.as_str())));
+    let Some(row) = card.market(&resolved) else {
+        return (Column::Slow, key);
+    };
+    if category == Category::Service {
+        return (Column::Slow, key);
+    }
+    let ladder = row
+        .rate(category)
+        .and_then(|rate| Ladder::new(rate, row.tiers(category), card.currency().minor_units()));
+    (ladder.map_or(Column::Slow, Column::Ladder), key)
+}
+
+/// A row read by the fast path.
+struct Row<'c> {
+    plan: &'c Plan,
+    base: u64,
+    overage: u64,
+    fair_use_overage: Option<u64>,
+    platform_total: u64,
+    meta_amount: Option<Decimal>,
+    /// The markup percentage of the row, or the plan's.
+    markup: Option<Decimal>,
+    month: Month,
+}
+
+impl Row<'_> {
+    fn amounts(&self, meta: Option<(u64, u64)>) -> Option<Amounts> {
+        let mut total = self.platform_total;
+        if let Some((subtotal, markup)) = meta {
+            total = total.checked_add(subtotal)?.checked_add(markup)?;
+        }
+        Some(Amounts {
+            currency: self.plan.currency,
+            base: self.base,
+            overage: self.overage,
+            fair_use_overage: self.fair_use_overage,
+            meta,
+            total,
+            example: self.plan.example,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use proptest::prelude::*;
+
+    use super::super::{Format, Options, run};
+    use crate::calendar::Month;
+    use crate::catalog::Catalog;
+    use crate::load::Source;
+    use crate::vs::VsPricing;
+
+    /// Cells of each kind: plain ones the fast path prices, and the
+    /// spellings, mistakes and rules it must leave to the engine.
+    const PLANS: [&str; 9] = [
+        "connect-10k",
+        "connect-250k",
+        "direct-25k",
+        "direct-100k",
+        "direct-in-25k",
+        "",
+        " direct-50k ",
+        "nope",
+        "free",
+    ];
+    const COUNTS: [&str; 12] = [
+        "",
+        "0",
+        "15000",
+        "104729",
+        "1200000",
+        "15,000",
+        " 7 ",
+        "-5",
+        "1.5",
+        "007",
+        "18446744073709551615",
+        "99999999999999999999",
+    ];
+    const AMOUNTS: [&str; 10] = [
+        "",
+        "0",
+        "37.01",
+        "1250.4",
+        "0.005",
+        "$5",
+        "12.",
+        ".5",
+        "1e3",
+        "123456789012.345678",
+    ];
+    const MARKUPS: [&str; 7] = ["", "10", "0", "12.5", "0.10", "10%", "x"];
+    const MONTHS: [&str; 8] = [
+        "", "2026-11", "2026-10", "2026-04", "2025-10", "2027-01", "2026-13", " 2026-07",
+    ];
+    const PHONES: [&str; 4] = ["", "1", "0", "x"];
+    /// Meta columns: markets by code, name and alias, on one line twice,
+    /// sharing a counter, service, a market no card has.
+    const META: [&str; 9] = [
+        "marketing:IN",
+        "utility:BR",
+        "marketing:India",
+        "authentication:IN",
+        "authentication_international:IN",
+        "service:IN",
+        "utility:KZ",
+        "marketing:Atlantis",
+        "utility:AR",
+    ];
+
+    fn batch(
+        catalog: &Catalog,
+        input: &str,
+        fast: bool,
+        vs: Option<&VsPricing>,
+    ) -> (u8, String, String) {
+        let mut options = Options::new(
+            catalog,
+            Some("direct-25k"),
+            Format::Csv,
+            Month::of(2026, 11),
+        )
+        .unwrap();
+        options.fast_path = fast;
+        options.vs = vs;
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = run(catalog, &options, input.as_bytes(), &mut out, &mut err).unwrap();
+        (
+            code,
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
+    }
+
+    fn pick<'a>(list: &[&'a str], i: usize) -> &'a str {
+        list[i % list.len()]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Every row the fast path prices or refuses comes out exactly as
+        /// the engine writes it, summary included: amounts, vs totals and
+        /// changes, errors, row counts and totals per currency.
+        #[test]
+        fn fast_rows_are_engine_rows(
+            columns in prop::sample::subsequence(META.to_vec(), 0..=META.len()),
+            rows in prop::collection::vec(
+                (any::<usize>(), any::<usize>(), any::<bool>(), any::<usize>(), any::<usize>(),
+                 any::<usize>(), any::<usize>(), prop::collection::vec((any::<usize>(), 0u64..400_000), 9)),
+                1..40),
+            vs in prop::option::of(prop::sample::select(vec![Month::of(2026, 7), Month::of(2026, 4), Month::of(2027, 1)])),
+        ) {
+            let catalog = Catalog::load(Source::Embedded).unwrap();
+            let mut text = String::from("account,plan,sent,conversations,meta_amount,markup,month,phone_numbers");
+            for c in &columns {
+                text.push(',');
+                text.push_str(c);
+            }
+            text.push('\n');
+            for (i, (plan, count, sent, amount, markup, month, phones, meta)) in rows.iter().enumerate() {
+                let count = pick(&COUNTS, *count);
+                let (sent, conversations) = if *sent { (count, "") } else { ("", count) };
+                let amount = if amount % 3 == 0 { pick(&AMOUNTS, amount / 3) } else { "" };
+                let mut line = format!(
+                    "acct-{i},{},{sent},{conversations},\"{amount}\",{},{},{}",
+                    pick(&PLANS, *plan), pick(&MARKUPS, *markup), pick(&MONTHS, *month), pick(&PHONES, *phones)
+                );
+                for (j, _) in columns.iter().enumerate() {
+                    let (kind, n) = meta[j];
+                    line.push(',');
+                    match kind % 4 {
+                        0 => {}
+                        1 | 2 => line.push_str(&n.to_string()),
+                        _ => line.push_str(pick(&COUNTS, kind / 4)),
+                    }
+                }
+                text.push_str(&line);
+                text.push('\n');
+            }
+            let vs = vs.map(VsPricing::Month);
+            let engine = batch(&catalog, &text, false, vs.as_ref());
+            let fast = batch(&catalog, &text, true, vs.as_ref());
+            prop_assert_eq!(fast, engine, "input:\n{}", text);
+        }
+    }
+
+    #[test]
+    fn the_bench_rows_take_the_fast_path_and_agree() {
+        // Rows as bench/batch.sh writes them: Connect counts, and Direct
+        // rows with India marketing and Brazil utility counts over three
+        // months (the INR plan's card refuses Brazil).
+        let catalog = Catalog::load(Source::Embedded).unwrap();
+        let mut text =
+            String::from("account,plan,sent,conversations,marketing:IN,utility:BR,month\n");
+        let direct = [
+            "direct-25k",
+            "direct-50k",
+            "direct-100k",
+            "direct-250k",
+            "direct-in-25k",
+        ];
+        for i in 0..2_000u64 {
+            let plan = direct[(i / 2 % 5) as usize];
+            let _ = writeln!(
+                text,
+                "acct-{i},{plan},,{},{},{},2026-{:02}",
+                i * 104_729 % 1_200_000,
+                i * 37 % 100_000,
+                i * 13 % 300_000,
+                10 + i % 3
+            );
+        }
+        assert_eq!(
+            batch(&catalog, &text, true, None),
+            batch(&catalog, &text, false, None)
+        );
+        let vs = VsPricing::Month(Month::of(2026, 7));
+        assert_eq!(
+            batch(&catalog, &text, true, Some(&vs)),
+            batch(&catalog, &text, false, Some(&vs))
+        );
+    }
+}
