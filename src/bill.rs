@@ -200,6 +200,9 @@ pub struct Bill<'p> {
     pub notes: Vec<Cow<'static, str>>,
 }
 
+/// The note on a Direct bill given no Meta usage.
+pub const NO_META_NOTE: &str = "Meta's WhatsApp charges are not included: no Meta usage was given";
+
 /// The note on every bill of a plan marked `example = true`.
 pub const EXAMPLE_NOTE: &str = "example prices: this plan's prices are examples, not a contract; \
      replace them with the customer's contract prices before sending this to a customer";
@@ -443,9 +446,7 @@ pub fn bill(
     match meta {
         MetaCharges::None => {
             if plan.product == Product::Direct {
-                notes.push(Cow::Borrowed(
-                    "Meta's WhatsApp charges are not included: no Meta usage was given",
-                ));
+                notes.push(Cow::Borrowed(NO_META_NOTE));
             }
         }
         MetaCharges::Amount(amount) => lines.push(Line::new(

@@ -10,6 +10,15 @@ use crate::render::json::{
 /// `"input":{...}`: the row's cells by column name (missing cells empty,
 /// bytes that are not UTF-8 replaced).
 fn input(out: &mut Vec<u8>, names: &[String], cells: &[&[u8]]) {
+    input_of(out, names, |i| cells.get(i).copied());
+}
+
+/// [`input`], the cells from `cell` (`None` past the last).
+pub(super) fn input_of<'a>(
+    out: &mut Vec<u8>,
+    names: &[String],
+    cell: impl Fn(usize) -> Option<&'a [u8]>,
+) {
     out.extend_from_slice(b"\"input\":{");
     for (i, name) in names.iter().enumerate() {
         if i > 0 {
@@ -17,13 +26,20 @@ fn input(out: &mut Vec<u8>, names: &[String], cells: &[&[u8]]) {
         }
         push_str(out, name);
         out.push(b':');
-        let cell = cells.get(i).copied().unwrap_or_default();
-        push_str(out, &String::from_utf8_lossy(cell));
+        push_cell(out, cell(i).unwrap_or_default());
     }
     out.push(b'}');
 }
 
-fn row_number(out: &mut Vec<u8>, row: u64) {
+/// An input cell as a JSON string, bytes that are not UTF-8 replaced.
+pub(super) fn push_cell(out: &mut Vec<u8>, cell: &[u8]) {
+    match std::str::from_utf8(cell) {
+        Ok(text) => push_str(out, text),
+        Err(_) => push_str(out, &String::from_utf8_lossy(cell)),
+    }
+}
+
+pub(super) fn row_number(out: &mut Vec<u8>, row: u64) {
     out.extend_from_slice(b"{\"row\":");
     push_u128(out, u128::from(row));
     out.push(b',');

@@ -184,14 +184,46 @@ pub fn markup(subtotal: u64, percent: Decimal, minor_units: u32) -> Option<u64> 
 /// (or its list rate as one open tier), as integers at one scale.
 #[derive(Debug, Clone)]
 pub struct Ladder {
-    /// `(last message of the step, inclusive or open, rate mantissa)`.
-    steps: Vec<(Option<u64>, u128)>,
+    steps: Vec<Step>,
+    /// The rate a count of zero shows (the first tier's, or the list rate).
+    zero_rate: Decimal,
     /// The last message count the published tiers reach; `None` when the
     /// last tier is open. Past it the engine refuses the count.
     published: Option<u64>,
-    /// The decimals of every rate in `steps`.
+    /// The decimals every step's `mantissa` is at: the most of any rate.
     scale: u32,
     minor_units: u32,
+}
+
+/// One tier of a [`Ladder`].
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// The last message of the tier, inclusive; `None` when open.
+    to: Option<u64>,
+    /// The rate as the card writes it.
+    pub rate: Decimal,
+    /// The rate at the ladder's scale.
+    mantissa: u128,
+}
+
+/// The messages of a line inside one step, as [`Ladder::price_parts`]
+/// reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    /// Index of the step.
+    pub step: usize,
+    /// Messages inside it.
+    pub count: u64,
+}
+
+/// A Meta line priced on a [`Ladder`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinePrice {
+    /// The line's amount in minor units.
+    pub amount: u64,
+    /// The exact amount as the engine holds it: a count of `10^-scale`,
+    /// `scale` the most decimals of the rates reached (0 for no messages).
+    pub exact: (u128, u32),
 }
 
 impl Ladder {
@@ -204,6 +236,7 @@ impl Ladder {
         } else {
             tiers.iter().map(|t| (t.to, t.rate)).collect()
         };
+        let zero_rate = rates[0].1;
         let scale = rates.iter().map(|(_, r)| r.scale()).max()?;
         if scale > 12 {
             return None;
@@ -220,7 +253,7 @@ impl Ladder {
             if mantissa > 10u128.pow(12) {
                 return None;
             }
-            steps.push((to, mantissa));
+            steps.push(Step { to, rate, mantissa });
         }
         // Where the published tiers end: at a gap (a partial card) or at
         // a last tier that is closed.
@@ -242,10 +275,23 @@ impl Ladder {
         }
         Some(Self {
             steps,
+            zero_rate,
             published,
             scale,
             minor_units,
         })
+    }
+
+    /// The steps, for the rates a line shows.
+    #[must_use]
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// The rate a line of no messages shows.
+    #[must_use]
+    pub fn zero_rate(&self) -> Decimal {
+        self.zero_rate
     }
 
     /// `count` messages, priced marginally across the steps and rounded
@@ -253,23 +299,48 @@ impl Ladder {
     /// amount is too large for the fast path.
     #[must_use]
     pub fn price(&self, count: u64) -> Option<u64> {
+        self.walk(count, |_| {}).map(|line| line.amount)
+    }
+
+    /// [`Ladder::price`], with the steps reached pushed onto `parts`.
+    pub fn price_parts(&self, count: u64, parts: &mut Vec<Part>) -> Option<LinePrice> {
+        self.walk(count, |part| parts.push(part))
+    }
+
+    #[inline]
+    fn walk(&self, count: u64, mut reached: impl FnMut(Part)) -> Option<LinePrice> {
         if count > 1_000_000_000_000_000 || self.published.is_some_and(|end| count > end) {
             return None;
         }
         let mut below = 0_u64;
         let mut exact = 0_u128;
-        for &(to, mantissa) in &self.steps {
+        let mut scale = 0;
+        for (step, tier) in self.steps.iter().enumerate() {
             if count <= below {
                 break;
             }
-            let top = to.map_or(count, |to| to.min(count));
-            exact += u128::from(top.saturating_sub(below)) * mantissa;
-            match to {
+            let top = tier.to.map_or(count, |to| to.min(count));
+            let inside = top.saturating_sub(below);
+            if inside > 0 {
+                exact += u128::from(inside) * tier.mantissa;
+                scale = scale.max(tier.rate.scale());
+                reached(Part {
+                    step,
+                    count: inside,
+                });
+            }
+            match tier.to {
                 Some(to) => below = to,
                 None => break,
             }
         }
-        to_minor_units(exact, self.scale, self.minor_units)
+        let amount = to_minor_units(exact, self.scale, self.minor_units)?;
+        // The engine adds the parts at the most decimals among them.
+        let exact = exact / 10u128.pow(self.scale - scale);
+        Some(LinePrice {
+            amount,
+            exact: (exact, scale),
+        })
     }
 }
 

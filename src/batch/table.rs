@@ -34,7 +34,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::fastrow::{Columns, Fast, FastRows};
+use super::fastrow::{self, Columns, Fast, FastRows};
 use super::sink::Sink;
 use super::split::{Flaw, Input, Record};
 use super::{AMOUNT_COLUMNS, Format, Options, RowError, Tally, VS_COLUMNS, refusal, write_outcome};
@@ -218,23 +218,22 @@ struct Pricer<'c, 'o> {
 
 impl<'c, 'o> Pricer<'c, 'o> {
     fn new(options: &'o Options<'c>, catalog: &'c Catalog, header: Header) -> Self {
-        // The fast path writes CSV, with the vs bill of --vs-month.
+        // The fast path prices the vs bill of --vs-month too.
         let vs_month = match options.vs {
             None => Some(None),
             Some(VsPricing::Month(month)) => Some(Some(*month)),
             Some(VsPricing::Plans { .. }) => None,
         };
-        let fast = vs_month
-            .filter(|_| options.fast_path && options.format == Format::Csv)
-            .map(|vs_month| {
-                FastRows::new(
-                    catalog,
-                    header.columns(),
-                    options.default_plan,
-                    options.month,
-                    vs_month,
-                )
-            });
+        let fast = vs_month.filter(|_| options.fast_path).map(|vs_month| {
+            FastRows::new(
+                catalog,
+                header.columns(),
+                options.default_plan,
+                options.month,
+                vs_month,
+                (options.format == Format::Jsonl).then_some(header.names.as_slice()),
+            )
+        });
         Self {
             options,
             catalog,
@@ -263,9 +262,9 @@ impl<'c, 'o> Pricer<'c, 'o> {
                     }
                 }
             }
-            if self.fast_row(record, row, sink, tally) {
-                return;
-            }
+        }
+        if self.fast_row(record, row, sink, tally) {
+            return;
         }
         let outcome = self.usage(record, row).and_then(|(plan, usage)| {
             let bill = catalog::price(catalog, plan, &usage).map_err(|e| match e {
@@ -305,8 +304,9 @@ impl<'c, 'o> Pricer<'c, 'o> {
         );
     }
 
-    /// Prices a CSV row on the fast path and writes its amounts or its
-    /// error; `false` when the engine must price it.
+    /// Prices a row on the fast path and writes its amounts (after the
+    /// input cells, in CSV) or its error; `false` when the engine must
+    /// price it.
     fn fast_row(
         &mut self,
         record: &Record,
@@ -314,37 +314,65 @@ impl<'c, 'o> Pricer<'c, 'o> {
         sink: &mut Sink<'_>,
         tally: &mut Tally,
     ) -> bool {
-        let Some(fast) = &mut self.fast else {
+        let Self {
+            fast: Some(fast),
+            header,
+            error_text,
+            options,
+            ..
+        } = self
+        else {
             return false;
         };
-        if record.flaw.is_some() || record.len() != self.header.names.len() {
+        if record.flaw.is_some() || record.len() != header.names.len() {
             return false;
         }
-        match fast.price(record) {
-            Fast::Slow => false,
-            Fast::Priced(amounts, vs) => {
-                let scale = amounts.currency.minor_units();
-                tally.add_minor_units(amounts.currency, u128::from(amounts.total), scale, 1);
-                if amounts.example {
-                    tally.example_rows += 1;
+        let (amounts, vs) = match fast.price(record) {
+            Fast::Slow => return false,
+            Fast::Priced(amounts, vs) => (amounts, vs),
+            Fast::Refused(refusal) => {
+                let (column, (message, json)) = (refusal.column, fast.refusal(refusal));
+                error_text.clear();
+                let name = header.names[column].trim();
+                let _ = write!(error_text, "row {row}, column {name}: {message}");
+                tally.bad_with(|| error_text.clone());
+                match options.format {
+                    Format::Csv => sink.error(error_text),
+                    Format::Jsonl => fastrow::json::bad_row(
+                        sink.buf(),
+                        fast,
+                        row,
+                        column,
+                        json,
+                        &header.names,
+                        record,
+                    ),
                 }
-                if let Some(vs) = vs {
-                    let decimal = |v: u64| Decimal::from_i128_with_scale(i128::from(v), scale);
-                    tally.add_change(amounts.currency, decimal(amounts.total), decimal(vs));
-                }
-                sink.minor_amounts(&amounts, vs);
-                true
+                return true;
             }
-            Fast::Refused(column, message) => {
-                let text = &mut self.error_text;
-                text.clear();
-                let name = self.header.names[column].trim();
-                let _ = write!(text, "row {row}, column {name}: {message}");
-                tally.bad_with(|| text.clone());
-                sink.error(text);
-                true
-            }
+        };
+        let scale = amounts.currency.minor_units();
+        tally.add_minor_units(amounts.currency, u128::from(amounts.total), scale, 1);
+        if amounts.example {
+            tally.example_rows += 1;
         }
+        if let Some(vs) = &vs {
+            let decimal = |v: u64| Decimal::from_i128_with_scale(i128::from(v), scale);
+            tally.add_change(amounts.currency, decimal(amounts.total), decimal(vs.total));
+        }
+        match options.format {
+            Format::Csv => sink.minor_amounts(&amounts, vs.map(|vs| vs.total)),
+            Format::Jsonl => fastrow::json::bill_row(
+                sink.buf(),
+                fast,
+                row,
+                &amounts,
+                vs.as_ref(),
+                &header.names,
+                record,
+            ),
+        }
+        true
     }
 
     /// Moves the markups seen without `%` into `tally`.

@@ -157,7 +157,8 @@ fn price_messages(
 
 /// What a bill of `month` priced on `card` must say about the card: that
 /// it is stale, a secondary source, partial, or list rates only.
-fn card_notes(card: &RateCard, month: Month) -> Vec<Cow<'static, str>> {
+#[must_use]
+pub fn card_notes(card: &RateCard, month: Month) -> Vec<Cow<'static, str>> {
     let name = format!("the Meta {} card of {}", card.currency(), card.effective());
     let mut notes: Vec<Cow<'static, str>> = Vec::new();
     if let Some(stale) = card.staleness(month) {

@@ -353,19 +353,18 @@ pub fn write_bill_fields_with(out: &mut Vec<u8>, bill: &Bill<'_>, descriptions: 
 
 /// A month as a JSON string, as its `Display` writes it (`"2026-11"`):
 /// ASCII digits and `-`, nothing to escape.
-fn push_month(out: &mut Vec<u8>, month: crate::calendar::Month) {
-    out.push(b'"');
-    match u128::try_from(month.year()) {
+pub fn push_month(out: &mut Vec<u8>, month: crate::calendar::Month) {
+    match u32::try_from(month.year()) {
         Ok(year) if year <= 9999 => {
-            push_digits(out, year, 4);
-            out.push(b'-');
-            push_digits(out, u128::from(month.number()), 2);
+            let mut text = *b"\"0000-00\"";
+            put_digits(&mut text, 5, u64::from(year));
+            put_digits(&mut text, 8, u64::from(month.number()));
+            out.extend_from_slice(&text);
         }
         _ => {
-            let _ = std::io::Write::write_fmt(out, format_args!("{month}"));
+            let _ = std::io::Write::write_fmt(out, format_args!("\"{month}\""));
         }
     }
-    out.push(b'"');
 }
 
 /// A JSON string as `serde_json` writes it: `"` and `\` escaped, the
@@ -422,6 +421,24 @@ const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
 6061626364656667686970717273747576777879\
 8081828384858687888990919293949596979899";
 
+/// Writes `value`'s digits into `text`, ending just before `end`, two at a
+/// time; the zeros in front, when the place is wider, are the buffer's.
+fn put_digits(text: &mut [u8], end: usize, mut value: u64) {
+    let mut at = end;
+    while value >= 10 {
+        #[allow(clippy::cast_possible_truncation)] // < 100
+        let pair = (value % 100) as usize * 2;
+        value /= 100;
+        at -= 2;
+        text[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if value > 0 {
+        #[allow(clippy::cast_possible_truncation)] // < 10
+        let digit = value as u8;
+        text[at - 1] = b'0' + digit;
+    }
+}
+
 /// A whole number's digits, at least `min` of them (zeros in front).
 fn push_digits(out: &mut Vec<u8>, value: u128, min: usize) {
     let mut digits = [b'0'; 48];
@@ -466,24 +483,51 @@ pub fn push_u128(out: &mut Vec<u8>, value: u128) {
 /// A decimal as a JSON string, written as its `Display` writes it (`"65.00"`,
 /// `"0.005"`).
 pub fn push_decimal(out: &mut Vec<u8>, value: rust_decimal::Decimal) {
-    out.push(b'"');
     match u128::try_from(value.mantissa()) {
-        Ok(mantissa) if !value.is_sign_negative() => {
-            let scale = value.scale() as usize;
-            let start = out.len();
-            // 0.005: at least one digit before the point.
-            push_digits(out, mantissa, scale + 1);
-            if scale > 0 {
-                let point = out.len() - scale;
-                debug_assert!(point > start);
-                out.insert(point, b'.');
-            }
-        }
+        Ok(mantissa) if !value.is_sign_negative() => push_scaled(out, mantissa, value.scale()),
         _ => {
+            out.push(b'"');
             let _ = std::io::Write::write_fmt(out, format_args!("{value}"));
+            out.push(b'"');
         }
     }
-    out.push(b'"');
+}
+
+/// `mantissa × 10^-scale` as a JSON string, as [`push_decimal`] writes the
+/// decimal of that mantissa and scale (`(6500, 2)` → `"65.00"`).
+pub fn push_scaled(out: &mut Vec<u8>, mantissa: u128, scale: u32) {
+    const WIDTH: usize = 48;
+    let (Ok(mut rest), true) = (u64::try_from(mantissa), scale <= 19) else {
+        // Past u64 or 19 decimals: rare, and written the long way.
+        out.push(b'"');
+        push_digits(out, mantissa, scale as usize + 1);
+        if scale > 0 {
+            out.insert(out.len() - scale as usize, b'.');
+        }
+        out.push(b'"');
+        return;
+    };
+    let places = scale;
+    let scale = scale as usize;
+    let digits = rest.checked_ilog10().map_or(1, |d| d as usize + 1);
+    // At least one digit before the point: `0.005`.
+    let whole = digits.saturating_sub(scale).max(1);
+    let len = 2 + whole + if scale > 0 { scale + 1 } else { 0 };
+    // Room of a fixed width (a fixed-size write needs no call), the
+    // digits written in place, then cut back to the text.
+    let start = out.len();
+    out.extend_from_slice(&[b'0'; WIDTH]);
+    let text = &mut out[start..start + len];
+    text[0] = b'"';
+    text[len - 1] = b'"';
+    if scale > 0 {
+        let unit = 10u64.pow(places);
+        put_digits(text, len - 1, rest % unit);
+        text[len - 2 - scale] = b'.';
+        rest /= unit;
+    }
+    put_digits(text, 1 + whole, rest);
+    out.truncate(start + len);
 }
 
 /// A bill compared with the same usage priced another way: the bill as

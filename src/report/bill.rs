@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 
 use super::table::{Align, Table};
 use crate::bill::{Bill, Detail, Line, LineKind};
+use crate::meta::Category;
 use crate::money::{group_count, group_thousands};
 use crate::plan::{Band, BandKind, Plan, Product};
 
@@ -36,24 +37,32 @@ pub fn describe(line: &Line, plan: &Plan) -> String {
             }
         }
         (Detail::MetaMessages(m), _) => {
-            let tiered = if m.parts.len() > 1 {
-                ", volume tiers"
-            } else {
-                ""
-            };
-            let free = if m.free > 0 {
-                format!(" (+{} free)", group_count(m.free))
-            } else {
-                String::new()
-            };
-            format!("Meta {} messages, {}{tiered}{free}", m.category, m.market)
+            meta_description(m.category, &m.market, m.parts.len(), m.free)
         }
-        (Detail::Markup { percent }, _) => {
-            format!("Service markup {}% on Meta charges", percent.normalize())
-        }
+        (Detail::Markup { percent }, _) => markup_description(*percent),
         (Detail::Term { name, percent, on }, kind) => describe_term(kind, name, *percent, on),
         _ => "Meta WhatsApp charges (from WhatsApp Manager)".to_owned(),
     }
+}
+
+/// The words on a Meta line of `category` messages to `market`, priced in
+/// `parts` volume tiers, `free` of them free: "Meta utility messages,
+/// Argentina, volume tiers".
+#[must_use]
+pub fn meta_description(category: Category, market: &str, parts: usize, free: u64) -> String {
+    let tiered = if parts > 1 { ", volume tiers" } else { "" };
+    let free = if free > 0 {
+        format!(" (+{} free)", group_count(free))
+    } else {
+        String::new()
+    };
+    format!("Meta {category} messages, {market}{tiered}{free}")
+}
+
+/// The words on the markup line: "Service markup 10% on Meta charges".
+#[must_use]
+pub fn markup_description(percent: Decimal) -> String {
+    format!("Service markup {}% on Meta charges", percent.normalize())
 }
 
 /// The words on a quote's term line: "Discount Annual commitment: 10% of

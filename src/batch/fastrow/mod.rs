@@ -14,14 +14,19 @@
 //!
 //! What it remembers is per run and small: the plans met (by id as
 //! written), the months met (by text), and per rate card in force the
-//! resolution of each Meta column of the header.
+//! resolution of each Meta column of the header, with the words a JSON
+//! bill shows for it. For JSON Lines it also keeps the lines of the row
+//! last priced, for [`json`] to write.
 
+pub(super) mod json;
+
+use std::borrow::Cow;
 use std::rc::Rc;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::quick::{self, Ladder, Quick};
+use super::quick::{self, Ladder, LinePrice, Part, Quick};
 use crate::calendar::Month;
 use crate::catalog::Catalog;
 use crate::meta::{Category, RateBook, RateCard};
@@ -62,14 +67,23 @@ pub(super) struct Amounts {
 
 /// What the fast path made of a row.
 #[derive(Debug)]
-pub(super) enum Fast<'a> {
-    /// Priced; with `--vs-month`, the vs bill's total too.
-    Priced(Amounts, Option<u64>),
-    /// The card refuses the market of a Meta column: `(column, message)`,
-    /// the first such column, as the engine says it.
-    Refused(usize, &'a str),
+pub(super) enum Fast {
+    /// Priced; with `--vs-month`, the vs bill's amounts too.
+    Priced(Amounts, Option<Amounts>),
+    /// The card refuses the market of a Meta column, the first such
+    /// column ([`FastRows::refusal`] says it as the engine does).
+    Refused(Refusal),
     /// Not for the fast path: price the row with the engine.
     Slow,
+}
+
+/// A market a card refuses, on a row.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Refusal {
+    /// The column of the input (from 0).
+    pub column: usize,
+    card: usize,
+    meta: usize,
 }
 
 /// Why the fast path could not price a row's Meta charges.
@@ -84,6 +98,24 @@ enum Miss {
 struct FastPlan<'c> {
     plan: &'c Plan,
     quick: Quick,
+    /// Its fixed JSON, made when JSON Lines first needs it.
+    json: Option<json::PlanJson>,
+}
+
+/// A Meta column priced on a card: its schedule and what its line says.
+#[derive(Debug)]
+struct Priced {
+    ladder: Ladder,
+    /// As JSON, per step of the ladder: its rate (`"0.0118"`), and the
+    /// middle of a tier's object (`","rate":…,"unit_price":…,"exact":`).
+    rates: Vec<(Vec<u8>, Vec<u8>)>,
+    /// The rate a line of no messages shows, as JSON.
+    zero_rate: Vec<u8>,
+    /// The line's description, as JSON, priced on one tier or on several.
+    description: [Vec<u8>; 2],
+    /// The note the line adds to the bill (a list rate where the card
+    /// publishes other markets' tiers), and as JSON.
+    note: Option<(String, Vec<u8>)>,
 }
 
 /// What a Meta column is on one card.
@@ -91,9 +123,10 @@ struct FastPlan<'c> {
 enum Column {
     Unresolved,
     /// Priced on this schedule.
-    Ladder(Ladder),
-    /// The card refuses the market: the engine's message.
-    Refused(String),
+    Ladder(Box<Priced>),
+    /// The card refuses the market: the engine's message, and as JSON
+    /// string content (escaped, without quotes).
+    Refused(String, Vec<u8>),
     /// Priced by the engine only (service messages, a rule across lines,
     /// a rate the card lacks).
     Slow,
@@ -108,6 +141,21 @@ struct FastCard<'c> {
     /// Per column: the category group and market it resolved to, to find
     /// two columns that meet on one line or one counter.
     markets: Vec<Option<(u8, Rc<str>)>>,
+    /// How bills name the card, as JSON.
+    description: Vec<u8>,
+    /// The notes a bill priced on the card carries for the month, and
+    /// each as JSON.
+    notes: Vec<(Cow<'static, str>, Vec<u8>)>,
+}
+
+/// One bill's Meta lines priced by the fast path, for JSON Lines.
+#[derive(Debug, Default)]
+struct Lines {
+    /// The card (an index into `cards`) when messages were priced.
+    card: Option<usize>,
+    /// `(Meta column, messages, price, its parts as a range of parts)`.
+    meta: Vec<(usize, u64, LinePrice, std::ops::Range<usize>)>,
+    parts: Vec<Part>,
 }
 
 /// The fast path's memory for one run (one per thread).
@@ -118,11 +166,70 @@ pub(super) struct FastRows<'c> {
     default_month: Month,
     vs_month: Option<Month>,
     /// Plans by id as written; `None` for one the fast path leaves alone.
-    plans: Vec<(Box<[u8]>, Option<FastPlan<'c>>)>,
-    months: Vec<(Box<[u8]>, Month)>,
+    plans: Vec<(Written, Option<FastPlan<'c>>)>,
+    months: Vec<(Written, Month)>,
     cards: Vec<FastCard<'c>>,
     /// The row's Meta counts, `(index into columns.meta, count)`, reused.
     counts: Vec<(usize, u64)>,
+    /// Keep the lines of each row priced, for JSON Lines.
+    json: bool,
+    /// The row last priced and its Meta lines (the bill's, the vs bill's).
+    last: Option<Row<'c>>,
+    lines: [Lines; 2],
+    /// Markup descriptions met, as JSON, by percentage.
+    markups: Vec<(Decimal, Vec<u8>)>,
+    /// What JSON Lines writes before each input cell: `"input":{"account":`,
+    /// then `,"plan":` and so on.
+    input_keys: Vec<Vec<u8>>,
+    /// Each column's name, trimmed, as JSON string content.
+    names: Vec<Vec<u8>>,
+    /// [`crate::bill::EXAMPLE_NOTE`] and [`crate::bill::NO_META_NOTE`] as JSON.
+    fixed_notes: [Vec<u8>; 2],
+    /// JSON made once and reused: a bill's fields up to its count, per
+    /// plan and month, and after its total (`meta_card` and `notes`), per
+    /// card, plan and Meta columns given.
+    heads: Vec<((usize, Month), Vec<u8>)>,
+    tails: Vec<(json::TailKey, Vec<u8>)>,
+    /// Which of `heads` and `tails` the last row's bill and vs bill use.
+    pieces: [(usize, usize); 2],
+}
+
+/// A cell's text as written, found again by a fingerprint first: its
+/// length and its first and last eight bytes (which are the whole text up
+/// to 16 bytes, the common case of plan ids and months).
+#[derive(Debug)]
+struct Written {
+    fingerprint: (usize, u64, u64),
+    text: Box<[u8]>,
+}
+
+impl Written {
+    fn new(text: &[u8]) -> Self {
+        Self {
+            fingerprint: fingerprint(text),
+            text: text.into(),
+        }
+    }
+
+    /// Whether this is `text`, whose fingerprint is `print`.
+    fn is(&self, print: (usize, u64, u64), text: &[u8]) -> bool {
+        self.fingerprint == print && (text.len() <= 16 || *self.text == *text)
+    }
+}
+
+fn fingerprint(text: &[u8]) -> (usize, u64, u64) {
+    let word = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .enumerate()
+            .fold(0_u64, |word, (i, &b)| word | u64::from(b) << (8 * i))
+    };
+    let n = text.len();
+    (
+        n,
+        word(&text[..n.min(8)]),
+        word(&text[n.saturating_sub(8)..]),
+    )
 }
 
 /// A cell without surrounding ASCII blanks; empty when absent.
@@ -183,8 +290,39 @@ impl<'c> FastRows<'c> {
         default_plan: Option<&'c Plan>,
         default_month: Month,
         vs_month: Option<Month>,
+        names: Option<&[String]>,
     ) -> Self {
+        let json = names.is_some();
+        let input_keys = names
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let mut key = if i == 0 {
+                    b"\"input\":{".to_vec()
+                } else {
+                    b",".to_vec()
+                };
+                key.extend_from_slice(&json::text(name));
+                key.push(b':');
+                key
+            })
+            .collect();
+        let names_json = names
+            .unwrap_or_default()
+            .iter()
+            .map(|name| {
+                let quoted = json::text(name.trim());
+                quoted[1..quoted.len() - 1].to_vec()
+            })
+            .collect();
         Self {
+            names: names_json,
+            heads: Vec::new(),
+            tails: Vec::new(),
+            pieces: [(0, 0); 2],
+            input_keys,
+            fixed_notes: [crate::bill::EXAMPLE_NOTE, crate::bill::NO_META_NOTE].map(json::text),
             catalog,
             columns,
             default_plan,
@@ -194,14 +332,19 @@ impl<'c> FastRows<'c> {
             months: Vec::new(),
             cards: Vec::new(),
             counts: Vec::new(),
+            json,
+            last: None,
+            lines: [Lines::default(), Lines::default()],
+            markups: Vec::new(),
         }
     }
 
     /// Prices a record whose shape (no flaw, the header's width) the
     /// caller has checked.
-    pub(super) fn price(&mut self, record: &super::split::Record) -> Fast<'_> {
+    pub(super) fn price(&mut self, record: &super::split::Record) -> Fast {
+        self.last = None;
         match self.read(record) {
-            Some(row) => self.price_row(&row),
+            Some(row) => self.price_row(row),
             None => Fast::Slow,
         }
     }
@@ -215,7 +358,9 @@ impl<'c> FastRows<'c> {
         let markup = cell(record, c.markup);
         let month = cell(record, c.month);
         let phone_numbers = cell(record, c.phone_numbers);
-        let (plan, quick) = self.plan(id)?;
+        let plan_index = self.plan(id)?;
+        let known = self.plans[plan_index].1.as_ref()?;
+        let (plan, quick) = (known.plan, &known.quick);
         let (unit, count) = match (sent.is_empty(), conversations.is_empty()) {
             (false, true) => (Unit::Notifications, sent),
             (true, false) => (Unit::Conversations, conversations),
@@ -225,6 +370,7 @@ impl<'c> FastRows<'c> {
             return None;
         }
         let count = digits(count)?;
+        let (base, platform) = (quick.base, quick.price(count)?);
         if !phone_numbers.is_empty() {
             digits(phone_numbers)?;
         }
@@ -257,10 +403,11 @@ impl<'c> FastRows<'c> {
         } else {
             self.month(month)?
         };
-        let platform = quick.price(count)?;
         Some(Row {
             plan,
-            base: quick.base,
+            plan_index,
+            count,
+            base,
             overage: platform.overage,
             fair_use_overage: platform.fair_use_overage,
             platform_total: platform.total,
@@ -270,14 +417,15 @@ impl<'c> FastRows<'c> {
         })
     }
 
-    fn price_row(&mut self, row: &Row<'c>) -> Fast<'_> {
-        let meta = match self.meta(row, row.month) {
+    fn price_row(&mut self, row: Row<'c>) -> Fast {
+        let meta = match self.meta(&row, row.month, 0) {
             Ok(meta) => meta,
             Err(Miss::Refused { card, column }) => {
-                let Column::Refused(message) = &self.cards[card].columns[column] else {
-                    return Fast::Slow;
-                };
-                return Fast::Refused(self.columns.meta[column].0, message);
+                return Fast::Refused(Refusal {
+                    column: self.columns.meta[column].0,
+                    card,
+                    meta: column,
+                });
             }
             Err(Miss::Slow) => return Fast::Slow,
         };
@@ -286,18 +434,110 @@ impl<'c> FastRows<'c> {
         };
         let vs = match self.vs_month {
             None => None,
-            Some(month) => match self.meta(row, month).ok().and_then(|m| row.amounts(m)) {
-                Some(vs) => Some(vs.total),
+            Some(month) => match self.meta(&row, month, 1).ok().and_then(|m| row.amounts(m)) {
+                Some(vs) => Some(vs),
                 None => return Fast::Slow,
             },
         };
+        if self.json && !self.prepare_json(&row, amounts.meta, vs.and_then(|v| v.meta)) {
+            return Fast::Slow;
+        }
+        self.last = Some(row);
         Fast::Priced(amounts, vs)
+    }
+
+    /// The message of a refusal, as the engine words it, and as JSON
+    /// string content (escaped, without quotes).
+    pub(super) fn refusal(&self, refusal: Refusal) -> (&str, &[u8]) {
+        match &self.cards[refusal.card].columns[refusal.meta] {
+            Column::Refused(message, json) => (message, json),
+            _ => ("", &[]),
+        }
+    }
+
+    /// Makes what JSON Lines writes of the row's plan, cards and markup
+    /// once; `false` when the row must go through the engine.
+    fn prepare_json(
+        &mut self,
+        row: &Row<'c>,
+        meta: Option<(u64, u64)>,
+        vs_meta: Option<(u64, u64)>,
+    ) -> bool {
+        let Some((_, Some(plan))) = self.plans.get_mut(row.plan_index) else {
+            return false;
+        };
+        if plan.json.is_none() {
+            match json::PlanJson::new(plan.plan) {
+                Some(made) => plan.json = Some(made),
+                None => return false,
+            }
+        }
+        if meta.is_some() || vs_meta.is_some() {
+            let percent = row.markup.unwrap_or(Decimal::ZERO);
+            if !self.markups.iter().any(|(p, _)| *p == percent) {
+                if self.markups.len() >= REMEMBERED {
+                    return false;
+                }
+                let text = json::text(&crate::report::bill::markup_description(percent));
+                self.markups.push((percent, text));
+            }
+        }
+        let bills = if self.vs_month.is_some() { 2 } else { 1 };
+        for bill in 0..bills {
+            let month = match bill {
+                0 => row.month,
+                _ => self.vs_month.unwrap_or(row.month),
+            };
+            let head = match self
+                .heads
+                .iter()
+                .position(|(k, _)| *k == (row.plan_index, month))
+            {
+                Some(i) => i,
+                None if self.heads.len() < REMEMBERED * 4 => {
+                    let Some((_, Some(plan))) = self.plans.get(row.plan_index) else {
+                        return false;
+                    };
+                    let Some(text) = &plan.json else {
+                        return false;
+                    };
+                    self.heads.push(((row.plan_index, month), text.head(month)));
+                    self.heads.len() - 1
+                }
+                None => return false,
+            };
+            let Some(key) = json::TailKey::of(row, &self.lines[bill]) else {
+                return false;
+            };
+            let tail = match self.tails.iter().position(|(k, _)| *k == key) {
+                Some(i) => i,
+                None if self.tails.len() < REMEMBERED * 4 => {
+                    let text = json::tail(self, row, &self.lines[bill]);
+                    self.tails.push((key, text));
+                    self.tails.len() - 1
+                }
+                None => return false,
+            };
+            self.pieces[bill] = (head, tail);
+        }
+        true
     }
 
     /// The Meta subtotal and markup of a row in `month`, `None` when it
     /// has no Meta charges.
-    fn meta(&mut self, row: &Row<'c>, month: Month) -> Result<Option<(u64, u64)>, Miss> {
+    /// `bill` is 0 for the bill, 1 for the vs bill (whose lines JSON
+    /// Lines writes).
+    fn meta(
+        &mut self,
+        row: &Row<'c>,
+        month: Month,
+        bill: usize,
+    ) -> Result<Option<(u64, u64)>, Miss> {
         let minor_units = row.plan.currency.minor_units();
+        let lines = &mut self.lines[bill];
+        lines.card = None;
+        lines.meta.clear();
+        lines.parts.clear();
         let subtotal = if let Some(amount) = row.meta_amount {
             quick::amount_in_minor_units(amount, minor_units).ok_or(Miss::Slow)?
         } else if self.counts.is_empty() {
@@ -311,17 +551,29 @@ impl<'c> FastRows<'c> {
             for i in 0..self.counts.len() {
                 let column = self.counts[i].0;
                 self.resolve(card, column);
-                if matches!(self.cards[card].columns[column], Column::Refused(_)) {
+                if matches!(self.cards[card].columns[column], Column::Refused(..)) {
                     return Err(Miss::Refused { card, column });
                 }
             }
             let mut subtotal = 0_u64;
+            let lines = &mut self.lines[bill];
+            lines.card = Some(card);
             for &(j, count) in &self.counts {
-                let Column::Ladder(ladder) = &self.cards[card].columns[j] else {
+                let Column::Ladder(priced) = &self.cards[card].columns[j] else {
                     return Err(Miss::Slow);
                 };
-                let line = ladder.price(count).ok_or(Miss::Slow)?;
-                subtotal = subtotal.checked_add(line).ok_or(Miss::Slow)?;
+                let amount = if self.json {
+                    let start = lines.parts.len();
+                    let price = priced
+                        .ladder
+                        .price_parts(count, &mut lines.parts)
+                        .ok_or(Miss::Slow)?;
+                    lines.meta.push((j, count, price, start..lines.parts.len()));
+                    price.amount
+                } else {
+                    priced.ladder.price(count).ok_or(Miss::Slow)?
+                };
+                subtotal = subtotal.checked_add(amount).ok_or(Miss::Slow)?;
             }
             subtotal
         };
@@ -330,40 +582,50 @@ impl<'c> FastRows<'c> {
         Ok(Some((subtotal, markup)))
     }
 
-    /// The plan of the id as written (the default plan when empty), and
-    /// its platform pricing; `None` for the engine to price or refuse.
-    fn plan(&mut self, id: &[u8]) -> Option<(&'c Plan, Quick)> {
-        if id.is_empty() {
-            let plan = self.default_plan?;
-            return Some((plan, Quick::new(plan)?));
-        }
-        if let Some((_, known)) = self.plans.iter().find(|(written, _)| **written == *id) {
-            return known.as_ref().map(|p| (p.plan, p.quick.clone()));
-        }
-        let plan = std::str::from_utf8(id)
-            .ok()
-            .and_then(|id| self.catalog.plans.iter().find(|p| p.id == id));
-        let known = plan.and_then(|plan| {
-            Some(FastPlan {
-                plan,
-                quick: Quick::new(plan)?,
-            })
-        });
-        let found = known.as_ref().map(|p| (p.plan, p.quick.clone()));
-        if self.plans.len() < REMEMBERED {
-            self.plans.push((id.into(), known));
-        }
-        found
+    /// The plan of the id as written (the default plan when empty), its
+    /// place in `plans` and its platform pricing; `None` for the engine to
+    /// price or refuse.
+    fn plan(&mut self, id: &[u8]) -> Option<usize> {
+        let print = fingerprint(id);
+        let known = self
+            .plans
+            .iter()
+            .position(|(written, _)| written.is(print, id));
+        let index = if let Some(index) = known {
+            index
+        } else {
+            let plan = if id.is_empty() {
+                self.default_plan
+            } else {
+                std::str::from_utf8(id)
+                    .ok()
+                    .and_then(|id| self.catalog.plans.iter().find(|p| p.id == id))
+            };
+            let known = plan.and_then(|plan| {
+                Some(FastPlan {
+                    plan,
+                    quick: Quick::new(plan)?,
+                    json: None,
+                })
+            });
+            if self.plans.len() >= REMEMBERED {
+                return None;
+            }
+            self.plans.push((Written::new(id), known));
+            self.plans.len() - 1
+        };
+        self.plans[index].1.as_ref().map(|_| index)
     }
 
     /// The month written `text`, when it is one.
     fn month(&mut self, text: &[u8]) -> Option<Month> {
-        if let Some((_, month)) = self.months.iter().find(|(t, _)| **t == *text) {
+        let print = fingerprint(text);
+        if let Some((_, month)) = self.months.iter().find(|(t, _)| t.is(print, text)) {
             return Some(*month);
         }
         let month: Month = std::str::from_utf8(text).ok()?.parse().ok()?;
         if self.months.len() < REMEMBERED {
-            self.months.push((text.into(), month));
+            self.months.push((Written::new(text), month));
         }
         Some(month)
     }
@@ -384,11 +646,21 @@ impl<'c> FastRows<'c> {
             .ok()
             .and_then(|book| book.card_for(currency, month).ok());
         let n = self.columns.meta.len();
+        let description = card.map_or_else(Vec::new, |card| json::text(&card.describe()));
         self.cards.push(FastCard {
             key,
             card,
             columns: (0..n).map(|_| Column::Unresolved).collect(),
             markets: vec![None; n],
+            description,
+            notes: card
+                .map_or_else(Vec::new, |card| crate::catalog::card_notes(card, month))
+                .into_iter()
+                .map(|note| {
+                    let text = json::text(&note);
+                    (note, text)
+                })
+                .collect(),
         });
         card.map(|_| self.cards.len() - 1)
     }
@@ -426,7 +698,12 @@ fn resolution(
 ) -> (Column, Option<(u8, Rc<str>)>) {
     let resolved = match book.resolve_market(card, market) {
         Ok(resolved) => resolved.market,
-        Err(refusal) => return (Column::Refused(refusal.to_string()), None),
+        Err(refusal) => {
+            let message = refusal.to_string();
+            let quoted = json::text(&message);
+            let json = quoted[1..quoted.len() - 1].to_vec();
+            return (Column::Refused(message, json), None);
+        }
     };
     let key = Some((group(category), Rc::from(resolved.as_str())));
     let Some(row) = card.market(&resolved) else {
@@ -435,15 +712,63 @@ fn resolution(
     if category == Category::Service {
         return (Column::Slow, key);
     }
-    let ladder = row
+    let Some(ladder) = row
         .rate(category)
-        .and_then(|rate| Ladder::new(rate, row.tiers(category), card.currency().minor_units()));
-    (ladder.map_or(Column::Slow, Column::Ladder), key)
+        .and_then(|rate| Ladder::new(rate, row.tiers(category), card.currency().minor_units()))
+    else {
+        return (Column::Slow, key);
+    };
+    // The line's note and words, as the engine makes them for any count.
+    let Ok(charge) = card.price(category, &resolved, 0) else {
+        return (Column::Slow, key);
+    };
+    let description = [1, 2].map(|parts| {
+        json::text(&crate::report::bill::meta_description(
+            category,
+            &charge.market,
+            parts,
+            0,
+        ))
+    });
+    let rate_json = |rate: Decimal| {
+        let mut text = Vec::new();
+        crate::render::json::push_decimal(&mut text, rate);
+        text
+    };
+    let rates = ladder
+        .steps()
+        .iter()
+        .map(|step| {
+            let rate = rate_json(step.rate);
+            let mut middle = b"\",\"rate\":".to_vec();
+            middle.extend_from_slice(&rate);
+            middle.extend_from_slice(b",\"unit_price\":");
+            middle.extend_from_slice(&rate);
+            middle.extend_from_slice(b",\"exact\":");
+            (rate, middle)
+        })
+        .collect();
+    let priced = Priced {
+        zero_rate: rate_json(ladder.zero_rate()),
+        rates,
+        ladder,
+        description,
+        note: charge.note.map(|note| {
+            let text = json::text(&note);
+            (note, text)
+        }),
+    };
+    (Column::Ladder(Box::new(priced)), key)
 }
 
 /// A row read by the fast path.
+#[derive(Debug, Clone, Copy)]
 struct Row<'c> {
     plan: &'c Plan,
+    /// Where the plan is in [`FastRows::plans`].
+    plan_index: usize,
+    /// Units used.
+    count: u64,
     base: u64,
     overage: u64,
     fair_use_overage: Option<u64>,
@@ -545,16 +870,12 @@ mod tests {
     fn batch(
         catalog: &Catalog,
         input: &str,
+        format: Format,
         fast: bool,
         vs: Option<&VsPricing>,
     ) -> (u8, String, String) {
-        let mut options = Options::new(
-            catalog,
-            Some("direct-25k"),
-            Format::Csv,
-            Month::of(2026, 11),
-        )
-        .unwrap();
+        let mut options =
+            Options::new(catalog, Some("direct-25k"), format, Month::of(2026, 11)).unwrap();
         options.fast_path = fast;
         options.vs = vs;
         let (mut out, mut err) = (Vec::new(), Vec::new());
@@ -613,9 +934,11 @@ mod tests {
                 text.push('\n');
             }
             let vs = vs.map(VsPricing::Month);
-            let engine = batch(&catalog, &text, false, vs.as_ref());
-            let fast = batch(&catalog, &text, true, vs.as_ref());
-            prop_assert_eq!(fast, engine, "input:\n{}", text);
+            for format in [Format::Csv, Format::Jsonl] {
+                let engine = batch(&catalog, &text, format, false, vs.as_ref());
+                let fast = batch(&catalog, &text, format, true, vs.as_ref());
+                prop_assert_eq!(fast, engine, "input:\n{}", text);
+            }
         }
     }
 
@@ -645,14 +968,16 @@ mod tests {
                 10 + i % 3
             );
         }
-        assert_eq!(
-            batch(&catalog, &text, true, None),
-            batch(&catalog, &text, false, None)
-        );
         let vs = VsPricing::Month(Month::of(2026, 7));
-        assert_eq!(
-            batch(&catalog, &text, true, Some(&vs)),
-            batch(&catalog, &text, false, Some(&vs))
-        );
+        for format in [Format::Csv, Format::Jsonl] {
+            for vs in [None, Some(&vs)] {
+                let fast = batch(&catalog, &text, format, true, vs);
+                let engine = batch(&catalog, &text, format, false, vs);
+                for (fast, engine) in fast.1.lines().zip(engine.1.lines()) {
+                    assert_eq!(fast, engine);
+                }
+                assert_eq!(fast, engine);
+            }
+        }
     }
 }

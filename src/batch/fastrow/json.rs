@@ -1,0 +1,434 @@
+//! JSON Lines rows of the fast path: the bytes
+//! [`crate::render::json::write_bill_fields_with`] writes for the same bill
+//! (a test holds them together), from integer amounts and the words made
+//! once per plan, card, column and markup.
+
+use rust_decimal::Decimal;
+
+use super::super::fastjson::{input_of, push_cell, row_number};
+use super::super::split::Record;
+use super::{Amounts, FastRows, Lines, Row};
+use crate::bill::{self, EXAMPLE_NOTE, LineKind, NO_META_NOTE};
+use crate::plan::{BandKind, Plan, Product};
+use crate::render::json::{push_decimal, push_month, push_scaled, push_str, push_u128};
+use crate::report::bill::describe;
+
+/// `text` as a JSON string.
+pub(super) fn text(text: &str) -> Vec<u8> {
+    let mut json = Vec::with_capacity(text.len() + 2);
+    push_str(&mut json, text);
+    json
+}
+
+/// What a JSON bill of one plan writes the same on every row.
+#[derive(Debug)]
+pub(in crate::batch) struct PlanJson {
+    /// `"plan":…,"name":…,"product":…,"currency":…,"month":`
+    head: Vec<u8>,
+    /// `,"example":…,"usage":{"unit":…,"count":"`
+    usage: Vec<u8>,
+    /// The base fee's line, whole.
+    base: Vec<u8>,
+    /// Per band (overage, fair-use overage): the line up to its quantity,
+    /// and its unit price up to its amount.
+    bands: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+impl PlanJson {
+    /// A bill's fields up to its count: `"plan":…,"month":…,"count":"`.
+    pub(in crate::batch) fn head(&self, month: crate::calendar::Month) -> Vec<u8> {
+        let mut text = self.head.clone();
+        push_month(&mut text, month);
+        text.extend_from_slice(&self.usage);
+        text
+    }
+
+    /// The fixed JSON of `plan`'s bills, from the engine's own lines and
+    /// words; `None` for a plan the engine cannot bill.
+    pub(in crate::batch) fn new(plan: &Plan) -> Option<Self> {
+        let lines = bill::platform_lines(plan, 0).ok()?;
+        let mut head = Vec::new();
+        head.extend_from_slice(b"\"plan\":");
+        push_str(&mut head, &plan.id);
+        head.extend_from_slice(b",\"name\":");
+        push_str(&mut head, &plan.name);
+        head.extend_from_slice(b",\"product\":");
+        push_str(&mut head, plan.product.as_str());
+        head.extend_from_slice(b",\"currency\":");
+        push_str(&mut head, plan.currency.code());
+        head.extend_from_slice(b",\"month\":");
+        let mut usage = Vec::new();
+        usage.extend_from_slice(if plan.example {
+            b",\"example\":true"
+        } else {
+            b",\"example\":false"
+        });
+        usage.extend_from_slice(b",\"usage\":{\"unit\":");
+        push_str(&mut usage, plan.unit().map_or("units", |u| u.plural()));
+        usage.extend_from_slice(b",\"count\":\"");
+        let mut base = Vec::new();
+        let mut bands = Vec::new();
+        for line in &lines {
+            let mut start = Vec::new();
+            start.extend_from_slice(b"{\"kind\":");
+            push_str(&mut start, line.kind.as_str());
+            start.extend_from_slice(b",\"description\":");
+            push_str(&mut start, &describe(line, plan));
+            start.extend_from_slice(b",\"quantity\":");
+            if line.kind == LineKind::Base {
+                base = start;
+                push_decimal(&mut base, line.quantity);
+                base.extend_from_slice(b",\"unit_price\":");
+                push_decimal(&mut base, line.unit_price?);
+                base.extend_from_slice(b",\"amount\":");
+                push_decimal(&mut base, line.amount);
+                base.extend_from_slice(b",\"exact\":");
+                push_decimal(&mut base, line.exact);
+                base.push(b'}');
+            } else {
+                let mut price = b",\"unit_price\":".to_vec();
+                push_decimal(&mut price, line.unit_price?);
+                price.extend_from_slice(b",\"amount\":");
+                bands.push((start, price));
+            }
+        }
+        Some(Self {
+            head,
+            usage,
+            base,
+            bands,
+        })
+    }
+}
+
+/// What a bill's JSON after its total depends on: the card, the plan's
+/// example prices, whether a Direct bill was given no Meta usage, and
+/// which Meta columns have lines (a bit each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct TailKey {
+    card: Option<usize>,
+    example: bool,
+    no_meta: bool,
+    columns: u64,
+}
+
+impl TailKey {
+    /// The key of `row`'s bill with Meta `lines`; `None` past 64 columns.
+    pub(super) fn of(row: &Row<'_>, lines: &Lines) -> Option<Self> {
+        let mut columns = 0_u64;
+        for (column, ..) in &lines.meta {
+            columns |= 1_u64.checked_shl(u32::try_from(*column).ok()?)?;
+        }
+        Some(Self {
+            card: lines.card,
+            example: row.plan.example,
+            no_meta: no_meta(row, lines),
+            columns,
+        })
+    }
+}
+
+/// A Direct bill given no Meta usage (which says so in a note).
+fn no_meta(row: &Row<'_>, lines: &Lines) -> bool {
+    row.plan.product == Product::Direct && row.meta_amount.is_none() && lines.card.is_none()
+}
+
+/// A bill's fields after its total: `"meta_card"` and `"notes"`.
+pub(super) fn tail(fast: &FastRows<'_>, row: &Row<'_>, lines: &Lines) -> Vec<u8> {
+    let mut out = Vec::new();
+    let card = lines.card.map(|i| &fast.cards[i]);
+    if let Some(card) = card {
+        out.extend_from_slice(b",\"meta_card\":");
+        out.extend_from_slice(&card.description);
+    }
+    notes(&mut out, fast, row, card.map(|c| (c, lines)));
+    out
+}
+
+/// A priced row: `{"row":N,<the bill>[,"vs":{…},"change":…],"input":{…}}`,
+/// as [`super::super::fastjson::bill_row`] writes the engine's bill.
+pub(in crate::batch) fn bill_row(
+    out: &mut Vec<u8>,
+    fast: &FastRows<'_>,
+    number: u64,
+    amounts: &Amounts,
+    vs: Option<&Amounts>,
+    names: &[String],
+    record: &Record,
+) {
+    let Some(row) = &fast.last else {
+        return;
+    };
+    row_number(out, number);
+    bill_fields(out, fast, row, 0, amounts.meta, amounts.total);
+    out.push(b',');
+    if let Some(vs) = vs {
+        out.extend_from_slice(b"\"vs\":{");
+        bill_fields(out, fast, row, 1, vs.meta, vs.total);
+        out.extend_from_slice(b"},\"change\":");
+        let scale = amounts.currency.minor_units();
+        if vs.total > amounts.total {
+            push_decimal(
+                out,
+                -Decimal::from_i128_with_scale(i128::from(vs.total - amounts.total), scale),
+            );
+        } else {
+            push_scaled(out, u128::from(amounts.total - vs.total), scale);
+        }
+        out.push(b',');
+    }
+    input(out, fast, names, record);
+    out.push(b'}');
+}
+
+/// A row the card refuses, as [`super::super::fastjson::bad_row`] writes
+/// it: `{"row":N,"column":…,"error":"row N, column …: …","input":{…}}`.
+pub(in crate::batch) fn bad_row(
+    out: &mut Vec<u8>,
+    fast: &FastRows<'_>,
+    number: u64,
+    column: usize,
+    message: &[u8],
+    names: &[String],
+    record: &Record,
+) {
+    let name = fast.names.get(column).map_or(&[][..], Vec::as_slice);
+    row_number(out, number);
+    out.extend_from_slice(b"\"column\":\"");
+    out.extend_from_slice(name);
+    out.extend_from_slice(b"\",\"error\":\"row ");
+    push_u128(out, u128::from(number));
+    out.extend_from_slice(b", column ");
+    out.extend_from_slice(name);
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(message);
+    out.extend_from_slice(b"\",");
+    input(out, fast, names, record);
+    out.push(b'}');
+}
+
+/// `"input":{…}`, as [`super::super::fastjson::bill_row`] writes it.
+fn input(out: &mut Vec<u8>, fast: &FastRows<'_>, names: &[String], record: &Record) {
+    if fast.input_keys.len() != names.len() || names.is_empty() {
+        input_of(out, names, |i| record.get(i));
+        return;
+    }
+    // A line of printable ASCII (checked once) has cells to copy as
+    // they are; any other is escaped cell by cell.
+    let plain = record.as_written().is_some_and(|line| {
+        #[allow(clippy::needless_bitwise_bool)] // no branch per byte
+        let special = line.iter().fold(false, |seen, &b| {
+            seen | !(0x20..0x7f).contains(&b) | (b == b'"') | (b == b'\\')
+        });
+        !special
+    });
+    for (i, key) in fast.input_keys.iter().enumerate() {
+        out.extend_from_slice(key);
+        let cell = record.get(i).unwrap_or_default();
+        if plain {
+            out.push(b'"');
+            out.extend_from_slice(cell);
+            out.push(b'"');
+        } else {
+            push_cell(out, cell);
+        }
+    }
+    out.push(b'}');
+}
+
+/// The fields of one bill (0: the bill, 1: the vs bill), as
+/// `write_bill_fields_with` writes them.
+fn bill_fields(
+    out: &mut Vec<u8>,
+    fast: &FastRows<'_>,
+    row: &Row<'_>,
+    bill: usize,
+    meta: Option<(u64, u64)>,
+    total: u64,
+) {
+    let Some((_, Some(plan))) = fast.plans.get(row.plan_index) else {
+        return;
+    };
+    let Some(text) = &plan.json else {
+        return;
+    };
+    let lines = &fast.lines[bill];
+    let (head, tail) = fast.pieces[bill];
+    let scale = row.plan.currency.minor_units();
+    out.extend_from_slice(&fast.heads[head].1);
+    push_u128(out, u128::from(row.count));
+    out.extend_from_slice(b"\"},\"lines\":[");
+    out.extend_from_slice(&text.base);
+    let bands = row.plan.bands();
+    for ((start, price), band) in text.bands.iter().zip(bands.iter().flatten()) {
+        let units = band.units(row.count);
+        out.push(b',');
+        out.extend_from_slice(start);
+        push_scaled(out, u128::from(units), 0);
+        out.extend_from_slice(price);
+        let amount = match band.kind {
+            BandKind::Overage => row.overage,
+            BandKind::FairUse => row.fair_use_overage.unwrap_or_default(),
+        };
+        push_scaled(out, u128::from(amount), scale);
+        out.extend_from_slice(b",\"exact\":");
+        let rate = band.rate;
+        push_scaled(
+            out,
+            u128::from(units) * rate.mantissa().unsigned_abs(),
+            rate.scale(),
+        );
+        out.push(b'}');
+    }
+    let card = lines.card.map(|i| &fast.cards[i]);
+    if let Some((subtotal, markup)) = meta {
+        match (card, row.meta_amount) {
+            (Some(card), _) => meta_lines(out, card, lines, scale),
+            (None, Some(amount)) => {
+                out.extend_from_slice(b",{\"kind\":\"meta\",\"description\":\"Meta WhatsApp charges (from WhatsApp Manager)\",\"quantity\":\"1\",\"unit_price\":");
+                push_decimal(out, amount);
+                out.extend_from_slice(b",\"amount\":");
+                push_scaled(out, u128::from(subtotal), scale);
+                out.extend_from_slice(b",\"exact\":");
+                push_decimal(out, amount);
+                out.push(b'}');
+            }
+            (None, None) => {}
+        }
+        let percent = row.markup.unwrap_or(Decimal::ZERO);
+        out.extend_from_slice(b",{\"kind\":\"markup\",\"description\":");
+        if let Some((_, words)) = fast.markups.iter().find(|(p, _)| *p == percent) {
+            out.extend_from_slice(words);
+        }
+        out.extend_from_slice(b",\"quantity\":");
+        push_scaled(out, u128::from(subtotal), scale);
+        out.extend_from_slice(b",\"unit_price\":");
+        let (mantissa, places) = (percent.mantissa().unsigned_abs(), percent.scale() + 2);
+        push_scaled(out, mantissa, places);
+        out.extend_from_slice(b",\"amount\":");
+        push_scaled(out, u128::from(markup), scale);
+        out.extend_from_slice(b",\"exact\":");
+        push_scaled(out, u128::from(subtotal) * mantissa, scale + places);
+        out.extend_from_slice(b"}],\"meta_subtotal\":");
+        push_scaled(out, u128::from(subtotal), scale);
+    } else {
+        out.push(b']');
+    }
+    out.extend_from_slice(b",\"total\":");
+    push_scaled(out, u128::from(total), scale);
+    out.extend_from_slice(&fast.tails[tail].1);
+}
+
+/// The Meta lines priced on `card`.
+fn meta_lines(out: &mut Vec<u8>, card: &super::FastCard<'_>, lines: &Lines, scale: u32) {
+    for (column, count, price, parts) in &lines.meta {
+        let super::Column::Ladder(priced) = &card.columns[*column] else {
+            continue;
+        };
+        let parts = &lines.parts[parts.clone()];
+        out.extend_from_slice(b",{\"kind\":\"meta\",\"description\":");
+        out.extend_from_slice(&priced.description[usize::from(parts.len() > 1)]);
+        out.extend_from_slice(b",\"quantity\":");
+        let quantity = out.len();
+        push_scaled(out, u128::from(*count), 0);
+        let quantity = quantity..out.len();
+        out.extend_from_slice(b",\"unit_price\":");
+        match parts {
+            [] => out.extend_from_slice(&priced.zero_rate),
+            [one] => out.extend_from_slice(&priced.rates[one.step].0),
+            _ => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"amount\":");
+        push_scaled(out, u128::from(price.amount), scale);
+        out.extend_from_slice(b",\"exact\":");
+        let exact = out.len();
+        push_scaled(out, price.exact.0, price.exact.1);
+        let exact = exact..out.len();
+        out.extend_from_slice(b",\"tiers\":[");
+        match parts {
+            [] => {
+                // No messages: one part of none at the first rate.
+                out.extend_from_slice(b"{\"quantity\":\"0\",\"rate\":");
+                out.extend_from_slice(&priced.zero_rate);
+                out.extend_from_slice(b",\"unit_price\":");
+                out.extend_from_slice(&priced.zero_rate);
+                out.extend_from_slice(b",\"exact\":\"0\"}");
+            }
+            // One part: its quantity and exact amount are the line's.
+            [one] => {
+                out.extend_from_slice(b"{\"quantity\":");
+                out.extend_from_within(quantity);
+                out.extend_from_slice(&priced.rates[one.step].1[1..]);
+                out.extend_from_within(exact);
+                out.push(b'}');
+            }
+            _ => {
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    let rate = priced.ladder.steps()[part.step].rate;
+                    out.extend_from_slice(b"{\"quantity\":\"");
+                    push_u128(out, u128::from(part.count));
+                    out.extend_from_slice(&priced.rates[part.step].1);
+                    push_scaled(
+                        out,
+                        u128::from(part.count) * rate.mantissa().unsigned_abs(),
+                        rate.scale(),
+                    );
+                    out.push(b'}');
+                }
+            }
+        }
+        out.extend_from_slice(b"]}");
+    }
+}
+
+/// `"notes":[…]` as the engine gathers them: the example note, then no
+/// Meta usage on a Direct plan, or the card's notes and each line's,
+/// each once.
+fn notes(
+    out: &mut Vec<u8>,
+    fast: &FastRows<'_>,
+    row: &Row<'_>,
+    priced: Option<(&super::FastCard<'_>, &Lines)>,
+) {
+    // (the note, as JSON)
+    let mut notes: Vec<(&str, &[u8])> = Vec::with_capacity(8);
+    if row.plan.example {
+        notes.push((EXAMPLE_NOTE, &fast.fixed_notes[0]));
+    }
+    match priced {
+        Some((card, lines)) => {
+            let of_lines =
+                lines
+                    .meta
+                    .iter()
+                    .filter_map(|(column, ..)| match &card.columns[*column] {
+                        super::Column::Ladder(priced) => priced.note.as_ref(),
+                        _ => None,
+                    });
+            let of_card = card.notes.iter().map(|(note, json)| (note.as_ref(), json));
+            for (note, json) in of_card.chain(of_lines.map(|(note, json)| (note.as_str(), json))) {
+                if !notes.iter().any(|(seen, _)| *seen == note) {
+                    notes.push((note, json));
+                }
+            }
+        }
+        None if no_meta(row, priced.map_or(&Lines::default(), |p| p.1)) => {
+            notes.push((NO_META_NOTE, &fast.fixed_notes[1]));
+        }
+        None => {}
+    }
+    if notes.is_empty() {
+        return;
+    }
+    out.extend_from_slice(b",\"notes\":[");
+    for (i, (_, json)) in notes.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(json);
+    }
+    out.push(b']');
+}
