@@ -477,7 +477,17 @@ fn push_digits(out: &mut Vec<u8>, value: u128, min: usize) {
 
 /// A whole number's digits.
 pub fn push_u128(out: &mut Vec<u8>, value: u128) {
-    push_digits(out, value, 1);
+    match u64::try_from(value) {
+        Ok(value) => {
+            // In place, as in `push_scaled`.
+            let len = value.checked_ilog10().map_or(1, |d| d as usize + 1);
+            let start = out.len();
+            out.extend_from_slice(&[b'0'; 20]);
+            put_digits(&mut out[start..start + len], len, value);
+            out.truncate(start + len);
+        }
+        Err(_) => push_digits(out, value, 1),
+    }
 }
 
 /// A decimal as a JSON string, written as its `Display` writes it (`"65.00"`,
@@ -507,7 +517,6 @@ pub fn push_scaled(out: &mut Vec<u8>, mantissa: u128, scale: u32) {
         out.push(b'"');
         return;
     };
-    let places = scale;
     let scale = scale as usize;
     let digits = rest.checked_ilog10().map_or(1, |d| d as usize + 1);
     // At least one digit before the point: `0.005`.
@@ -520,13 +529,21 @@ pub fn push_scaled(out: &mut Vec<u8>, mantissa: u128, scale: u32) {
     let text = &mut out[start..start + len];
     text[0] = b'"';
     text[len - 1] = b'"';
-    if scale > 0 {
-        let unit = 10u64.pow(places);
-        put_digits(text, len - 1, rest % unit);
-        text[len - 2 - scale] = b'.';
-        rest /= unit;
+    // Right to left, dividing by constants only: the fraction's digits,
+    // the point, then the whole digits (a zero is the buffer's own).
+    let mut at = len - 1;
+    for _ in 0..scale {
+        at -= 1;
+        #[allow(clippy::cast_possible_truncation)] // < 10
+        let digit = (rest % 10) as u8;
+        text[at] = b'0' + digit;
+        rest /= 10;
     }
-    put_digits(text, 1 + whole, rest);
+    if scale > 0 {
+        at -= 1;
+        text[at] = b'.';
+    }
+    put_digits(text, at, rest);
     out.truncate(start + len);
 }
 

@@ -222,16 +222,18 @@ fn input(out: &mut Vec<u8>, fast: &FastRows<'_>, names: &[String], record: &Reco
         });
         !special
     });
+    if plain {
+        // Each key comes with the quotes around it: `","plan":"`.
+        for (i, key) in fast.plain_input_keys.iter().enumerate() {
+            out.extend_from_slice(key);
+            out.extend_from_slice(record.get(i).unwrap_or_default());
+        }
+        out.extend_from_slice(b"\"}");
+        return;
+    }
     for (i, key) in fast.input_keys.iter().enumerate() {
         out.extend_from_slice(key);
-        let cell = record.get(i).unwrap_or_default();
-        if plain {
-            out.push(b'"');
-            out.extend_from_slice(cell);
-            out.push(b'"');
-        } else {
-            push_cell(out, cell);
-        }
+        push_cell(out, record.get(i).unwrap_or_default());
     }
     out.push(b'}');
 }
@@ -255,7 +257,7 @@ fn bill_fields(
     let lines = &fast.lines[bill];
     let (head, tail) = fast.pieces[bill];
     let scale = row.plan.currency.minor_units();
-    out.extend_from_slice(&fast.heads[head].1);
+    out.extend_from_slice(&fast.heads[head]);
     push_u128(out, u128::from(row.count));
     out.extend_from_slice(b"\"},\"lines\":[");
     out.extend_from_slice(&text.base);
@@ -301,7 +303,9 @@ fn bill_fields(
             out.extend_from_slice(words);
         }
         out.extend_from_slice(b",\"quantity\":");
+        let quantity = out.len();
         push_scaled(out, u128::from(subtotal), scale);
+        let quantity = quantity..out.len();
         out.extend_from_slice(b",\"unit_price\":");
         let (mantissa, places) = (percent.mantissa().unsigned_abs(), percent.scale() + 2);
         push_scaled(out, mantissa, places);
@@ -309,14 +313,15 @@ fn bill_fields(
         push_scaled(out, u128::from(markup), scale);
         out.extend_from_slice(b",\"exact\":");
         push_scaled(out, u128::from(subtotal) * mantissa, scale + places);
+        // The Meta subtotal is the markup's quantity.
         out.extend_from_slice(b"}],\"meta_subtotal\":");
-        push_scaled(out, u128::from(subtotal), scale);
+        out.extend_from_within(quantity);
     } else {
         out.push(b']');
     }
     out.extend_from_slice(b",\"total\":");
     push_scaled(out, u128::from(total), scale);
-    out.extend_from_slice(&fast.tails[tail].1);
+    out.extend_from_slice(&fast.tails[tail]);
 }
 
 /// The Meta lines priced on `card`.

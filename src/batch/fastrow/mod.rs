@@ -100,6 +100,10 @@ struct FastPlan<'c> {
     quick: Quick,
     /// Its fixed JSON, made when JSON Lines first needs it.
     json: Option<json::PlanJson>,
+    /// Which of [`FastRows`]' heads and tails its bills use, by month and
+    /// by what follows the total.
+    heads: Vec<(Month, usize)>,
+    tails: Vec<(json::TailKey, usize)>,
 }
 
 /// A Meta column priced on a card: its schedule and what its line says.
@@ -181,6 +185,9 @@ pub(super) struct FastRows<'c> {
     /// What JSON Lines writes before each input cell: `"input":{"account":`,
     /// then `,"plan":` and so on.
     input_keys: Vec<Vec<u8>>,
+    /// The same for cells that need no escaping, with the quotes around
+    /// them: `"input":{"account":"`, then `","plan":"` and so on.
+    plain_input_keys: Vec<Vec<u8>>,
     /// Each column's name, trimmed, as JSON string content.
     names: Vec<Vec<u8>>,
     /// [`crate::bill::EXAMPLE_NOTE`] and [`crate::bill::NO_META_NOTE`] as JSON.
@@ -188,8 +195,8 @@ pub(super) struct FastRows<'c> {
     /// JSON made once and reused: a bill's fields up to its count, per
     /// plan and month, and after its total (`meta_card` and `notes`), per
     /// card, plan and Meta columns given.
-    heads: Vec<((usize, Month), Vec<u8>)>,
-    tails: Vec<(json::TailKey, Vec<u8>)>,
+    heads: Vec<Vec<u8>>,
+    tails: Vec<Vec<u8>>,
     /// Which of `heads` and `tails` the last row's bill and vs bill use.
     pieces: [(usize, usize); 2],
 }
@@ -293,7 +300,7 @@ impl<'c> FastRows<'c> {
         names: Option<&[String]>,
     ) -> Self {
         let json = names.is_some();
-        let input_keys = names
+        let input_keys: Vec<Vec<u8>> = names
             .unwrap_or_default()
             .iter()
             .enumerate()
@@ -306,6 +313,16 @@ impl<'c> FastRows<'c> {
                 key.extend_from_slice(&json::text(name));
                 key.push(b':');
                 key
+            })
+            .collect();
+        let plain_input_keys = input_keys
+            .iter()
+            .enumerate()
+            .map(|(i, key)| {
+                let mut plain = if i == 0 { Vec::new() } else { b"\"".to_vec() };
+                plain.extend_from_slice(key);
+                plain.push(b'"');
+                plain
             })
             .collect();
         let names_json = names
@@ -322,6 +339,7 @@ impl<'c> FastRows<'c> {
             tails: Vec::new(),
             pieces: [(0, 0); 2],
             input_keys,
+            plain_input_keys,
             fixed_notes: [crate::bill::EXAMPLE_NOTE, crate::bill::NO_META_NOTE].map(json::text),
             catalog,
             columns,
@@ -488,33 +506,40 @@ impl<'c> FastRows<'c> {
                 0 => row.month,
                 _ => self.vs_month.unwrap_or(row.month),
             };
-            let head = match self
-                .heads
-                .iter()
-                .position(|(k, _)| *k == (row.plan_index, month))
-            {
-                Some(i) => i,
-                None if self.heads.len() < REMEMBERED * 4 => {
-                    let Some((_, Some(plan))) = self.plans.get(row.plan_index) else {
-                        return false;
-                    };
-                    let Some(text) = &plan.json else {
-                        return false;
-                    };
-                    self.heads.push(((row.plan_index, month), text.head(month)));
-                    self.heads.len() - 1
-                }
-                None => return false,
-            };
             let Some(key) = json::TailKey::of(row, &self.lines[bill]) else {
                 return false;
             };
-            let tail = match self.tails.iter().position(|(k, _)| *k == key) {
+            // Looked up among the plan's own, a handful.
+            let Some((_, Some(plan))) = self.plans.get(row.plan_index) else {
+                return false;
+            };
+            let head = plan.heads.iter().find(|(m, _)| *m == month).map(|h| h.1);
+            let tail = plan.tails.iter().find(|(k, _)| *k == key).map(|t| t.1);
+            let head = match head {
+                Some(i) => i,
+                None if self.heads.len() < REMEMBERED * 4 => {
+                    let Some(text) = &plan.json else {
+                        return false;
+                    };
+                    self.heads.push(text.head(month));
+                    let i = self.heads.len() - 1;
+                    if let Some((_, Some(plan))) = self.plans.get_mut(row.plan_index) {
+                        plan.heads.push((month, i));
+                    }
+                    i
+                }
+                None => return false,
+            };
+            let tail = match tail {
                 Some(i) => i,
                 None if self.tails.len() < REMEMBERED * 4 => {
                     let text = json::tail(self, row, &self.lines[bill]);
-                    self.tails.push((key, text));
-                    self.tails.len() - 1
+                    self.tails.push(text);
+                    let i = self.tails.len() - 1;
+                    if let Some((_, Some(plan))) = self.plans.get_mut(row.plan_index) {
+                        plan.tails.push((key, i));
+                    }
+                    i
                 }
                 None => return false,
             };
@@ -606,6 +631,8 @@ impl<'c> FastRows<'c> {
                     plan,
                     quick: Quick::new(plan)?,
                     json: None,
+                    heads: Vec::new(),
+                    tails: Vec::new(),
                 })
             });
             if self.plans.len() >= REMEMBERED {
