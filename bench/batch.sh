@@ -174,3 +174,21 @@ if "$CT" quote "$dir/q60.toml" > /dev/null 2>&1; then
   t_q=$(RUNS=20 best "'$CT' quote '$dir/q60.toml' > /dev/null 2>&1")
   echo "ctbill quote, 60 months x 12 Meta markets: $t_q s (process start included)"
 fi
+
+# ---- the goals of issue 13, from the figures above ---------------------------------
+echo
+echo "goals (issue 13), this run:"
+goal() { # label value op limit
+  "$AWK" -v l="$1" -v v="$2" -v op="$3" -v g="$4" 'BEGIN {
+    ok = (op == "<=") ? (v + 0 <= g + 0) : (v + 0 >= g + 0)
+    printf "  %-58s %10s  goal %s %-8s %s\n", l, v, op, g, ok ? "met" : "NOT MET" }'
+}
+goal "Meta-count CSV / mawk -F, '{s+=\$3}'" "$(ratio "$t_meta" "$t_meta_awk")" "<=" 1.5
+goal "the same rows, JSON Lines / CSV" "$(ratio "$t_meta_jsonl" "$t_meta")" "<=" 1.5
+goal "Meta-amount CSV, million rows/s" "$("$AWK" -v n="$ROWS" -v t="$t_mixed" 'BEGIN { printf "%.2f", n / t / 1e6 }')" ">=" 4
+goal "plain counts / mawk one-liner" "$(ratio "$t_ct" "$t_awk")" "<=" 0.10
+goal "ctbill estimate / /bin/true" "$(ratio "$t_est" "$t_true")" "<=" 2.0
+goal "peak memory for $big rows, MiB (largest of three)" "$("$AWK" -v a="$rss_plain" -v b="$rss_mixed" -v c="$rss_threads" 'BEGIN { m = a; if (b > m) m = b; if (c > m) m = c; printf "%.1f", m / 1024 }')" "<=" 16
+goal "--vs-month / plain, same Meta rows" "$(ratio "$t_vs" "$t_meta")" "<=" 2.0
+goal "60-month quote with 12 Meta markets, ms" "$("$AWK" -v t="${t_q:-999}" 'BEGIN { printf "%.1f", t * 1000 }')" "<=" 10
+echo "  threads vs one thread, identical output: $same"

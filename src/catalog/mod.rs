@@ -11,4 +11,4 @@ mod memo;
 mod pricing;
 
 pub use loading::Catalog;
-pub use pricing::{card_notes, price};
+pub use pricing::{card_notes, meta_charges, price, price_with};

@@ -20,12 +20,25 @@ use crate::usage::{MetaCount, MetaUsage, Usage};
 /// Wrong unit, free plan, Meta usage that cannot be priced ([`Error::Meta`]
 /// names the usage as written), overflow.
 pub fn price<'p>(catalog: &Catalog, plan: &'p Plan, usage: &Usage) -> Result<Bill<'p>, Error> {
+    let meta = meta_charges(catalog, plan, usage)?;
+    price_with(plan, usage, meta)
+}
+
+/// The Meta charges of `usage` on `plan`: the same for every plan of the
+/// same product and currency, so a caller pricing one usage on several
+/// such plans ([`crate::quote`]) prices them once and hands them to
+/// [`price_with`].
+///
+/// # Errors
+///
+/// As [`price`].
+pub fn meta_charges(catalog: &Catalog, plan: &Plan, usage: &Usage) -> Result<MetaCharges, Error> {
     bill::check_unit(plan, usage.unit)?;
     let direct = plan.product == Product::Direct;
     // A spreadsheet that fills unused cells with 0 gives a zero Meta amount,
     // zero message counts or a zero markup on Connect rows: that is no Meta
     // usage, not an error. Anything non-zero there still is one.
-    let meta = match &usage.meta {
+    Ok(match &usage.meta {
         MetaUsage::None => MetaCharges::None,
         MetaUsage::Amount(amount) if !direct && amount.is_zero() => MetaCharges::None,
         MetaUsage::Amount(amount) => MetaCharges::Amount(
@@ -47,7 +60,18 @@ pub fn price<'p>(catalog: &Catalog, plan: &'p Plan, usage: &Usage) -> Result<Bil
             }
             .into());
         }
-    };
+    })
+}
+
+/// [`price`] with the Meta charges already priced by [`meta_charges`]
+/// (on this plan or one of the same product and currency).
+///
+/// # Errors
+///
+/// As [`price`].
+pub fn price_with<'p>(plan: &'p Plan, usage: &Usage, meta: MetaCharges) -> Result<Bill<'p>, Error> {
+    bill::check_unit(plan, usage.unit)?;
+    let direct = plan.product == Product::Direct;
     let markup = usage.markup_percent.filter(|m| direct || !m.is_zero());
     let mut bill = bill::bill(plan, usage.count, markup, meta)?;
     bill.month = Some(usage.month);

@@ -15,7 +15,7 @@ use std::rc::Rc;
 
 use rust_decimal::Decimal;
 
-use crate::bill::{Bill, Detail, Line, LineKind};
+use crate::bill::{Bill, Detail, Line, LineKind, MetaCharges};
 use crate::calendar::{Date, Month};
 use crate::catalog::{self, Catalog};
 use crate::error::Error;
@@ -383,15 +383,15 @@ pub fn apply_terms(bill: &mut Bill<'_>, deal: &Deal) -> Result<(), Error> {
 
 /// Prices the deal's months on one plan.
 fn price_months<'p>(
-    catalog: &Catalog,
     plan: &'p Plan,
     deal: &Deal,
     usages: &[Usage],
+    metas: &[MetaCharges],
 ) -> Result<(Vec<Bill<'p>>, Decimal), Error> {
     let mut months = Vec::with_capacity(usages.len());
     let mut total = Decimal::ZERO;
-    for usage in usages {
-        let mut bill = catalog::price(catalog, plan, usage)?;
+    for (usage, meta) in usages.iter().zip(metas) {
+        let mut bill = catalog::price_with(plan, usage, meta.clone())?;
         apply_terms(&mut bill, deal)?;
         total = money::exact_add(total, bill.total).ok_or_else(|| overflow("total"))?;
         months.push(bill);
@@ -433,7 +433,14 @@ pub fn price(catalog: &Catalog, deal: Deal) -> Result<Quote<'_>, Error> {
         Error::Input(format!("{}: {e}{hint}", deal.plan_at))
     })?;
     let usages = project(&deal, plan.currency)?;
-    let (months, total) = price_months(catalog, plan, &deal, &usages).map_err(at)?;
+    // Each month's Meta charges are the same on every plan compared below
+    // (same product and currency): priced once.
+    let metas = usages
+        .iter()
+        .map(|usage| catalog::meta_charges(catalog, plan, usage))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(at)?;
+    let (months, total) = price_months(plan, &deal, &usages, &metas).map_err(at)?;
     let mut cheapest: Option<Cheapest<'_>> = None;
     for other in catalog
         .plans
@@ -443,7 +450,7 @@ pub fn price(catalog: &Catalog, deal: Deal) -> Result<Quote<'_>, Error> {
         let other_total = if other.id == plan.id {
             total
         } else {
-            match price_months(catalog, other, &deal, &usages) {
+            match price_months(other, &deal, &usages, &metas) {
                 Ok((_, t)) => t,
                 Err(_) => continue,
             }
