@@ -84,8 +84,14 @@ fn meta_input() -> String {
 }
 
 fn run_batch(bencher: Bencher, input: &str, plan: Option<&str>, format: Format) {
+    run_batch_with(bencher, input, plan, format, true);
+}
+
+/// `fast`: price the common rows on the integer fast path (as `batch` does).
+fn run_batch_with(bencher: Bencher, input: &str, plan: Option<&str>, format: Format, fast: bool) {
     let catalog = catalog();
     let options = Options::new(&catalog, plan, format, ctbill::calendar::today().month()).unwrap();
+    let options = if fast { options } else { options.engine_only() };
     bencher.counter(ItemsCount::new(ROWS)).bench_local(|| {
         let (mut stdout, mut stderr) = (io::sink(), io::sink());
         batch::run(
@@ -105,7 +111,8 @@ fn batch_plain_csv(bencher: Bencher) {
     run_batch(bencher, &plain_input(), Some("connect-10k"), Format::Csv);
 }
 
-/// 10,000 CSV rows on eight plans, CSV out (every row through `catalog::price`).
+/// 10,000 CSV rows on eight plans with a Meta amount, CSV out (the
+/// integer fast path of every row).
 #[divan::bench]
 fn batch_mixed_csv(bencher: Bencher) {
     run_batch(bencher, &mixed_input(), None, Format::Csv);
@@ -127,6 +134,19 @@ fn batch_meta_counts_csv(bencher: Bencher) {
 #[divan::bench]
 fn batch_meta_counts_jsonl(bencher: Bencher) {
     run_batch(bencher, &meta_input(), None, Format::Jsonl);
+}
+
+/// The Meta-count rows through the `Decimal` engine only: the baseline of
+/// the fast path (the same output, byte for byte).
+#[divan::bench]
+fn batch_meta_counts_csv_engine(bencher: Bencher) {
+    run_batch_with(bencher, &meta_input(), None, Format::Csv, false);
+}
+
+/// The same, as JSON Lines written from the engine's bills.
+#[divan::bench]
+fn batch_meta_counts_jsonl_engine(bencher: Bencher) {
+    run_batch_with(bencher, &meta_input(), None, Format::Jsonl, false);
 }
 
 /// One bill from the engine: the vendor's example, connect-10k at 15,000.

@@ -149,6 +149,17 @@ impl<'c> Options<'c> {
         })
     }
 
+    /// These settings with every row priced by the engine, never by the
+    /// integer fast path: the baseline the benchmarks measure the fast
+    /// path against (the output is the same byte for byte).
+    #[must_use]
+    pub fn engine_only(self) -> Self {
+        Self {
+            fast_path: false,
+            ..self
+        }
+    }
+
     /// What a worker thread needs to rebuild these settings on its own
     /// copy of the catalog (see [`Seed::options`]).
     fn seed(&self) -> Seed {

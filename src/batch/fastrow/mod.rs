@@ -616,31 +616,31 @@ impl<'c> FastRows<'c> {
             .plans
             .iter()
             .position(|(written, _)| written.is(print, id));
-        let index = if let Some(index) = known {
-            index
+        if let Some(index) = known {
+            return self.plans[index].1.as_ref().map(|_| index);
+        }
+        // Only plans of the catalog are remembered, so what is kept stays
+        // small whatever the input holds (an unknown id is the engine's
+        // to refuse).
+        let plan = if id.is_empty() {
+            self.default_plan
         } else {
-            let plan = if id.is_empty() {
-                self.default_plan
-            } else {
-                std::str::from_utf8(id)
-                    .ok()
-                    .and_then(|id| self.catalog.plans.iter().find(|p| p.id == id))
-            };
-            let known = plan.and_then(|plan| {
-                Some(FastPlan {
-                    plan,
-                    quick: Quick::new(plan)?,
-                    json: None,
-                    heads: Vec::new(),
-                    tails: Vec::new(),
-                })
-            });
-            if self.plans.len() >= REMEMBERED {
-                return None;
-            }
-            self.plans.push((Written::new(id), known));
-            self.plans.len() - 1
-        };
+            std::str::from_utf8(id)
+                .ok()
+                .and_then(|id| self.catalog.plans.iter().find(|p| p.id == id))
+        }?;
+        if self.plans.len() >= REMEMBERED {
+            return None;
+        }
+        let known = Quick::new(plan).map(|quick| FastPlan {
+            plan,
+            quick,
+            json: None,
+            heads: Vec::new(),
+            tails: Vec::new(),
+        });
+        self.plans.push((Written::new(id), known));
+        let index = self.plans.len() - 1;
         self.plans[index].1.as_ref().map(|_| index)
     }
 
