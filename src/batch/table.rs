@@ -24,8 +24,10 @@
 //!
 //! Records are read by [`Input::next_record`] into one reused [`Record`]
 //! (a record too long, whose quote never closes, or with text after a
-//! closing quote is a bad row), and every bill is priced by
-//! [`catalog::price`].
+//! closing quote is a bad row). The common rows are priced and written by
+//! the integer fast path ([`super::fastrow`]); every other row, and every
+//! row it is not sure of, by [`catalog::price`] — with the same output,
+//! byte for byte.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
