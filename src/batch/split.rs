@@ -724,7 +724,17 @@ mod tests {
     /// The records of `text`, each as its cells joined by `|`, its lines
     /// and its flaw.
     fn records(text: &[u8], step: usize) -> Vec<(String, u64, u64, Option<Flaw>)> {
+        records_with(text, step, true)
+    }
+
+    /// [`records`], with or without the one-pass reading of plain lines.
+    fn records_with(
+        text: &[u8],
+        step: usize,
+        plain_lines: bool,
+    ) -> Vec<(String, u64, u64, Option<Flaw>)> {
         let mut input = Input::new(Trickle { text, step });
+        input.plain_lines = plain_lines;
         let mut record = Record::default();
         let mut out = Vec::new();
         while input.next_record(&mut record).unwrap() {
@@ -808,25 +818,6 @@ mod tests {
         assert_eq!(got[2], ("z|2".to_owned(), 4, 4, None));
     }
 
-    /// Every record as the state machine reads it: cells, lines, flaws.
-    fn records_read(text: &[u8], step: usize, plain_lines: bool) -> Vec<String> {
-        let mut input = Input::new(Trickle { text, step });
-        input.plain_lines = plain_lines;
-        let mut record = Record::default();
-        let mut out = Vec::new();
-        while input.next_record(&mut record).unwrap() {
-            let cells: Vec<String> = record
-                .iter()
-                .map(|c| String::from_utf8_lossy(c).into_owned())
-                .collect();
-            out.push(format!(
-                "{cells:?} lines {}-{} {:?}",
-                record.first_line, record.last_line, record.flaw
-            ));
-        }
-        out
-    }
-
     proptest::proptest! {
         /// The one-pass reading of quote-free lines gives the records the
         /// state machine gives, whatever the bytes and however they
@@ -838,8 +829,8 @@ mod tests {
             step in 1usize..80,
         ) {
             proptest::prop_assert_eq!(
-                records_read(&bytes, step, true),
-                records_read(&bytes, step, false)
+                records_with(&bytes, step, true),
+                records_with(&bytes, step, false)
             );
         }
     }

@@ -442,24 +442,11 @@ fn put_digits(text: &mut [u8], end: usize, mut value: u64) {
 /// A whole number's digits, at least `min` of them (zeros in front).
 fn push_digits(out: &mut Vec<u8>, value: u128, min: usize) {
     let mut digits = [b'0'; 48];
-    let mut at = digits.len();
-    if let Ok(mut rest) = u64::try_from(value) {
-        while rest >= 100 {
-            #[allow(clippy::cast_possible_truncation)] // < 100
-            let pair = (rest % 100) as usize * 2;
-            rest /= 100;
-            at -= 2;
-            digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
-        }
-        #[allow(clippy::cast_possible_truncation)] // < 100
-        let pair = rest as usize * 2;
-        if rest >= 10 {
-            at -= 2;
-            digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
-        } else {
-            at -= 1;
-            digits[at] = PAIRS[pair + 1];
-        }
+    let end = digits.len();
+    let mut at = end;
+    if let Ok(rest) = u64::try_from(value) {
+        put_digits(&mut digits, end, rest);
+        at -= rest.checked_ilog10().map_or(1, |d| d as usize + 1);
     } else {
         let mut rest = value;
         while rest > 0 {
