@@ -1,4 +1,6 @@
-//! Errors that end a command, and the exit codes of the contract.
+//! Errors that end a command, the exit codes of the contract, and
+//! [`Problem`]: one mistake in an input file at its line and column (plan,
+//! quote and rate-card files all report them).
 //!
 //! One typed enum, not `anyhow`: every message is pinned by the contract
 //! and the CLI cases, `run` tells a closed pipe (a quiet exit 0) from other
@@ -11,7 +13,6 @@
 use std::fmt;
 
 use crate::bill::BillError;
-use crate::load::Problem;
 use crate::meta::MetaError;
 
 /// Exit codes (PRODUCT.md): 0 success, 1 a batch finished with bad rows,
@@ -95,5 +96,74 @@ impl fmt::Display for Problems<'_> {
             write!(f, "\n  {problem}")?;
         }
         Ok(())
+    }
+}
+
+/// One problem in an input file, located by line and column (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file as the user knows it, e.g. `plans/connect.toml`.
+    pub file: String,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column; 0 when unknown.
+    pub column: usize,
+    /// What is wrong and what would be right.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at a byte offset of `text`.
+    #[must_use]
+    pub fn at(file: &str, text: &str, offset: usize, message: impl Into<String>) -> Self {
+        let (line, column) = line_column(text, offset);
+        Self {
+            file: file.to_owned(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    /// A problem with the file as a whole.
+    #[must_use]
+    pub fn file(file: &str, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (0, _) => write!(f, "{}: {}", self.file, self.message),
+            (line, 0) => write!(f, "{}:{line}: {}", self.file, self.message),
+            (line, column) => write!(f, "{}:{line}:{column}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_characters() {
+        assert_eq!(line_column("ab\ncé x", 7), (2, 4));
+        assert_eq!(line_column("", 5), (1, 1));
     }
 }

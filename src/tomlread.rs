@@ -17,7 +17,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::calendar::{Date, Month};
-use crate::load::Problem;
+use crate::error::Problem;
 use crate::money;
 use crate::shown::shown;
 
@@ -294,7 +294,7 @@ impl<'a> Lines<'a> {
     }
 
     /// 1-based line and column (in characters) of a byte offset; the same
-    /// as [`crate::load::line_column`].
+    /// as [`crate::error::line_column`].
     fn locate(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         // The number of line starts at or before `offset` is the line number.
@@ -312,7 +312,7 @@ impl<'a> Lines<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::line_column;
+    use crate::error::line_column;
 
     #[test]
     fn the_line_index_locates_every_offset_as_a_scan_would() {
