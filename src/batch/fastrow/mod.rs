@@ -918,6 +918,15 @@ mod tests {
         list[i % list.len()]
     }
 
+    /// Mostly one of the first `plain` of `list`, now and then any.
+    fn mostly<'a>(list: &[&'a str], plain: usize, i: usize) -> &'a str {
+        if i % 8 == 0 {
+            pick(list, i / 8)
+        } else {
+            pick(&list[..plain], i / 8)
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -1006,5 +1015,116 @@ mod tests {
                 assert_eq!(fast, engine);
             }
         }
+    }
+
+    fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if path.is_dir() {
+                copy_dir(&path, &to.join(entry.file_name()));
+            } else {
+                std::fs::copy(&path, to.join(entry.file_name())).unwrap();
+            }
+        }
+    }
+
+    /// Both paths on `input`; the outputs, when they differ.
+    fn differ(
+        catalog: &Catalog,
+        input: &[u8],
+        plan: Option<&str>,
+        month: Month,
+        vs: Option<&VsPricing>,
+    ) -> Option<String> {
+        for format in [Format::Csv, Format::Jsonl] {
+            let run_one = |fast: bool| {
+                let mut options = Options::new(catalog, plan, format, month).unwrap();
+                options.fast_path = fast;
+                options.vs = vs;
+                let (mut out, mut err) = (Vec::new(), Vec::new());
+                let code =
+                    run(catalog, &options, input, &mut out, &mut err).map_err(|e| e.to_string());
+                (
+                    code,
+                    String::from_utf8_lossy(&out).into_owned(),
+                    String::from_utf8_lossy(&err).into_owned(),
+                )
+            };
+            let (engine, fast) = (run_one(false), run_one(true));
+            if engine != fast {
+                let mut text = format!("{format:?}: ");
+                if engine.0 != fast.0 {
+                    let _ = write!(text, "exit {:?} vs {:?}; ", fast.0, engine.0);
+                }
+                for (which, f, e) in [
+                    ("stdout", &fast.1, &engine.1),
+                    ("stderr", &fast.2, &engine.2),
+                ] {
+                    for (i, (f, e)) in f.lines().zip(e.lines()).enumerate() {
+                        if f != e {
+                            let _ = write!(text, "{which} line {i}:\n fast:   {f}\n engine: {e}\n");
+                            break;
+                        }
+                    }
+                    if f.lines().count() != e.lines().count() {
+                        let _ = write!(text, "{which}: line counts differ\n");
+                    }
+                }
+                return Some(text);
+            }
+        }
+        None
+    }
+
+    /// A catalog of the shipped plans and `extra` (TOML plan tables), in
+    /// a directory named `name` of its own.
+    fn catalog_with(name: &str, extra: &str) -> Catalog {
+        let dir =
+            std::env::temp_dir().join(format!("ctbill-fastrow-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        copy_dir(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("plans"),
+            &dir,
+        );
+        std::fs::write(dir.join("extra.toml"), extra).unwrap();
+        Catalog::load(Source::Dir(dir)).unwrap()
+    }
+
+    #[test]
+    fn markups_of_many_decimals_are_the_engines() {
+        let catalog = catalog_with(
+            "fine-markup",
+            r#"
+[[plan]]
+id = "direct-fine"
+name = "Direct fine markup"
+product = "direct"
+currency = "USD"
+base_fee = "10.00"
+included = 10
+overage_rate = "0.01"
+markup_percent = "0.0000000000000000000000001"
+
+[[plan]]
+id = "direct-finer"
+name = "Direct finer markup"
+product = "direct"
+currency = "USD"
+base_fee = "10.00"
+included = 10
+overage_rate = "0.01"
+markup_percent = "0.000000000000000000000000001"
+"#,
+        );
+        let input = "account,plan,conversations,meta_amount,marketing:IN\n\
+            a,direct-fine,5,0.01,\n\
+            b,direct-fine,5,0.10,\n\
+            c,direct-finer,5,0.10,\n\
+            d,direct-fine,5,,100\n\
+            e,direct-finer,5,,7\n";
+        let diff = differ(&catalog, input.as_bytes(), None, Month::of(2026, 11), None);
+        assert!(diff.is_none(), "{}", diff.unwrap_or_default());
     }
 }
