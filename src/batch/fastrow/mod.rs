@@ -1017,6 +1017,128 @@ mod tests {
         }
     }
 
+    /// Plans in currencies of every card shipped (CLP has no minor unit),
+    /// and in currencies no card has (KWD, JPY), with fractional markups,
+    /// fair use and rates finer than the minor unit: the shipped plans
+    /// beside them, in a directory of their own.
+    const MORE_PLANS: &str = r#"
+[[plan]]
+id = "direct-clp"
+name = "Direct CLP"
+product = "direct"
+currency = "CLP"
+base_fee = "15000"
+included = 1000
+overage_rate = "12.5"
+fair_use_limit = 5000
+fair_use_rate = "20.25"
+markup_percent = "12.5"
+
+[[plan]]
+id = "connect-clp"
+name = "Connect CLP"
+product = "connect"
+currency = "CLP"
+base_fee = "9990"
+included = 100
+overage_rate = "0.5"
+
+[[plan]]
+id = "direct-brl"
+name = "Direct BRL"
+product = "direct"
+currency = "BRL"
+base_fee = "99.90"
+included = 1000
+overage_rate = "0.045"
+markup_percent = "10.0"
+
+[[plan]]
+id = "direct-idr"
+name = "Direct IDR"
+product = "direct"
+currency = "IDR"
+base_fee = "1500000.00"
+included = 1000
+overage_rate = "150.5"
+markup_percent = "0"
+
+[[plan]]
+id = "direct-eur"
+name = "Direct EUR"
+product = "direct"
+currency = "EUR"
+base_fee = "200"
+included = 0
+overage_rate = "0.01"
+markup_percent = "7.25"
+example = true
+
+[[plan]]
+id = "direct-gbp"
+name = "Direct GBP"
+product = "direct"
+currency = "GBP"
+base_fee = "0.005"
+included = 10
+overage_rate = "0.0000001"
+markup_percent = "0.0"
+
+[[plan]]
+id = "direct-sar"
+name = "Direct SAR"
+product = "direct"
+currency = "SAR"
+base_fee = "100"
+included = 10
+overage_rate = "0.1"
+markup_percent = "100"
+
+[[plan]]
+id = "direct-aed"
+name = "Direct AED"
+product = "direct"
+currency = "AED"
+base_fee = "100.00"
+included = 10
+overage_rate = "0.10"
+markup_percent = "0.5"
+
+[[plan]]
+id = "direct-kwd"
+name = "Direct KWD"
+product = "direct"
+currency = "KWD"
+base_fee = "10.000"
+included = 10
+overage_rate = "0.0015"
+markup_percent = "3"
+
+[[plan]]
+id = "direct-jpy"
+name = "Direct JPY"
+product = "direct"
+currency = "JPY"
+base_fee = "3000"
+included = 10
+overage_rate = "0.5"
+fair_use_limit = 10
+fair_use_rate = "1.5"
+markup_percent = "10"
+
+[[plan]]
+id = "direct-usd-frac"
+name = "Direct USD \"fractional\""
+product = "direct"
+currency = "USD"
+base_fee = "0"
+included = 0
+overage_rate = "0.00005"
+fair_use_limit = 0
+fair_use_rate = "0.015"
+markup_percent = "12.50"
+"#;
+
     fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         std::fs::create_dir_all(to).unwrap();
         for entry in std::fs::read_dir(from).unwrap() {
@@ -1028,6 +1150,25 @@ mod tests {
                 std::fs::copy(&path, to.join(entry.file_name())).unwrap();
             }
         }
+    }
+
+    /// The shipped plans and [`MORE_PLANS`], loaded once.
+    fn more_plans() -> &'static std::path::Path {
+        static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+        DIR.get_or_init(|| {
+            let dir = std::env::temp_dir().join(format!("ctbill-fastrow-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            copy_dir(
+                &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("plans"),
+                &dir,
+            );
+            std::fs::write(dir.join("more.toml"), MORE_PLANS).unwrap();
+            dir
+        })
+    }
+
+    fn more_catalog() -> Catalog {
+        Catalog::load(Source::Dir(more_plans().to_path_buf())).unwrap()
     }
 
     /// Both paths on `input`; the outputs, when they differ.
@@ -1076,6 +1217,223 @@ mod tests {
             }
         }
         None
+    }
+
+    const MORE_PLAN_IDS: [&str; 20] = [
+        "direct-clp",
+        "connect-clp",
+        "direct-brl",
+        "direct-idr",
+        "direct-eur",
+        "direct-gbp",
+        "direct-sar",
+        "direct-aed",
+        "direct-kwd",
+        "direct-jpy",
+        "direct-usd-frac",
+        "direct-25k",
+        "direct-in-25k",
+        "connect-10k",
+        "",
+        "Direct-25k",
+        "direct-25k\u{a0}",
+        "\tdirect-clp",
+        "free",
+        "direct-100k",
+    ];
+    const MORE_COUNTS: [&str; 24] = [
+        "",
+        "0",
+        "00",
+        "1",
+        "9",
+        "10",
+        "11",
+        "999",
+        "1000",
+        "1001",
+        "5000",
+        "250000",
+        "250001",
+        "500000",
+        "500001",
+        "1000000000000",
+        "+5",
+        "-0",
+        " 42\t",
+        "42\u{a0}",
+        "\u{b}42",
+        "9999999999999999999",
+        "18446744073709551615",
+        "1_000",
+    ];
+    const MORE_AMOUNTS: [&str; 18] = [
+        "",
+        "0",
+        "0.0",
+        "00.50",
+        "0.005",
+        "0.0049999",
+        "0.5",
+        "1.5",
+        "2.5",
+        "123456789012345678",
+        "12345678901234567.8",
+        "0.000000000000000001",
+        "99999999999999999",
+        " 7.125 ",
+        "5.",
+        ".5",
+        "$5",
+        "5 BRL",
+    ];
+    const MORE_MARKUPS: [&str; 14] = [
+        "",
+        "0",
+        "00",
+        "100",
+        "007",
+        "9999999999999999999",
+        "1000000",
+        " 3 ",
+        "0.0",
+        "12.5",
+        "1%",
+        "0.5",
+        "+3",
+        "3\u{a0}",
+    ];
+    const MORE_MONTHS: [&str; 20] = [
+        "",
+        "2026-11",
+        "2026-10",
+        "2026-09",
+        "2026-07",
+        "2026-06",
+        "2026-04",
+        "2026-03",
+        "2026-01",
+        "2025-10",
+        "2025-09",
+        "2027-01",
+        "2030-12",
+        "2100-02",
+        "2026-1",
+        " 2026-11 ",
+        "2026-11\u{a0}",
+        "1999-12",
+        "0001-01",
+        "9999-12",
+    ];
+    const MORE_PHONES: [&str; 6] = ["", "0", "1", "5", "+1", "1.0"];
+    const MORE_META: [&str; 24] = [
+        "marketing:CL",
+        "utility:Chile",
+        "utility:BR",
+        "authentication:BR",
+        "marketing:Brazil",
+        "utility:ID",
+        "authentication:ID",
+        "utility:Indonesia",
+        "marketing:SA",
+        "utility:AE",
+        "marketing:DE",
+        "marketing:FR",
+        "utility:GB",
+        "marketing:IN",
+        "utility:IN",
+        "authentication:IN",
+        "authentication_international:IN",
+        "marketing:US",
+        "utility:US",
+        "authentication:US",
+        "marketing:Other",
+        "service:BR",
+        "marketing: in",
+        "utility:Rest of Latin America",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// [`fast_rows_are_engine_rows`] on plans in every card's currency
+        /// and in currencies no card has, cells written every way, line
+        /// ends of each kind, rows of the wrong width and quoted cells.
+        #[test]
+        fn fast_rows_are_engine_rows_in_every_currency(
+            columns in prop::sample::subsequence(MORE_META.to_vec(), 0..=6),
+            order in any::<u64>(),
+            rows in prop::collection::vec(
+                (any::<[usize; 8]>(), prop::collection::vec((any::<usize>(), 0u64..2_000_000), 6)),
+                1..30),
+            vs in prop::option::of(0usize..MORE_MONTHS.len()),
+            month in 0usize..MORE_MONTHS.len(),
+            default in 0usize..4,
+            ends in 0usize..4,
+        ) {
+            let catalog = more_catalog();
+            let mut names = vec!["account", "plan", "sent", "conversations", "meta_amount", "markup", "month", "phone_numbers"];
+            names.extend(columns.iter().copied());
+            // Some headers in another order.
+            if order % 3 == 0 {
+                let n = names.len();
+                names.rotate_left((order / 3) as usize % n);
+            }
+            let end = ["\n", "\r\n", "\r", "\n"][ends];
+            let mut text = names.join(",");
+            text.push_str(end);
+            for (i, (picks, meta)) in rows.iter().enumerate() {
+                let count = mostly(&MORE_COUNTS, 16, picks[1]);
+                let plan = mostly(&MORE_PLAN_IDS, 15, picks[0]);
+                // Mostly in the plan's own unit.
+                let connect = plan.contains("connect") || (plan.is_empty() && default == 3);
+                let (sent, conversations) = if connect != (picks[7] % 9 == 0) { (count, "") } else { ("", count) };
+                let amount = if picks[2] % 3 == 0 { mostly(&MORE_AMOUNTS, 14, picks[2] / 3) } else { "" };
+                let markup = if picks[3] % 2 == 0 { mostly(&MORE_MARKUPS, 8, picks[3] / 2) } else { "" };
+                let mut cells: Vec<String> = names.iter().map(|name| match *name {
+                    "account" => format!("acct-{i}"),
+                    "plan" => plan.to_owned(),
+                    "sent" => sent.to_owned(),
+                    "conversations" => conversations.to_owned(),
+                    "meta_amount" => amount.to_owned(),
+                    "markup" => markup.to_owned(),
+                    "month" => mostly(&MORE_MONTHS, 14, picks[4]).to_owned(),
+                    "phone_numbers" => mostly(&MORE_PHONES, 4, picks[5]).to_owned(),
+                    _ => String::new(),
+                }).collect();
+                let mut m = 0;
+                for (name, cell) in names.iter().zip(cells.iter_mut()) {
+                    if name.contains(':') {
+                        let (kind, n) = meta[m % meta.len()];
+                        m += 1;
+                        *cell = match kind % 5 {
+                            0 => String::new(),
+                            1 | 2 => n.to_string(),
+                            3 => (n % 3).to_string(),
+                            _ => mostly(&MORE_COUNTS, 16, kind / 5).to_owned(),
+                        };
+                    }
+                }
+                // Quoted cells, a row short or long by one.
+                match picks[6] % 48 {
+                    0 => cells[0] = format!("\"{}\"", cells[0]),
+                    1 => cells[1] = format!("\"{}\"", cells[1]),
+                    2 => { cells.pop(); }
+                    3 => cells.push("extra".to_owned()),
+                    4 => cells[0] = "\"a,\"\"b\"\"\"".to_owned(),
+                    5 => cells[0] = "é\u{1}\\".to_owned(),
+                    _ => {}
+                }
+                text.push_str(&cells.join(","));
+                text.push_str(if picks[7] % 11 == 3 { "\r\n" } else { end });
+            }
+            let plan = [None, Some("direct-25k"), Some("direct-clp"), Some("connect-clp")][default];
+            let vs = vs.and_then(|v| MORE_MONTHS[v].parse::<Month>().ok()).map(VsPricing::Month);
+            let month = MORE_MONTHS[month].parse::<Month>().unwrap_or(Month::of(2026, 11));
+            if let Some(diff) = differ(&catalog, text.as_bytes(), plan, month, vs.as_ref()) {
+                prop_assert!(false, "{}\ninput:\n{}", diff, text);
+            }
+        }
     }
 
     /// A catalog of the shipped plans and `extra` (TOML plan tables), in
