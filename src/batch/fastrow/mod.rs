@@ -1210,7 +1210,7 @@ markup_percent = "12.50"
                         }
                     }
                     if f.lines().count() != e.lines().count() {
-                        let _ = write!(text, "{which}: line counts differ\n");
+                        let _ = writeln!(text, "{which}: line counts differ");
                     }
                 }
                 return Some(text);
@@ -1387,7 +1387,7 @@ markup_percent = "12.50"
                 let plan = mostly(&MORE_PLAN_IDS, 15, picks[0]);
                 // Mostly in the plan's own unit.
                 let connect = plan.contains("connect") || (plan.is_empty() && default == 3);
-                let (sent, conversations) = if connect != (picks[7] % 9 == 0) { (count, "") } else { ("", count) };
+                let (sent, conversations) = if connect == (picks[7] % 9 == 0) { ("", count) } else { (count, "") };
                 let amount = if picks[2] % 3 == 0 { mostly(&MORE_AMOUNTS, 14, picks[2] / 3) } else { "" };
                 let markup = if picks[3] % 2 == 0 { mostly(&MORE_MARKUPS, 8, picks[3] / 2) } else { "" };
                 let mut cells: Vec<String> = names.iter().map(|name| match *name {
@@ -1484,5 +1484,141 @@ markup_percent = "0.000000000000000000000000001"
             e,direct-finer,5,,7\n";
         let diff = differ(&catalog, input.as_bytes(), None, Month::of(2026, 11), None);
         assert!(diff.is_none(), "{}", diff.unwrap_or_default());
+    }
+
+    /// Every Meta column on a plan of each card's currency, in each
+    /// card's month and the months around, at every tier bound of every
+    /// card (and one either side), with `--vs-month` on another card.
+    #[test]
+    fn every_tier_bound_of_every_card_agrees() {
+        let catalog = more_catalog();
+        let book = catalog.rate_book().unwrap();
+        let mut counts: Vec<u64> = vec![
+            0,
+            1,
+            2,
+            999_999_999_999,
+            1_000_000_000_000_000,
+            1_000_000_000_000_001,
+        ];
+        let mut months: Vec<Month> = Vec::new();
+        for card in book.cards() {
+            months.push(card.effective().month());
+            for market in card.markets() {
+                for category in crate::meta::Category::ALL {
+                    for tier in market.tiers(category) {
+                        counts.extend([tier.from.saturating_sub(1), tier.from, tier.from + 1]);
+                        if let Some(to) = tier.to {
+                            counts.extend([to - 1, to, to + 1]);
+                        }
+                    }
+                }
+            }
+        }
+        counts.sort_unstable();
+        counts.dedup();
+        months.sort_unstable();
+        months.dedup();
+        let plans = [
+            "direct-25k",
+            "direct-in-25k",
+            "direct-clp",
+            "direct-brl",
+            "direct-idr",
+            "direct-eur",
+            "direct-gbp",
+            "direct-sar",
+            "direct-aed",
+            "direct-usd-frac",
+        ];
+        let mut text = String::from("account,plan,conversations,markup,month");
+        for c in MORE_META {
+            text.push(',');
+            text.push_str(c);
+        }
+        text.push('\n');
+        let mut row = 0;
+        // Each count in three columns a turn (all of them make a test
+        // too slow to run each time), a fourth column now and then.
+        let n = MORE_META.len();
+        for (p, plan) in plans.iter().enumerate() {
+            for (m, month) in months.iter().enumerate() {
+                for (c, &count) in counts.iter().enumerate() {
+                    for j in [0, n / 3, 2 * n / 3].map(|k| (k + c + 5 * p + 3 * m) % n) {
+                        row += 1;
+                        let markup = ["", "0", "15", "100"][row % 4];
+                        let _ = write!(
+                            text,
+                            "r{row},{plan},{},{markup},{month}",
+                            row * 7919 % 300_000
+                        );
+                        for k in 0..MORE_META.len() {
+                            text.push(',');
+                            if k == j {
+                                let _ = write!(text, "{count}");
+                            } else if row % 5 == 0 && k == (j + 7) % n {
+                                let _ = write!(text, "{}", row % 1000);
+                            }
+                        }
+                        text.push('\n');
+                    }
+                }
+            }
+        }
+        for vs in [None, Some(VsPricing::Month(Month::of(2026, 10)))] {
+            let diff = differ(
+                &catalog,
+                text.as_bytes(),
+                None,
+                Month::of(2026, 11),
+                vs.as_ref(),
+            );
+            assert!(diff.is_none(), "{}", diff.unwrap_or_default());
+        }
+    }
+
+    /// Inputs written to trip the fast path, each compared whole.
+    #[test]
+    fn odd_inputs_agree() {
+        let catalog = more_catalog();
+        let inputs: [&[u8]; 16] = [
+            b"account,plan,conversations,month\na,direct-25k,5,2026-1\nb,direct-25k,5, 2026-11 \nc,direct-25k,5,\x0c2026-11\x0c\nd,direct-25k,5,\x0b2026-11\n",
+            b"account,plan,conversations,marketing:IN,marketing:India\na,direct-25k,30000,5,\nb,direct-25k,30000,,5\nc,direct-25k,30000,5,5\nd,direct-25k,30000,5,\n",
+            b"account,plan,conversations,authentication:IN,authentication_international:IN\na,direct-25k,1,5,\nb,direct-25k,1,,5\nc,direct-25k,1,5,5\nd,direct-25k,1,0,5\n",
+            b"account,plan,sent,conversations,meta_amount,markup,utility:BR\na,connect-10k,5,,0,0,0\nb,connect-10k,5,,,,0\nc,connect-10k,5,,0,,\nd,connect-10k,5,,,0,\ne,connect-10k,5,,,,1\n",
+            b"account,plan,conversations,meta_amount,utility:US\na,direct-25k,5,0,0\nb,direct-25k,5,0,\nc,direct-25k,5,,0\nd,direct-25k,5,0.00,7\ne,direct-25k,5,3,0\n",
+            b"account,plan,conversations\na\x00b,direct-25k,5\n\xff\xfe,direct-25k,5\nc,direct-25k,5\xff\n\xc3\xa9,direct-25k,5\n\x7f,direct-25k,5\n",
+            b"account,plan,conversations,utility:US\ra,direct-25k,5,6\rb,direct-25k,7,8\r\nc,direct-25k,9,10\n\rd,direct-25k,1,2",
+            b"account,plan,conversations,utility:US\na,direct-25k,5\nb,direct-25k,5,6,7\nc,direct-25k,5,6,\nd,,5,6\n,,,\n",
+            b"account,plan,sent,conversations\na,,5,\nb,,,5\nc, ,5,\nd,Direct-25k,,5\ne,DIRECT-25K,,5\nf,direct-25k ,,5\n",
+            b"account,plan,sent,conversations\na,connect-10k,18446744073709551615,\nb,connect-10k,9999999999999999999,\nc,direct-usd-frac,,9999999999999999999\nd,direct-clp,,9999999999999999999\ne,direct-gbp,,9999999999999999999\n",
+            b"account,plan,conversations,meta_amount,markup\na,direct-25k,5,99999999999999999,9999999999999999999\nb,direct-25k,5,0.000000000000000001,5\nc,direct-25k,5,184467440737095516.15,\nd,direct-clp,5,0.5,\ne,direct-clp,5,1.5,\nf,direct-kwd,5,0.0005,\n",
+            b"account,plan,conversations,marketing:IN,utility:BR,marketing:DE\na,direct-in-25k,5,5,5,\nb,direct-in-25k,5,,5,\nc,direct-in-25k,5,5,,\nd,direct-in-25k,5,,,5\ne,direct-eur,5,5,5,5\n",
+            b"account,plan,conversations,month,utility:BR,authentication:BR,utility:ID\na,direct-brl,5,2026-10,500001,,\nb,direct-brl,5,2026-10,,500001,\nc,direct-brl,5,2026-10,,500000,\nd,direct-idr,5,2026-04,,,99999999\ne,direct-idr,5,2026-07,,,1\n",
+            b"\xef\xbb\xbfaccount,plan,conversations,marketing:US\n\n\na,direct-25k,5,5\n   \nb,direct-25k,5,5\n",
+            b"account,\"plan\",conversations,\" marketing:US \"\na,\"direct-25k\",\" 5 \",\"5\"\nb,direct-25k,\"5\",\"\"\nc,direct-25k,5,\"5\"x\n\"d\ne\",direct-25k,5,5\n",
+            b"account,plan,conversations,phone_numbers,service:BR,marketing:BR\na,direct-25k,5,0,,5\nb,direct-25k,5,2,5,5\nc,direct-25k,5,,0,5\nd,direct-25k,5,99999999999999999999,,5\n",
+        ];
+        for input in inputs {
+            for (plan, vs) in [
+                (None, None),
+                (
+                    Some("direct-25k"),
+                    Some(VsPricing::Month(Month::of(2026, 7))),
+                ),
+                (
+                    Some("direct-clp"),
+                    Some(VsPricing::Month(Month::of(2025, 1))),
+                ),
+            ] {
+                let diff = differ(&catalog, input, plan, Month::of(2026, 11), vs.as_ref());
+                assert!(
+                    diff.is_none(),
+                    "{}\ninput:\n{}",
+                    diff.unwrap_or_default(),
+                    String::from_utf8_lossy(input)
+                );
+            }
+        }
     }
 }
