@@ -1621,4 +1621,70 @@ markup_percent = "0.000000000000000000000000001"
             }
         }
     }
+
+    /// Past what the fast path remembers: more than 64 Meta columns (a
+    /// bill's lines are a bit each), months, cards and markups, and every
+    /// row on another plan.
+    #[test]
+    fn past_what_is_remembered_agrees() {
+        let catalog = more_catalog();
+        let book = catalog.rate_book().unwrap();
+        let usd = crate::money::Currency::from_code("USD").unwrap();
+        let card = book.card_for(usd, Month::of(2026, 10)).unwrap();
+        let mut columns = Vec::new();
+        for market in card.markets() {
+            for category in ["marketing", "utility", "authentication"] {
+                columns.push(format!("{category}:{}", market.name()));
+            }
+        }
+        assert!(columns.len() > 64, "{}", columns.len());
+        let mut text = format!(
+            "account,plan,conversations,markup,month,{}\n",
+            columns.join(",")
+        );
+        let plans = [
+            "direct-25k",
+            "direct-50k",
+            "direct-100k",
+            "direct-250k",
+            "direct-usd-frac",
+            "direct-in-25k",
+        ];
+        for row in 0..400_usize {
+            let month = Month::of(
+                2026 + i16::try_from(row / 12 % 9).unwrap(),
+                i8::try_from(row % 12).unwrap() + 1,
+            );
+            let _ = write!(
+                text,
+                "r{row},{},{},{},{month}",
+                plans[row % plans.len()],
+                row * 7919 % 300_000,
+                if row % 3 == 0 {
+                    String::new()
+                } else {
+                    (row % 97).to_string()
+                }
+            );
+            for k in 0..columns.len() {
+                text.push(',');
+                if k == row * 7 % columns.len()
+                    || (row % 4 == 0 && k == columns.len() - 1 - row % 5)
+                {
+                    let _ = write!(text, "{}", row * 104_729 % 2_000_000);
+                }
+            }
+            text.push('\n');
+        }
+        for vs in [None, Some(VsPricing::Month(Month::of(2026, 4)))] {
+            let diff = differ(
+                &catalog,
+                text.as_bytes(),
+                None,
+                Month::of(2026, 11),
+                vs.as_ref(),
+            );
+            assert!(diff.is_none(), "{}", diff.unwrap_or_default());
+        }
+    }
 }
