@@ -1152,23 +1152,8 @@ markup_percent = "12.50"
         }
     }
 
-    /// The shipped plans and [`MORE_PLANS`], loaded once.
-    fn more_plans() -> &'static std::path::Path {
-        static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-        DIR.get_or_init(|| {
-            let dir = std::env::temp_dir().join(format!("ctbill-fastrow-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            copy_dir(
-                &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("plans"),
-                &dir,
-            );
-            std::fs::write(dir.join("more.toml"), MORE_PLANS).unwrap();
-            dir
-        })
-    }
-
     fn more_catalog() -> Catalog {
-        Catalog::load(Source::Dir(more_plans().to_path_buf())).unwrap()
+        catalog_with(MORE_PLANS)
     }
 
     /// Both paths on `input`; the outputs, when they differ.
@@ -1436,24 +1421,29 @@ markup_percent = "12.50"
         }
     }
 
-    /// A catalog of the shipped plans and `extra` (TOML plan tables), in
-    /// a directory named `name` of its own.
-    fn catalog_with(name: &str, extra: &str) -> Catalog {
-        let dir =
-            std::env::temp_dir().join(format!("ctbill-fastrow-{}-{name}", std::process::id()));
+    /// A catalog of the shipped plans and `extra` (TOML plan tables),
+    /// read from a directory made for it and removed once read.
+    fn catalog_with(extra: &str) -> Catalog {
+        static MADE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("ctbill-fastrow-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         copy_dir(
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("plans"),
             &dir,
         );
         std::fs::write(dir.join("extra.toml"), extra).unwrap();
-        Catalog::load(Source::Dir(dir)).unwrap()
+        let catalog = Catalog::load(Source::Dir(dir.clone()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let catalog = catalog.unwrap();
+        // Every file is read by now: the rate cards parse from memory.
+        catalog.rate_book().unwrap();
+        catalog
     }
 
     #[test]
     fn markups_of_many_decimals_are_the_engines() {
         let catalog = catalog_with(
-            "fine-markup",
             r#"
 [[plan]]
 id = "direct-fine"
