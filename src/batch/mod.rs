@@ -864,6 +864,26 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_market_names_its_own_column_past_blank_cells() {
+        // The cell of marketing:IN holds only a no-break space, or a
+        // vertical tab: no count, as the row reads it; the error is
+        // marketing:Atlantis's.
+        let catalog = crate::catalog::Catalog::load(crate::load::Source::Embedded).unwrap();
+        let input = "account,plan,conversations,marketing:IN,marketing:Atlantis\n\
+                     a,direct-25k,5,\u{a0},7\nb,direct-25k,5,\u{b},7\n";
+        let options = Options::new(&catalog, None, Format::Csv, Month::of(2026, 11)).unwrap();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        run(&catalog, &options, input.as_bytes(), &mut out, &mut err).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        for row in 1..=2 {
+            assert!(
+                out.contains(&format!("row {row}, column marketing:Atlantis: `Atlantis`")),
+                "{out}"
+            );
+        }
+    }
+
+    #[test]
     fn totals_add_exactly_per_currency() {
         let usd: Currency = "USD".parse().unwrap();
         let jpy: Currency = "JPY".parse().unwrap();

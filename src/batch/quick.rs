@@ -30,6 +30,10 @@ use crate::plan::{Band, Plan};
 /// 10²⁸), so the engine computes every such value exactly as well.
 const MAX_EXACT: u128 = 10u128.pow(26);
 
+/// The most decimals a `Decimal` holds: an exact value at more is not
+/// what the engine holds.
+const MAX_SCALE: u32 = 28;
+
 /// `value` (a count of `10^-scale`) rounded half up to `minor_units`
 /// decimals, as [`money::round_line`] rounds it; `None` past `u64`.
 fn to_minor_units(value: u128, scale: u32, minor_units: u32) -> Option<u64> {
@@ -172,12 +176,16 @@ pub fn amount_in_minor_units(amount: Decimal, minor_units: u32) -> Option<u64> {
 /// rounded to minor units; `None` when negative or too large.
 #[must_use]
 pub fn markup(subtotal: u64, percent: Decimal, minor_units: u32) -> Option<u64> {
-    if percent.is_sign_negative() {
+    // subtotal × 10^-k × m × 10^-(p+2): a count of 10^-(k+p+2). Past 28
+    // decimals the engine's exact product drops trailing zeros to fit a
+    // `Decimal` (its JSON shows fewer decimals) or cannot be held at all
+    // (the row is an error): the engine's to price.
+    let scale = minor_units + percent.scale() + 2;
+    if percent.is_sign_negative() || scale > MAX_SCALE {
         return None;
     }
-    // subtotal × 10^-k × m × 10^-(p+2): a count of 10^-(k+p+2).
     let exact = u128::from(subtotal).checked_mul(percent.mantissa().unsigned_abs())?;
-    to_minor_units(exact, minor_units + percent.scale() + 2, minor_units)
+    to_minor_units(exact, scale, minor_units)
 }
 
 /// One market × category of Meta messages on one card: its volume tiers
@@ -553,6 +561,10 @@ mod tests {
         assert_eq!(markup(100, pct("12.5"), 2), Some(13));
         assert_eq!(markup(500, pct("0"), 2), Some(0));
         assert_eq!(markup(500, pct("-1"), 2), None);
+        // Past 28 decimals (2 + 25 + 2 here) the engine's product is not
+        // exact at that scale: not for the integer path.
+        assert_eq!(markup(1, pct("0.0000000000000000000000001"), 2), None);
+        assert_eq!(markup(1, pct("0.000000000000000000000001"), 2), Some(0));
         // 37.01 → 3701 cents; 0.005 → 0.01; 0.0049 → 0.00; JPY 12.5 → 13.
         assert_eq!(amount_in_minor_units(pct("37.01"), 2), Some(3701));
         assert_eq!(amount_in_minor_units(pct("0.005"), 2), Some(1));

@@ -825,7 +825,7 @@ mod tests {
         #[test]
         fn plain_lines_read_as_the_state_machine_reads_them(
             bytes in proptest::collection::vec(
-                proptest::sample::select(b"ab,,,\"\r\n 1".to_vec()), 0..300),
+                proptest::sample::select(b"ab,,,\"\r\n 1\0\x80\xac\xa2\x8a\x8d\xff\x0b\x7f".to_vec()), 0..300),
             step in 1usize..80,
         ) {
             proptest::prop_assert_eq!(

@@ -409,14 +409,16 @@ impl<'c, 'o> Pricer<'c, 'o> {
     }
 
     /// The header name of the `index`-th non-empty Meta count cell of a row.
+    /// Empty as [`Pricer::meta`] reads it: blank once trimmed as text, so
+    /// a cell of a no-break space (or a vertical tab) is empty here too.
     fn meta_column(&self, record: &Record, index: usize) -> Option<String> {
         self.header
             .meta
             .iter()
             .filter(|(i, _, _)| {
-                record
-                    .get(*i)
-                    .is_some_and(|cell| !cell.trim_ascii().is_empty())
+                record.get(*i).is_some_and(|cell| {
+                    std::str::from_utf8(cell).is_ok_and(|t| !t.trim().is_empty())
+                })
             })
             .nth(index)
             .map(|(i, _, _)| self.header.names[*i].trim().to_owned())
