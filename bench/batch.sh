@@ -68,6 +68,9 @@ echo
 # Timed runs write to /dev/null: what is measured is the work, not the disk
 # (writing 36 MB into the page cache costs both sides ~25 ms here). The
 # outputs compared below come from separate, untimed runs.
+# Written files are flushed before each timed section: the kernel writing
+# them back in the background would otherwise slow whatever runs then.
+sync
 t_ct=$(best "'$CT' batch --plan connect-10k < '$dir/plain.txt' > /dev/null 2>&1")
 t_awk=$(best "'$AWK' '$awk_prog' < '$dir/plain.txt' > /dev/null")
 # (python runs once, and its output is the one compared: ~25 ms of its ~3 s)
@@ -98,6 +101,7 @@ echo "  mawk vs ctbill: $awk_diff rows differ (float rounding); sum of totals (f
 echo
 
 # ---- mixed plans ---------------------------------------------------------------
+sync
 # A large file redirected to stdin is priced on every core; the outputs are
 # checked below against the one-thread path (the same file through a pipe).
 t_mixed=$(best "'$CT' batch < '$dir/mixed.csv' > /dev/null 2>&1")
