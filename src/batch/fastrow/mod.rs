@@ -104,6 +104,8 @@ struct FastPlan<'c> {
     /// by what follows the total.
     heads: Vec<(Month, usize)>,
     tails: Vec<(json::TailKey, usize)>,
+    /// The card in force (an index into [`FastRows`]' cards) by month.
+    cards: Vec<(Month, Option<usize>)>,
 }
 
 /// A Meta column priced on a card: its schedule and what its line says.
@@ -568,9 +570,7 @@ impl<'c> FastRows<'c> {
         } else if self.counts.is_empty() {
             return Ok(None);
         } else {
-            let card = self
-                .card_index(row.plan.currency, month)
-                .ok_or(Miss::Slow)?;
+            let card = self.plan_card(row.plan_index, month).ok_or(Miss::Slow)?;
             // The engine resolves every market before pricing any: the
             // first refused market is the row's error.
             for i in 0..self.counts.len() {
@@ -638,6 +638,7 @@ impl<'c> FastRows<'c> {
             json: None,
             heads: Vec::new(),
             tails: Vec::new(),
+            cards: Vec::new(),
         });
         self.plans.push((Written::new(id), known));
         let index = self.plans.len() - 1;
@@ -655,6 +656,23 @@ impl<'c> FastRows<'c> {
             self.months.push((Written::new(text), month));
         }
         Some(month)
+    }
+
+    /// [`FastRows::card_index`] for the plan at `plan_index` (its
+    /// currency), remembered with the plan by month.
+    fn plan_card(&mut self, plan_index: usize, month: Month) -> Option<usize> {
+        let plan = self.plans.get(plan_index)?.1.as_ref()?;
+        if let Some((_, card)) = plan.cards.iter().find(|(m, _)| *m == month) {
+            return *card;
+        }
+        let currency = plan.plan.currency;
+        let card = self.card_index(currency, month);
+        if let Some((_, Some(plan))) = self.plans.get_mut(plan_index) {
+            if plan.cards.len() < REMEMBERED {
+                plan.cards.push((month, card));
+            }
+        }
+        card
     }
 
     /// The index of the card in force for `currency` in `month`, once
