@@ -206,8 +206,8 @@ struct Pricer<'c, 'o> {
     options: &'o Options<'c>,
     catalog: &'c Catalog,
     header: Header,
-    /// The integer fast path for CSV output ([`fastrow`]); `None` when
-    /// every row goes through the engine.
+    /// The integer fast path ([`fastrow`]), for CSV and JSON Lines;
+    /// `None` when every row goes through the engine.
     fast: Option<FastRows<'c>>,
     /// A bad row's error text, reused.
     error_text: String,
@@ -220,13 +220,14 @@ struct Pricer<'c, 'o> {
 
 impl<'c, 'o> Pricer<'c, 'o> {
     fn new(options: &'o Options<'c>, catalog: &'c Catalog, header: Header) -> Self {
-        // The fast path prices the vs bill of --vs-month too.
+        // The fast path prices the vs bill of --vs-month too; with
+        // --vs-plans the engine prices every row.
         let vs_month = match options.vs {
-            None => Some(None),
-            Some(VsPricing::Month(month)) => Some(Some(*month)),
-            Some(VsPricing::Plans { .. }) => None,
+            Some(VsPricing::Month(month)) => Some(*month),
+            _ => None,
         };
-        let fast = vs_month.filter(|_| options.fast_path).map(|vs_month| {
+        let fast_path = options.fast_path && !matches!(options.vs, Some(VsPricing::Plans { .. }));
+        let fast = fast_path.then(|| {
             FastRows::new(
                 catalog,
                 header.columns(),
@@ -353,6 +354,26 @@ impl<'c, 'o> Pricer<'c, 'o> {
                 return true;
             }
         };
+        match options.format {
+            Format::Csv => sink.minor_amounts(&amounts, vs.map(|vs| vs.total)),
+            Format::Jsonl => {
+                let start = sink.buf().len();
+                let written = fastrow::json::bill_row(
+                    sink.buf(),
+                    fast,
+                    row,
+                    &amounts,
+                    vs.as_ref(),
+                    &header.names,
+                    record,
+                );
+                if written.is_none() {
+                    // Nothing of the row is kept: the engine writes it.
+                    sink.buf().truncate(start);
+                    return false;
+                }
+            }
+        }
         let scale = amounts.currency.minor_units();
         tally.add_minor_units(amounts.currency, u128::from(amounts.total), scale, 1);
         if amounts.example {
@@ -361,18 +382,6 @@ impl<'c, 'o> Pricer<'c, 'o> {
         if let Some(vs) = &vs {
             let decimal = |v: u64| Decimal::from_i128_with_scale(i128::from(v), scale);
             tally.add_change(amounts.currency, decimal(amounts.total), decimal(vs.total));
-        }
-        match options.format {
-            Format::Csv => sink.minor_amounts(&amounts, vs.map(|vs| vs.total)),
-            Format::Jsonl => fastrow::json::bill_row(
-                sink.buf(),
-                fast,
-                row,
-                &amounts,
-                vs.as_ref(),
-                &header.names,
-                record,
-            ),
         }
         true
     }

@@ -147,6 +147,8 @@ pub(super) fn tail(fast: &FastRows<'_>, row: &Row<'_>, lines: &Lines) -> Vec<u8>
 
 /// A priced row: `{"row":N,<the bill>[,"vs":{…},"change":…],"input":{…}}`,
 /// as [`super::super::fastjson::bill_row`] writes the engine's bill.
+/// `None` (having written part of it) when the words of the row's plan
+/// were not made: the caller then has the engine write the row.
 pub(in crate::batch) fn bill_row(
     out: &mut Vec<u8>,
     fast: &FastRows<'_>,
@@ -155,16 +157,14 @@ pub(in crate::batch) fn bill_row(
     vs: Option<&Amounts>,
     names: &[String],
     record: &Record,
-) {
-    let Some(row) = &fast.last else {
-        return;
-    };
+) -> Option<()> {
+    let row = fast.last.as_ref()?;
     row_number(out, number);
-    bill_fields(out, fast, row, 0, amounts.meta, amounts.total);
+    bill_fields(out, fast, row, 0, amounts.meta, amounts.total)?;
     out.push(b',');
     if let Some(vs) = vs {
         out.extend_from_slice(b"\"vs\":{");
-        bill_fields(out, fast, row, 1, vs.meta, vs.total);
+        bill_fields(out, fast, row, 1, vs.meta, vs.total)?;
         out.extend_from_slice(b"},\"change\":");
         let scale = amounts.currency.minor_units();
         if vs.total > amounts.total {
@@ -179,6 +179,7 @@ pub(in crate::batch) fn bill_row(
     }
     input(out, fast, names, record);
     out.push(b'}');
+    Some(())
 }
 
 /// A row the card refuses, as [`super::super::fastjson::bad_row`] writes
@@ -247,13 +248,11 @@ fn bill_fields(
     bill: usize,
     meta: Option<(u64, u64)>,
     total: u64,
-) {
+) -> Option<()> {
     let Some((_, Some(plan))) = fast.plans.get(row.plan_index) else {
-        return;
+        return None;
     };
-    let Some(text) = &plan.json else {
-        return;
-    };
+    let text = plan.json.as_ref()?;
     let lines = &fast.lines[bill];
     let (head, tail) = fast.pieces[bill];
     let scale = row.plan.currency.minor_units();
@@ -322,6 +321,7 @@ fn bill_fields(
     out.extend_from_slice(b",\"total\":");
     push_scaled(out, u128::from(total), scale);
     out.extend_from_slice(&fast.tails[tail]);
+    Some(())
 }
 
 /// The Meta lines priced on `card`.
