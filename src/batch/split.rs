@@ -18,6 +18,9 @@ use std::ops::Range;
 /// Bytes read from the input at a time.
 pub(super) const CHUNK: usize = 1 << 16;
 
+/// The zeros after a line kept by [`Input::next_plain_line`].
+pub(super) const PADDING: usize = 32;
+
 /// The longest row (line, or CSV record with its line ends) that is read:
 /// 1 MiB. A longer one is a bad row, skipped without being held in memory.
 pub(super) const MAX_ROW_BYTES: usize = 1 << 20;
@@ -65,7 +68,9 @@ pub(super) struct Record {
     bytes: Vec<u8>,
     ends: Vec<usize>,
     /// The record is one line without quotes, kept as written in `bytes`
-    /// (cell `i` ends at `ends[i]`, the next starts one byte later).
+    /// (cell `i` ends at `ends[i]`, the next starts one byte later) and
+    /// followed by [`PADDING`] zeros, so that a short cell can be copied
+    /// as one block of fixed size ([`Record::cell_block`]).
     line: bool,
     /// Line of the input on which the record starts (from 1).
     pub first_line: u64,
@@ -94,7 +99,24 @@ impl Record {
     /// The record as written, when it is one line without quotes: its
     /// cells joined by commas, exactly as CSV output writes them.
     pub fn as_written(&self) -> Option<&[u8]> {
-        self.line.then_some(&self.bytes[..])
+        let end = self.ends.last().copied().unwrap_or_default();
+        self.line.then_some(&self.bytes[..end])
+    }
+
+    /// Cell `i` of a line without quotes as a block of [`PADDING`] bytes
+    /// starting with it, and its length; `None` when the cell is longer,
+    /// or the record is not such a line.
+    pub fn cell_block(&self, i: usize) -> Option<(&[u8; PADDING], usize)> {
+        if !self.line {
+            return None;
+        }
+        let end = *self.ends.get(i)?;
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i - 1] + 1,
+        };
+        let block = self.bytes.get(start..)?.first_chunk::<PADDING>()?;
+        (end - start <= PADDING).then_some((block, end - start))
     }
 
     /// The cells in order.
@@ -412,6 +434,7 @@ impl<R: Read> Input<R> {
             return false;
         };
         record.bytes.extend_from_slice(&rest[..end]);
+        record.bytes.extend_from_slice(&[0; PADDING]);
         record.ends.push(end);
         record.line = true;
         self.after_cr = rest[end] == b'\r';

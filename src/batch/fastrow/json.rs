@@ -13,6 +13,46 @@ use crate::plan::{BandKind, Plan, Product};
 use crate::render::json::{push_decimal, push_month, push_scaled, push_str, push_u128};
 use crate::report::bill::describe;
 
+/// A piece of JSON made once and copied on every row. It is kept with
+/// [`PAD`] bytes of padding, so a short piece is copied as one block of
+/// fixed size (which needs no call to `memcpy`) and cut back to its length.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Piece {
+    padded: Vec<u8>,
+    len: usize,
+}
+
+/// The padding of a [`Piece`], and the longest piece copied as one block.
+const PAD: usize = 64;
+
+impl Piece {
+    /// Appends the piece to `out`.
+    #[inline]
+    pub(super) fn put(&self, out: &mut Vec<u8>) {
+        match self.padded.first_chunk::<PAD>() {
+            Some(block) if self.len <= PAD => {
+                let start = out.len();
+                out.extend_from_slice(block);
+                out.truncate(start + self.len);
+            }
+            _ => out.extend_from_slice(self.bytes()),
+        }
+    }
+
+    /// The piece's bytes.
+    pub(super) fn bytes(&self) -> &[u8] {
+        &self.padded[..self.len]
+    }
+}
+
+impl From<Vec<u8>> for Piece {
+    fn from(mut bytes: Vec<u8>) -> Self {
+        let len = bytes.len();
+        bytes.resize(len + PAD, 0);
+        Self { padded: bytes, len }
+    }
+}
+
 /// `text` as a JSON string.
 pub(super) fn text(text: &str) -> Vec<u8> {
     let mut json = Vec::with_capacity(text.len() + 2);
@@ -28,19 +68,19 @@ pub(in crate::batch) struct PlanJson {
     /// `,"example":…,"usage":{"unit":…,"count":"`
     usage: Vec<u8>,
     /// The base fee's line, whole.
-    base: Vec<u8>,
+    base: Piece,
     /// Per band (overage, fair-use overage): the line up to its quantity,
     /// and its unit price up to its amount.
-    bands: Vec<(Vec<u8>, Vec<u8>)>,
+    bands: Vec<(Piece, Piece)>,
 }
 
 impl PlanJson {
     /// A bill's fields up to its count: `"plan":…,"month":…,"count":"`.
-    pub(in crate::batch) fn head(&self, month: crate::calendar::Month) -> Vec<u8> {
+    pub(super) fn head(&self, month: crate::calendar::Month) -> Piece {
         let mut text = self.head.clone();
         push_month(&mut text, month);
         text.extend_from_slice(&self.usage);
-        text
+        text.into()
     }
 
     /// The fixed JSON of `plan`'s bills, from the engine's own lines and
@@ -89,13 +129,13 @@ impl PlanJson {
                 let mut price = b",\"unit_price\":".to_vec();
                 push_decimal(&mut price, line.unit_price?);
                 price.extend_from_slice(b",\"amount\":");
-                bands.push((start, price));
+                bands.push((start.into(), price.into()));
             }
         }
         Some(Self {
             head,
             usage,
-            base,
+            base: base.into(),
             bands,
         })
     }
@@ -134,7 +174,7 @@ fn no_meta(row: &Row<'_>, lines: &Lines) -> bool {
 }
 
 /// A bill's fields after its total: `"meta_card"` and `"notes"`.
-pub(super) fn tail(fast: &FastRows<'_>, row: &Row<'_>, lines: &Lines) -> Vec<u8> {
+pub(super) fn tail(fast: &FastRows<'_>, row: &Row<'_>, lines: &Lines) -> Piece {
     let mut out = Vec::new();
     let card = lines.card.map(|i| &fast.cards[i]);
     if let Some(card) = card {
@@ -142,7 +182,7 @@ pub(super) fn tail(fast: &FastRows<'_>, row: &Row<'_>, lines: &Lines) -> Vec<u8>
         out.extend_from_slice(&card.description);
     }
     notes(&mut out, fast, row, card.map(|c| (c, lines)));
-    out
+    out.into()
 }
 
 /// A priced row: `{"row":N,<the bill>[,"vs":{…},"change":…],"input":{…}}`,
@@ -226,14 +266,22 @@ fn input(out: &mut Vec<u8>, fast: &FastRows<'_>, names: &[String], record: &Reco
     if plain {
         // Each key comes with the quotes around it: `","plan":"`.
         for (i, key) in fast.plain_input_keys.iter().enumerate() {
-            out.extend_from_slice(key);
-            out.extend_from_slice(record.get(i).unwrap_or_default());
+            key.put(out);
+            match record.cell_block(i) {
+                // A short cell: one block of fixed size, cut back.
+                Some((block, len)) => {
+                    let start = out.len();
+                    out.extend_from_slice(block);
+                    out.truncate(start + len);
+                }
+                None => out.extend_from_slice(record.get(i).unwrap_or_default()),
+            }
         }
         out.extend_from_slice(b"\"}");
         return;
     }
     for (i, key) in fast.input_keys.iter().enumerate() {
-        out.extend_from_slice(key);
+        key.put(out);
         push_cell(out, record.get(i).unwrap_or_default());
     }
     out.push(b'}');
@@ -256,17 +304,17 @@ fn bill_fields(
     let lines = &fast.lines[bill];
     let (head, tail) = fast.pieces[bill];
     let scale = row.plan.currency.minor_units();
-    out.extend_from_slice(&fast.heads[head]);
+    fast.heads[head].put(out);
     push_u128(out, u128::from(row.count));
     out.extend_from_slice(b"\"},\"lines\":[");
-    out.extend_from_slice(&text.base);
+    text.base.put(out);
     let bands = row.plan.bands();
     for ((start, price), band) in text.bands.iter().zip(bands.iter().flatten()) {
         let units = band.units(row.count);
         out.push(b',');
-        out.extend_from_slice(start);
+        start.put(out);
         push_scaled(out, u128::from(units), 0);
-        out.extend_from_slice(price);
+        price.put(out);
         let amount = match band.kind {
             BandKind::Overage => row.overage,
             BandKind::FairUse => row.fair_use_overage.unwrap_or_default(),
@@ -299,7 +347,7 @@ fn bill_fields(
         let percent = row.markup.unwrap_or(Decimal::ZERO);
         out.extend_from_slice(b",{\"kind\":\"markup\",\"description\":");
         if let Some((_, words)) = fast.markups.iter().find(|(p, _)| *p == percent) {
-            out.extend_from_slice(words);
+            words.put(out);
         }
         out.extend_from_slice(b",\"quantity\":");
         let quantity = out.len();
@@ -320,7 +368,7 @@ fn bill_fields(
     }
     out.extend_from_slice(b",\"total\":");
     push_scaled(out, u128::from(total), scale);
-    out.extend_from_slice(&fast.tails[tail]);
+    fast.tails[tail].put(out);
     Some(())
 }
 
@@ -332,15 +380,15 @@ fn meta_lines(out: &mut Vec<u8>, card: &super::FastCard<'_>, lines: &Lines, scal
         };
         let parts = &lines.parts[parts.clone()];
         out.extend_from_slice(b",{\"kind\":\"meta\",\"description\":");
-        out.extend_from_slice(&priced.description[usize::from(parts.len() > 1)]);
+        priced.description[usize::from(parts.len() > 1)].put(out);
         out.extend_from_slice(b",\"quantity\":");
         let quantity = out.len();
         push_scaled(out, u128::from(*count), 0);
         let quantity = quantity..out.len();
         out.extend_from_slice(b",\"unit_price\":");
         match parts {
-            [] => out.extend_from_slice(&priced.zero_rate),
-            [one] => out.extend_from_slice(&priced.rates[one.step].0),
+            [] => priced.zero_rate.put(out),
+            [one] => priced.rates[one.step].0.put(out),
             _ => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"amount\":");
@@ -354,16 +402,16 @@ fn meta_lines(out: &mut Vec<u8>, card: &super::FastCard<'_>, lines: &Lines, scal
             [] => {
                 // No messages: one part of none at the first rate.
                 out.extend_from_slice(b"{\"quantity\":\"0\",\"rate\":");
-                out.extend_from_slice(&priced.zero_rate);
+                priced.zero_rate.put(out);
                 out.extend_from_slice(b",\"unit_price\":");
-                out.extend_from_slice(&priced.zero_rate);
+                priced.zero_rate.put(out);
                 out.extend_from_slice(b",\"exact\":\"0\"}");
             }
             // One part: its quantity and exact amount are the line's.
             [one] => {
                 out.extend_from_slice(b"{\"quantity\":");
                 out.extend_from_within(quantity);
-                out.extend_from_slice(&priced.rates[one.step].1[1..]);
+                priced.rates[one.step].2.put(out);
                 out.extend_from_within(exact);
                 out.push(b'}');
             }
@@ -375,7 +423,7 @@ fn meta_lines(out: &mut Vec<u8>, card: &super::FastCard<'_>, lines: &Lines, scal
                     let rate = priced.ladder.steps()[part.step].rate;
                     out.extend_from_slice(b"{\"quantity\":\"");
                     push_u128(out, u128::from(part.count));
-                    out.extend_from_slice(&priced.rates[part.step].1);
+                    priced.rates[part.step].1.put(out);
                     push_scaled(
                         out,
                         u128::from(part.count) * rate.mantissa().unsigned_abs(),

@@ -113,12 +113,13 @@ struct FastPlan<'c> {
 struct Priced {
     ladder: Ladder,
     /// As JSON, per step of the ladder: its rate (`"0.0118"`), and the
-    /// middle of a tier's object (`","rate":…,"unit_price":…,"exact":`).
-    rates: Vec<(Vec<u8>, Vec<u8>)>,
+    /// middle of a tier's object after its quantity's digits
+    /// (`","rate":…,"unit_price":…,"exact":`) and after its closing quote.
+    rates: Vec<(json::Piece, json::Piece, json::Piece)>,
     /// The rate a line of no messages shows, as JSON.
-    zero_rate: Vec<u8>,
+    zero_rate: json::Piece,
     /// The line's description, as JSON, priced on one tier or on several.
-    description: [Vec<u8>; 2],
+    description: [json::Piece; 2],
     /// The note the line adds to the bill (a list rate where the card
     /// publishes other markets' tiers), and as JSON.
     note: Option<(String, Vec<u8>)>,
@@ -183,13 +184,13 @@ pub(super) struct FastRows<'c> {
     last: Option<Row<'c>>,
     lines: [Lines; 2],
     /// Markup descriptions met, as JSON, by percentage.
-    markups: Vec<(Decimal, Vec<u8>)>,
+    markups: Vec<(Decimal, json::Piece)>,
     /// What JSON Lines writes before each input cell: `"input":{"account":`,
     /// then `,"plan":` and so on.
-    input_keys: Vec<Vec<u8>>,
+    input_keys: Vec<json::Piece>,
     /// The same for cells that need no escaping, with the quotes around
     /// them: `"input":{"account":"`, then `","plan":"` and so on.
-    plain_input_keys: Vec<Vec<u8>>,
+    plain_input_keys: Vec<json::Piece>,
     /// Each column's name, trimmed, as JSON string content.
     names: Vec<Vec<u8>>,
     /// [`crate::bill::EXAMPLE_NOTE`] and [`crate::bill::NO_META_NOTE`] as JSON.
@@ -197,8 +198,8 @@ pub(super) struct FastRows<'c> {
     /// JSON made once and reused: a bill's fields up to its count, per
     /// plan and month, and after its total (`meta_card` and `notes`), per
     /// card, plan and Meta columns given.
-    heads: Vec<Vec<u8>>,
-    tails: Vec<Vec<u8>>,
+    heads: Vec<json::Piece>,
+    tails: Vec<json::Piece>,
     /// Which of `heads` and `tails` the last row's bill and vs bill use.
     pieces: [(usize, usize); 2],
 }
@@ -324,9 +325,10 @@ impl<'c> FastRows<'c> {
                 let mut plain = if i == 0 { Vec::new() } else { b"\"".to_vec() };
                 plain.extend_from_slice(key);
                 plain.push(b'"');
-                plain
+                plain.into()
             })
             .collect();
+        let input_keys = input_keys.into_iter().map(json::Piece::from).collect();
         let names_json = names
             .unwrap_or_default()
             .iter()
@@ -499,7 +501,7 @@ impl<'c> FastRows<'c> {
                     return false;
                 }
                 let text = json::text(&crate::report::bill::markup_description(percent));
-                self.markups.push((percent, text));
+                self.markups.push((percent, text.into()));
             }
         }
         let bills = if self.vs_month.is_some() { 2 } else { 1 };
@@ -774,6 +776,7 @@ fn resolution(
             parts,
             0,
         ))
+        .into()
     });
     let rate_json = |rate: Decimal| {
         let mut text = Vec::new();
@@ -790,11 +793,12 @@ fn resolution(
             middle.extend_from_slice(b",\"unit_price\":");
             middle.extend_from_slice(&rate);
             middle.extend_from_slice(b",\"exact\":");
-            (rate, middle)
+            let after_quote = middle[1..].to_vec();
+            (rate.into(), middle.into(), after_quote.into())
         })
         .collect();
     let priced = Priced {
-        zero_rate: rate_json(ladder.zero_rate()),
+        zero_rate: rate_json(ladder.zero_rate()).into(),
         rates,
         ladder,
         description,
