@@ -332,7 +332,7 @@ fn bill_fields(
     let card = lines.card.map(|i| &fast.cards[i]);
     if let Some((subtotal, markup)) = meta {
         match (card, row.meta_amount) {
-            (Some(card), _) => meta_lines(out, card, lines, scale),
+            (Some(card), _) => meta_lines(out, card, lines, scale)?,
             (None, Some(amount)) => {
                 out.extend_from_slice(b",{\"kind\":\"meta\",\"description\":\"Meta WhatsApp charges (from WhatsApp Manager)\",\"quantity\":\"1\",\"unit_price\":");
                 push_decimal(out, amount);
@@ -346,9 +346,8 @@ fn bill_fields(
         }
         let percent = row.markup.unwrap_or(Decimal::ZERO);
         out.extend_from_slice(b",{\"kind\":\"markup\",\"description\":");
-        if let Some((_, words)) = fast.markups.iter().find(|(p, _)| *p == percent) {
-            words.put(out);
-        }
+        let (_, words) = fast.markups.iter().find(|(p, _)| *p == percent)?;
+        words.put(out);
         out.extend_from_slice(b",\"quantity\":");
         let quantity = out.len();
         push_scaled(out, u128::from(subtotal), scale);
@@ -373,10 +372,15 @@ fn bill_fields(
 }
 
 /// The Meta lines priced on `card`.
-fn meta_lines(out: &mut Vec<u8>, card: &super::FastCard<'_>, lines: &Lines, scale: u32) {
+fn meta_lines(
+    out: &mut Vec<u8>,
+    card: &super::FastCard<'_>,
+    lines: &Lines,
+    scale: u32,
+) -> Option<()> {
     for (column, count, price, parts) in &lines.meta {
         let super::Column::Ladder(priced) = &card.columns[*column] else {
-            continue;
+            return None;
         };
         let parts = &lines.parts[parts.clone()];
         out.extend_from_slice(b",{\"kind\":\"meta\",\"description\":");
@@ -435,6 +439,7 @@ fn meta_lines(out: &mut Vec<u8>, card: &super::FastCard<'_>, lines: &Lines, scal
         }
         out.extend_from_slice(b"]}");
     }
+    Some(())
 }
 
 /// `"notes":[…]` as the engine gathers them: the example note, then no
