@@ -223,9 +223,9 @@ fn from_parts(mut mantissa: i128, mut scale: u32) -> Option<Decimal> {
 /// negative, so away from zero is up. Gives what [`round_line`] gives on the
 /// same amount (a test holds them together).
 #[must_use]
-pub fn round_scaled_minor_units(value: u64, divisor: u64) -> u64 {
+pub fn round_scaled_minor_units(value: u128, divisor: u128) -> u128 {
     let (quotient, remainder) = (value / divisor, value % divisor);
-    quotient + u64::from(remainder >= divisor / 2)
+    quotient + u128::from(remainder >= divisor / 2)
 }
 
 /// Writes an amount with thousands separators, e.g. `1,234,567.89`.
@@ -442,7 +442,7 @@ mod tests {
             let exact = Decimal::from(value) / Decimal::from(divisor) / Decimal::ONE_HUNDRED;
             let expected = round_line(exact, usd) * Decimal::ONE_HUNDRED;
             assert_eq!(
-                Decimal::from(round_scaled_minor_units(value, divisor)),
+                Decimal::from(round_scaled_minor_units(u128::from(value), divisor)),
                 expected,
                 "{value}/{divisor}"
             );

@@ -43,9 +43,7 @@ fn to_minor_units(value: u128, scale: u32, minor_units: u32) -> Option<u64> {
     let minor = if scale <= minor_units {
         value.checked_mul(10u128.checked_pow(minor_units - scale)?)?
     } else {
-        let divisor = 10u128.checked_pow(scale - minor_units)?;
-        let (quotient, remainder) = (value / divisor, value % divisor);
-        quotient + u128::from(remainder >= divisor / 2)
+        money::round_scaled_minor_units(value, 10u128.checked_pow(scale - minor_units)?)
     };
     u64::try_from(minor).ok()
 }
@@ -83,7 +81,11 @@ impl Rate {
         let exact = units.checked_mul(self.mantissa)?;
         match self.shift {
             Shift::Up(factor) => exact.checked_mul(factor),
-            Shift::Down(divisor) => Some(money::round_scaled_minor_units(exact, divisor)),
+            Shift::Down(divisor) => u64::try_from(money::round_scaled_minor_units(
+                exact.into(),
+                divisor.into(),
+            ))
+            .ok(),
         }
     }
 }
