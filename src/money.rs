@@ -224,6 +224,11 @@ fn from_parts(mut mantissa: i128, mut scale: u32) -> Option<Decimal> {
 /// same amount (a test holds them together).
 #[must_use]
 pub fn round_scaled_minor_units(value: u128, divisor: u128) -> u128 {
+    // In 64 bits when both fit: a 128-bit division is a slow call.
+    if let (Ok(value), Ok(divisor)) = (u64::try_from(value), u64::try_from(divisor)) {
+        let (quotient, remainder) = (value / divisor, value % divisor);
+        return u128::from(quotient + u64::from(remainder >= divisor / 2));
+    }
     let (quotient, remainder) = (value / divisor, value % divisor);
     quotient + u128::from(remainder >= divisor / 2)
 }
@@ -437,12 +442,16 @@ mod tests {
             (5, 10),
             (0, 10),
             (99_999, 1000),
-            (u64::MAX, 10),
+            (u128::from(u64::MAX), 10),
+            // Past 64 bits: 184467440737095516155 tenths of a cent is a tie,
+            // 18446744073709551615.5 cents → 18446744073709551616.
+            (u128::from(u64::MAX) * 10 + 5, 10),
+            (u128::from(u64::MAX) * 10 + 4, 10),
         ] {
             let exact = Decimal::from(value) / Decimal::from(divisor) / Decimal::ONE_HUNDRED;
             let expected = round_line(exact, usd) * Decimal::ONE_HUNDRED;
             assert_eq!(
-                Decimal::from(round_scaled_minor_units(u128::from(value), divisor)),
+                Decimal::from(round_scaled_minor_units(value, divisor)),
                 expected,
                 "{value}/{divisor}"
             );
