@@ -261,72 +261,19 @@ impl Descriptions {
 
 /// [`write_bill_fields`] with descriptions remembered in `descriptions`.
 pub fn write_bill_fields_with(out: &mut Vec<u8>, bill: &Bill<'_>, descriptions: &mut Descriptions) {
-    out.extend_from_slice(b"\"plan\":");
-    push_str(out, &bill.plan.id);
-    out.extend_from_slice(b",\"name\":");
-    push_str(out, &bill.plan.name);
-    out.extend_from_slice(b",\"product\":");
-    push_str(out, bill.plan.product.as_str());
-    out.extend_from_slice(b",\"currency\":");
-    push_str(out, bill.currency().code());
-    out.extend_from_slice(b",\"month\":");
+    push_plan_fields(out, bill.plan);
     match bill.month {
         Some(month) => push_month(out, month),
         None => out.extend_from_slice(b"null"),
     }
-    out.extend_from_slice(if bill.plan.example {
-        b",\"example\":true"
-    } else {
-        b",\"example\":false"
-    });
-    out.extend_from_slice(b",\"usage\":{\"unit\":");
-    push_str(out, bill.plan.unit().map_or("units", |u| u.plural()));
-    out.extend_from_slice(b",\"count\":\"");
+    push_usage_start(out, bill.plan);
     push_u128(out, u128::from(bill.count));
     out.extend_from_slice(b"\"},\"lines\":[");
     for (i, line) in bill.lines.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        out.extend_from_slice(b"{\"kind\":");
-        push_str(out, line.kind.as_str());
-        out.extend_from_slice(b",\"description\":");
-        push_str(out, &descriptions.describe(line, bill.plan));
-        out.extend_from_slice(b",\"quantity\":");
-        push_decimal(out, line.quantity);
-        out.extend_from_slice(b",\"unit_price\":");
-        match line.unit_price {
-            Some(price) => push_decimal(out, price),
-            None => out.extend_from_slice(b"null"),
-        }
-        out.extend_from_slice(b",\"amount\":");
-        push_decimal(out, line.amount);
-        out.extend_from_slice(b",\"exact\":");
-        push_decimal(out, line.exact);
-        if let Detail::MetaMessages(m) = &line.detail {
-            out.extend_from_slice(b",\"tiers\":[");
-            for (j, part) in m.parts.iter().enumerate() {
-                if j > 0 {
-                    out.push(b',');
-                }
-                out.extend_from_slice(b"{\"quantity\":\"");
-                push_u128(out, u128::from(part.count));
-                out.extend_from_slice(b"\",\"rate\":");
-                push_decimal(out, part.rate);
-                out.extend_from_slice(b",\"unit_price\":");
-                push_decimal(out, part.rate);
-                out.extend_from_slice(b",\"exact\":");
-                push_decimal(out, part.exact);
-                out.push(b'}');
-            }
-            out.push(b']');
-            if m.free > 0 {
-                out.extend_from_slice(b",\"free_messages\":\"");
-                push_u128(out, u128::from(m.free));
-                out.push(b'"');
-            }
-        }
-        out.push(b'}');
+        push_line(out, line, &descriptions.describe(line, bill.plan));
     }
     out.push(b']');
     if let Some(subtotal) = bill.meta_subtotal {
@@ -349,6 +296,83 @@ pub fn write_bill_fields_with(out: &mut Vec<u8>, bill: &Bill<'_>, descriptions: 
         }
         out.push(b']');
     }
+}
+
+/// A bill's fields before its month: `"plan":…,"name":…,"product":…,
+/// "currency":…,"month":`.
+pub fn push_plan_fields(out: &mut Vec<u8>, plan: &Plan) {
+    out.extend_from_slice(b"\"plan\":");
+    push_str(out, &plan.id);
+    out.extend_from_slice(b",\"name\":");
+    push_str(out, &plan.name);
+    out.extend_from_slice(b",\"product\":");
+    push_str(out, plan.product.as_str());
+    out.extend_from_slice(b",\"currency\":");
+    push_str(out, plan.currency.code());
+    out.extend_from_slice(b",\"month\":");
+}
+
+/// A bill's fields after its month, up to its count's digits:
+/// `,"example":…,"usage":{"unit":…,"count":"`.
+pub fn push_usage_start(out: &mut Vec<u8>, plan: &Plan) {
+    out.extend_from_slice(if plan.example {
+        b",\"example\":true"
+    } else {
+        b",\"example\":false"
+    });
+    out.extend_from_slice(b",\"usage\":{\"unit\":");
+    push_str(out, plan.unit().map_or("units", |u| u.plural()));
+    out.extend_from_slice(b",\"count\":\"");
+}
+
+/// The start of a bill line's JSON object, up to its quantity:
+/// `{"kind":…,"description":…,"quantity":`.
+pub fn push_line_start(out: &mut Vec<u8>, kind: LineKind, description: &str) {
+    out.extend_from_slice(b"{\"kind\":");
+    push_str(out, kind.as_str());
+    out.extend_from_slice(b",\"description\":");
+    push_str(out, description);
+    out.extend_from_slice(b",\"quantity\":");
+}
+
+/// One bill line as a JSON object, as `estimate --format json` writes it
+/// (with its volume tiers and free messages when it is a Meta line).
+pub fn push_line(out: &mut Vec<u8>, line: &Line, description: &str) {
+    push_line_start(out, line.kind, description);
+    push_decimal(out, line.quantity);
+    out.extend_from_slice(b",\"unit_price\":");
+    match line.unit_price {
+        Some(price) => push_decimal(out, price),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"amount\":");
+    push_decimal(out, line.amount);
+    out.extend_from_slice(b",\"exact\":");
+    push_decimal(out, line.exact);
+    if let Detail::MetaMessages(m) = &line.detail {
+        out.extend_from_slice(b",\"tiers\":[");
+        for (j, part) in m.parts.iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"quantity\":\"");
+            push_u128(out, u128::from(part.count));
+            out.extend_from_slice(b"\",\"rate\":");
+            push_decimal(out, part.rate);
+            out.extend_from_slice(b",\"unit_price\":");
+            push_decimal(out, part.rate);
+            out.extend_from_slice(b",\"exact\":");
+            push_decimal(out, part.exact);
+            out.push(b'}');
+        }
+        out.push(b']');
+        if m.free > 0 {
+            out.extend_from_slice(b",\"free_messages\":\"");
+            push_u128(out, u128::from(m.free));
+            out.push(b'"');
+        }
+    }
+    out.push(b'}');
 }
 
 /// A month as a JSON string, as its `Display` writes it (`"2026-11"`):

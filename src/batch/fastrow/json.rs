@@ -10,7 +10,10 @@ use super::super::split::Record;
 use super::{Amounts, FastRows, Lines, Row};
 use crate::bill::{self, EXAMPLE_NOTE, LineKind, NO_META_NOTE};
 use crate::plan::{BandKind, Plan, Product};
-use crate::render::json::{push_decimal, push_month, push_scaled, push_str, push_u128};
+use crate::render::json::{
+    push_decimal, push_line, push_line_start, push_month, push_plan_fields, push_scaled, push_str,
+    push_u128, push_usage_start,
+};
 use crate::report::bill::describe;
 
 /// A piece of JSON made once and copied on every row. It is kept with
@@ -88,44 +91,18 @@ impl PlanJson {
     pub(in crate::batch) fn new(plan: &Plan) -> Option<Self> {
         let lines = bill::platform_lines(plan, 0).ok()?;
         let mut head = Vec::new();
-        head.extend_from_slice(b"\"plan\":");
-        push_str(&mut head, &plan.id);
-        head.extend_from_slice(b",\"name\":");
-        push_str(&mut head, &plan.name);
-        head.extend_from_slice(b",\"product\":");
-        push_str(&mut head, plan.product.as_str());
-        head.extend_from_slice(b",\"currency\":");
-        push_str(&mut head, plan.currency.code());
-        head.extend_from_slice(b",\"month\":");
+        push_plan_fields(&mut head, plan);
         let mut usage = Vec::new();
-        usage.extend_from_slice(if plan.example {
-            b",\"example\":true"
-        } else {
-            b",\"example\":false"
-        });
-        usage.extend_from_slice(b",\"usage\":{\"unit\":");
-        push_str(&mut usage, plan.unit().map_or("units", |u| u.plural()));
-        usage.extend_from_slice(b",\"count\":\"");
+        push_usage_start(&mut usage, plan);
         let mut base = Vec::new();
         let mut bands = Vec::new();
         for line in &lines {
-            let mut start = Vec::new();
-            start.extend_from_slice(b"{\"kind\":");
-            push_str(&mut start, line.kind.as_str());
-            start.extend_from_slice(b",\"description\":");
-            push_str(&mut start, &describe(line, plan));
-            start.extend_from_slice(b",\"quantity\":");
+            let description = describe(line, plan);
             if line.kind == LineKind::Base {
-                base = start;
-                push_decimal(&mut base, line.quantity);
-                base.extend_from_slice(b",\"unit_price\":");
-                push_decimal(&mut base, line.unit_price?);
-                base.extend_from_slice(b",\"amount\":");
-                push_decimal(&mut base, line.amount);
-                base.extend_from_slice(b",\"exact\":");
-                push_decimal(&mut base, line.exact);
-                base.push(b'}');
+                push_line(&mut base, line, &description);
             } else {
+                let mut start = Vec::new();
+                push_line_start(&mut start, line.kind, &description);
                 let mut price = b",\"unit_price\":".to_vec();
                 push_decimal(&mut price, line.unit_price?);
                 price.extend_from_slice(b",\"amount\":");
