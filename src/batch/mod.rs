@@ -442,6 +442,25 @@ impl Tally {
         &mut self.totals[index]
     }
 
+    /// Counts a priced row: its total, whether its plan has example
+    /// prices, and with `--vs-month` / `--vs-plans` its change against the
+    /// vs bill's total.
+    fn priced(
+        &mut self,
+        currency: Currency,
+        total: rust_decimal::Decimal,
+        example: bool,
+        vs_total: Option<rust_decimal::Decimal>,
+    ) {
+        self.add(currency, total);
+        if example {
+            self.example_rows += 1;
+        }
+        if let Some(vs_total) = vs_total {
+            self.add_change(currency, total, vs_total);
+        }
+    }
+
     /// Adds a priced row's total.
     fn add(&mut self, currency: Currency, amount: rust_decimal::Decimal) {
         let total = self.total(currency);
@@ -630,13 +649,12 @@ fn write_outcome(
     outcome: Result<(&bill::Bill<'_>, Option<&bill::Bill<'_>>), &RowError>,
 ) {
     if let Ok((bill, vs)) = outcome {
-        tally.add(bill.currency(), bill.total);
-        if bill.plan.example {
-            tally.example_rows += 1;
-        }
-        if let Some(vs) = vs {
-            tally.add_change(bill.currency(), bill.total, vs.total);
-        }
+        tally.priced(
+            bill.currency(),
+            bill.total,
+            bill.plan.example,
+            vs.map(|vs| vs.total),
+        );
     }
     match (format, outcome) {
         (Format::Csv, Ok((bill, vs))) => sink.amounts(bill, vs),

@@ -375,14 +375,13 @@ impl<'c, 'o> Pricer<'c, 'o> {
             }
         }
         let scale = amounts.currency.minor_units();
-        tally.add_minor_units(amounts.currency, u128::from(amounts.total), scale, 1);
-        if amounts.example {
-            tally.example_rows += 1;
-        }
-        if let Some(vs) = &vs {
-            let decimal = |v: u64| Decimal::from_i128_with_scale(i128::from(v), scale);
-            tally.add_change(amounts.currency, decimal(amounts.total), decimal(vs.total));
-        }
+        let decimal = |v: u64| Decimal::from_i128_with_scale(i128::from(v), scale);
+        tally.priced(
+            amounts.currency,
+            decimal(amounts.total),
+            amounts.example,
+            vs.map(|vs| decimal(vs.total)),
+        );
         true
     }
 
