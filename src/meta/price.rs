@@ -209,14 +209,17 @@ impl RateCard {
             };
             // Both categories must be priceable up to the shared count: the
             // plain pricing of the whole counter checks published tiers.
-            let together = d.checked_add(n).ok_or((
-                international,
-                MetaError::Overflow {
-                    category: Category::AuthenticationInternational,
-                    market: market.clone(),
-                    count: n,
-                },
-            ))?;
+            let overflow = || {
+                (
+                    international,
+                    MetaError::Overflow {
+                        category: Category::AuthenticationInternational,
+                        market: market.clone(),
+                        count: n,
+                    },
+                )
+            };
+            let together = d.checked_add(n).ok_or_else(overflow)?;
             for (i, category) in [
                 (domestic, Category::Authentication),
                 (international, Category::AuthenticationInternational),
@@ -233,14 +236,7 @@ impl RateCard {
                 &schedule(Category::Authentication),
                 &schedule(Category::AuthenticationInternational),
             )
-            .ok_or((
-                international,
-                MetaError::Overflow {
-                    category: Category::AuthenticationInternational,
-                    market: market.clone(),
-                    count: n,
-                },
-            ))?;
+            .ok_or_else(overflow)?;
             let note = format!(
                 "authentication and authentication-international messages to {market} share one \
                  volume counter ({} in all); the order of delivery is unknown, so they are billed \

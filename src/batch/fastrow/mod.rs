@@ -32,7 +32,7 @@ use crate::catalog::Catalog;
 use crate::meta::{Category, RateBook, RateCard};
 use crate::money::Currency;
 use crate::plan::{Plan, Product, Unit};
-use crate::usage;
+use crate::usage::parse_digits;
 
 /// Plans, months and cards remembered, at most, each.
 const REMEMBERED: usize = 64;
@@ -249,13 +249,8 @@ fn cell(record: &super::split::Record, column: Option<usize>) -> &[u8] {
         .map_or(&[][..], <[u8]>::trim_ascii)
 }
 
-/// `15000`: plain digits (what [`usage::parse_count`] reads first).
-fn digits(cell: &[u8]) -> Option<u64> {
-    usage::parse_digits(cell)
-}
-
 /// `1250.40`: digits with at most one point between digits, up to 18 of
-/// them; the exact value (what [`usage::parse_amount`] reads it as).
+/// them; the exact value (what [`crate::usage::parse_amount`] reads it as).
 fn plain_amount(cell: &[u8]) -> Option<Decimal> {
     let (whole, fraction) = match cell.iter().position(|&b| b == b'.') {
         Some(point) => (&cell[..point], &cell[point + 1..]),
@@ -267,7 +262,7 @@ fn plain_amount(cell: &[u8]) -> Option<Decimal> {
     if cell.contains(&b'.') && fraction.is_empty() {
         return None;
     }
-    let mut mantissa = digits(whole)?;
+    let mut mantissa = parse_digits(whole)?;
     for &b in fraction {
         let digit = b.wrapping_sub(b'0');
         if digit > 9 {
@@ -391,15 +386,15 @@ impl<'c> FastRows<'c> {
         if plan.unit() != Some(unit) {
             return None;
         }
-        let count = digits(count)?;
+        let count = parse_digits(count)?;
         let (base, platform) = (quick.base, quick.price(count)?);
         if !phone_numbers.is_empty() {
-            digits(phone_numbers)?;
+            parse_digits(phone_numbers)?;
         }
         let markup = if markup.is_empty() {
             None
         } else {
-            Some(Decimal::from(digits(markup)?))
+            Some(Decimal::from(parse_digits(markup)?))
         };
         let meta_amount = if meta_amount.is_empty() {
             None
@@ -410,7 +405,7 @@ impl<'c> FastRows<'c> {
         for (j, (column, _, _)) in self.columns.meta.iter().enumerate() {
             let text = cell(record, Some(*column));
             if !text.is_empty() {
-                self.counts.push((j, digits(text)?));
+                self.counts.push((j, parse_digits(text)?));
             }
         }
         let direct = plan.product == Product::Direct;
