@@ -288,7 +288,7 @@ struct Lines<'a> {
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Self {
         let starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         Self { text, starts }
     }
