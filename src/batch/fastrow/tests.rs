@@ -25,7 +25,7 @@ const PLANS: [&str; 9] = [
     "nope",
     "free",
 ];
-const COUNTS: [&str; 12] = [
+const COUNTS: [&str; 14] = [
     "",
     "0",
     "15000",
@@ -33,6 +33,10 @@ const COUNTS: [&str; 12] = [
     "1200000",
     "15,000",
     " 7 ",
+    // Space on one side only: read as the count, not written as JSON
+    // writes it.
+    "7 ",
+    " 7",
     "-5",
     "1.5",
     "007",
@@ -128,9 +132,12 @@ proptest! {
         for (i, (plan, count, sent, amount, markup, month, phones, meta)) in rows.iter().enumerate() {
             let count = pick(&COUNTS, *count);
             let (sent, conversations) = if *sent { (count, "") } else { ("", count) };
+            // A quoted cell makes the line one the splitter reads cell by
+            // cell; a line without quotes is also copied as written.
+            let quote = if amount % 2 == 0 { "" } else { "\"" };
             let amount = if amount % 3 == 0 { pick(&AMOUNTS, amount / 3) } else { "" };
             let mut line = format!(
-                "acct-{i},{},{sent},{conversations},\"{amount}\",{},{},{}",
+                "acct-{i},{},{sent},{conversations},{quote}{amount}{quote},{},{},{}",
                 pick(&PLANS, *plan), pick(&MARKUPS, *markup), pick(&MONTHS, *month), pick(&PHONES, *phones)
             );
             for (j, _) in columns.iter().enumerate() {
