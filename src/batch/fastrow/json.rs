@@ -56,6 +56,32 @@ impl From<Vec<u8>> for Piece {
     }
 }
 
+/// `parts` one after the other, as a piece.
+pub(super) fn joined(parts: &[&[u8]]) -> Piece {
+    parts.concat().into()
+}
+
+/// A markup line's JSON to its quantity, and from its unit price to its
+/// amount: `,{"kind":"markup","description":…,"quantity":` and
+/// `,"unit_price":"0.10","amount":`.
+pub(super) fn markup_pieces(percent: Decimal) -> [Piece; 2] {
+    let description = text(&crate::report::bill::markup_description(percent));
+    let mut unit_price = Vec::new();
+    push_scaled(
+        &mut unit_price,
+        percent.mantissa().unsigned_abs(),
+        percent.scale() + 2,
+    );
+    [
+        joined(&[
+            b",{\"kind\":\"markup\",\"description\":",
+            &description,
+            b",\"quantity\":",
+        ]),
+        joined(&[b",\"unit_price\":", &unit_price, b",\"amount\":"]),
+    ]
+}
+
 /// `text` as a JSON string.
 pub(super) fn text(text: &str) -> Vec<u8> {
     let mut json = Vec::with_capacity(text.len() + 2);
@@ -70,11 +96,14 @@ pub(in crate::batch) struct PlanJson {
     head: Vec<u8>,
     /// `,"example":…,"usage":{"unit":…,"count":"`
     usage: Vec<u8>,
-    /// The base fee's line, whole.
+    /// The end of the usage and the base fee's line, whole:
+    /// `"},"lines":[{"kind":"base",…}`.
     base: Piece,
-    /// Per band (overage, fair-use overage): the line up to its quantity,
-    /// and its unit price up to its amount.
-    bands: Vec<(Piece, Piece)>,
+    /// Per band (overage, fair-use overage): the line up to its quantity
+    /// (from the comma before it), its unit price up to its amount, and
+    /// the rest of the line when no units fall in the band (its quantity,
+    /// amount and exact amount all zero).
+    bands: Vec<(Piece, Piece, Piece)>,
 }
 
 impl PlanJson {
@@ -94,19 +123,27 @@ impl PlanJson {
         push_plan_fields(&mut head, plan);
         let mut usage = Vec::new();
         push_usage_start(&mut usage, plan);
-        let mut base = Vec::new();
+        let mut base = b"\"},\"lines\":[".to_vec();
         let mut bands = Vec::new();
+        let mut rates = plan.bands().into_iter().flatten().map(|band| band.rate);
         for line in &lines {
             let description = describe(line, plan);
             if line.kind == LineKind::Base {
                 push_line(&mut base, line, &description);
             } else {
-                let mut start = Vec::new();
+                let mut start = b",".to_vec();
                 push_line_start(&mut start, line.kind, &description);
                 let mut price = b",\"unit_price\":".to_vec();
                 push_decimal(&mut price, line.unit_price?);
                 price.extend_from_slice(b",\"amount\":");
-                bands.push((start.into(), price.into()));
+                // As `bill_fields` writes a band of no units.
+                let mut none = b"\"0\"".to_vec();
+                none.extend_from_slice(&price);
+                push_scaled(&mut none, 0, plan.currency.minor_units());
+                none.extend_from_slice(b",\"exact\":");
+                push_scaled(&mut none, 0, rates.next()?.scale());
+                none.push(b'}');
+                bands.push((start.into(), price.into(), none.into()));
             }
         }
         Some(Self {
@@ -177,11 +214,11 @@ pub(in crate::batch) fn bill_row(
 ) -> Option<()> {
     let row = fast.last.as_ref()?;
     row_number(out, number);
-    bill_fields(out, fast, row, 0, amounts.meta, amounts.total)?;
+    bill_fields(out, fast, row, record, 0, amounts.meta, amounts.total)?;
     out.push(b',');
     if let Some(vs) = vs {
         out.extend_from_slice(b"\"vs\":{");
-        bill_fields(out, fast, row, 1, vs.meta, vs.total)?;
+        bill_fields(out, fast, row, record, 1, vs.meta, vs.total)?;
         out.extend_from_slice(b"},\"change\":");
         let scale = amounts.currency.minor_units();
         if vs.total > amounts.total {
@@ -270,6 +307,7 @@ fn bill_fields(
     out: &mut Vec<u8>,
     fast: &FastRows<'_>,
     row: &Row<'_>,
+    record: &Record,
     bill: usize,
     meta: Option<(u64, u64)>,
     total: u64,
@@ -282,14 +320,17 @@ fn bill_fields(
     let (head, tail) = fast.pieces[bill];
     let scale = row.plan.currency.minor_units();
     fast.heads[head].put(out);
-    push_u128(out, u128::from(row.count));
-    out.extend_from_slice(b"\"},\"lines\":[");
+    push_count(out, record, row.count_column, row.count);
     text.base.put(out);
     let bands = row.plan.bands();
-    for ((start, price), band) in text.bands.iter().zip(bands.iter().flatten()) {
+    for ((start, price, none), band) in text.bands.iter().zip(bands.iter().flatten()) {
         let units = band.units(row.count);
-        out.push(b',');
         start.put(out);
+        if units == 0 {
+            // Usage within what is included, or short of the band.
+            none.put(out);
+            continue;
+        }
         push_scaled(out, u128::from(units), 0);
         price.put(out);
         let amount = match band.kind {
@@ -309,7 +350,7 @@ fn bill_fields(
     let card = lines.card.map(|i| &fast.cards[i]);
     if let Some((subtotal, markup)) = meta {
         match (card, row.meta_amount) {
-            (Some(card), _) => meta_lines(out, card, lines, scale)?,
+            (Some(card), _) => meta_lines(out, fast, card, lines, record, scale)?,
             (None, Some(amount)) => {
                 out.extend_from_slice(b",{\"kind\":\"meta\",\"description\":\"Meta WhatsApp charges (from WhatsApp Manager)\",\"quantity\":\"1\",\"unit_price\":");
                 push_decimal(out, amount);
@@ -322,17 +363,13 @@ fn bill_fields(
             (None, None) => {}
         }
         let percent = row.markup.unwrap_or(Decimal::ZERO);
-        out.extend_from_slice(b",{\"kind\":\"markup\",\"description\":");
-        let (_, words) = fast.markups.iter().find(|(p, _)| *p == percent)?;
-        words.put(out);
-        out.extend_from_slice(b",\"quantity\":");
+        let [start, unit_price] = fast.markup_json(percent)?;
+        start.put(out);
         let quantity = out.len();
         push_scaled(out, u128::from(subtotal), scale);
         let quantity = quantity..out.len();
-        out.extend_from_slice(b",\"unit_price\":");
+        unit_price.put(out);
         let (mantissa, places) = (percent.mantissa().unsigned_abs(), percent.scale() + 2);
-        push_scaled(out, mantissa, places);
-        out.extend_from_slice(b",\"amount\":");
         push_scaled(out, u128::from(markup), scale);
         out.extend_from_slice(b",\"exact\":");
         push_scaled(out, u128::from(subtotal) * mantissa, scale + places);
@@ -348,11 +385,39 @@ fn bill_fields(
     Some(())
 }
 
+/// A count's digits as JSON writes them: the cell's own text when it is
+/// that (then copied as one block of fixed size), else formatted. `column`
+/// is the cell the count was read from.
+fn push_count(out: &mut Vec<u8>, record: &Record, column: usize, count: u64) {
+    match record.cell_block(column) {
+        Some((block, len)) if is_count_as_json_writes_it(&block[..len]) => {
+            let start = out.len();
+            out.extend_from_slice(block);
+            out.truncate(start + len);
+        }
+        _ => push_u128(out, u128::from(count)),
+    }
+}
+
+/// Whether a cell read as a count (digits once trimmed) is the count as
+/// JSON writes it: a digit at both ends (nothing was trimmed) and no zero
+/// in front.
+fn is_count_as_json_writes_it(cell: &[u8]) -> bool {
+    match cell {
+        [b'0'] => true,
+        [first, .., last] => first.is_ascii_digit() && *first != b'0' && last.is_ascii_digit(),
+        [only] => only.is_ascii_digit(),
+        [] => false,
+    }
+}
+
 /// The Meta lines priced on `card`.
 fn meta_lines(
     out: &mut Vec<u8>,
+    fast: &FastRows<'_>,
     card: &super::FastCard<'_>,
     lines: &Lines,
+    record: &Record,
     scale: u32,
 ) -> Option<()> {
     for (column, count, price, parts) in &lines.meta {
@@ -360,43 +425,37 @@ fn meta_lines(
             return None;
         };
         let parts = &lines.parts[parts.clone()];
-        out.extend_from_slice(b",{\"kind\":\"meta\",\"description\":");
-        priced.description[usize::from(parts.len() > 1)].put(out);
-        out.extend_from_slice(b",\"quantity\":");
+        // `,{…,"quantity":`, the quantity, `,"unit_price":…,"amount":`, the
+        // amount, then the exact amount and the tiers.
+        priced.start[usize::from(parts.len() > 1)].put(out);
         let quantity = out.len();
-        push_scaled(out, u128::from(*count), 0);
+        out.push(b'"');
+        push_count(out, record, fast.columns.meta[*column].0, *count);
+        out.push(b'"');
         let quantity = quantity..out.len();
-        out.extend_from_slice(b",\"unit_price\":");
         match parts {
-            [] => priced.zero_rate.put(out),
+            [] => priced.zero.0.put(out),
             [one] => priced.rates[one.step].0.put(out),
-            _ => out.extend_from_slice(b"null"),
+            _ => out.extend_from_slice(b",\"unit_price\":null,\"amount\":"),
         }
-        out.extend_from_slice(b",\"amount\":");
         push_scaled(out, u128::from(price.amount), scale);
         out.extend_from_slice(b",\"exact\":");
         let exact = out.len();
         push_scaled(out, price.exact.0, price.exact.1);
         let exact = exact..out.len();
-        out.extend_from_slice(b",\"tiers\":[");
         match parts {
-            [] => {
-                // No messages: one part of none at the first rate.
-                out.extend_from_slice(b"{\"quantity\":\"0\",\"rate\":");
-                priced.zero_rate.put(out);
-                out.extend_from_slice(b",\"unit_price\":");
-                priced.zero_rate.put(out);
-                out.extend_from_slice(b",\"exact\":\"0\"}");
-            }
+            // No messages: one part of none at the first rate.
+            [] => priced.zero.1.put(out),
             // One part: its quantity and exact amount are the line's.
             [one] => {
-                out.extend_from_slice(b"{\"quantity\":");
+                out.extend_from_slice(b",\"tiers\":[{\"quantity\":");
                 out.extend_from_within(quantity);
                 priced.rates[one.step].2.put(out);
                 out.extend_from_within(exact);
-                out.push(b'}');
+                out.extend_from_slice(b"}]}");
             }
             _ => {
+                out.extend_from_slice(b",\"tiers\":[");
                 for (i, part) in parts.iter().enumerate() {
                     if i > 0 {
                         out.push(b',');
@@ -412,9 +471,9 @@ fn meta_lines(
                     );
                     out.push(b'}');
                 }
+                out.extend_from_slice(b"]}");
             }
         }
-        out.extend_from_slice(b"]}");
     }
     Some(())
 }

@@ -112,14 +112,17 @@ struct FastPlan<'c> {
 #[derive(Debug)]
 struct Priced {
     ladder: Ladder,
-    /// As JSON, per step of the ladder: its rate (`"0.0118"`), and the
-    /// middle of a tier's object after its quantity's digits
-    /// (`","rate":…,"unit_price":…,"exact":`) and after its closing quote.
+    /// As JSON, per step of the ladder: a line's unit price at its rate
+    /// (`,"unit_price":"0.0118","amount":`), and the middle of a tier's
+    /// object after its quantity's digits (`","rate":…,"unit_price":…,
+    /// "exact":`) and after its closing quote.
     rates: Vec<(json::Piece, json::Piece, json::Piece)>,
-    /// The rate a line of no messages shows, as JSON.
-    zero_rate: json::Piece,
-    /// The line's description, as JSON, priced on one tier or on several.
-    description: [json::Piece; 2],
+    /// A line of no messages as JSON: its unit price (as in `rates`), and
+    /// its tiers to the line's end (one part of none at the first rate).
+    zero: (json::Piece, json::Piece),
+    /// The line's start as JSON, to its quantity, priced on one tier or on
+    /// several: `,{"kind":"meta","description":…,"quantity":`.
+    start: [json::Piece; 2],
     /// The note the line adds to the bill (a list rate where the card
     /// publishes other markets' tiers), and as JSON.
     note: Option<(String, Vec<u8>)>,
@@ -183,8 +186,9 @@ pub(super) struct FastRows<'c> {
     /// The row last priced and its Meta lines (the bill's, the vs bill's).
     last: Option<Row<'c>>,
     lines: [Lines; 2],
-    /// Markup descriptions met, as JSON, by percentage.
-    markups: Vec<(Decimal, json::Piece)>,
+    /// Markup lines' words met, as JSON, by percentage
+    /// ([`json::markup_pieces`]).
+    markups: Vec<(Decimal, [json::Piece; 2])>,
     /// What JSON Lines writes before each input cell: `"input":{"account":`,
     /// then `,"plan":` and so on.
     input_keys: Vec<json::Piece>,
@@ -356,6 +360,18 @@ impl<'c> FastRows<'c> {
         }
     }
 
+    /// The JSON of a markup line of `percent`, once made: found by the
+    /// percentage as written (`10` and `10.0` are one value, but the unit
+    /// price shows `0.10` and `0.100`).
+    fn markup_json(&self, percent: Decimal) -> Option<&[json::Piece; 2]> {
+        let written =
+            |p: &Decimal| p.mantissa() == percent.mantissa() && p.scale() == percent.scale();
+        self.markups
+            .iter()
+            .find(|(p, _)| written(p))
+            .map(|(_, pieces)| pieces)
+    }
+
     /// Prices a record whose shape (no flaw, the header's width) the
     /// caller has checked.
     pub(super) fn price(&mut self, record: &super::split::Record) -> Fast {
@@ -378,9 +394,13 @@ impl<'c> FastRows<'c> {
         let plan_index = self.plan(id)?;
         let known = self.plans[plan_index].1.as_ref()?;
         let (plan, quick) = (known.plan, &known.quick);
-        let (unit, count) = match (sent.is_empty(), conversations.is_empty()) {
-            (false, true) => (Unit::Notifications, sent),
-            (true, false) => (Unit::Conversations, conversations),
+        let (unit, count, count_column) = match (sent.is_empty(), conversations.is_empty()) {
+            (false, true) => (Unit::Notifications, sent, self.columns.sent?),
+            (true, false) => (
+                Unit::Conversations,
+                conversations,
+                self.columns.conversations?,
+            ),
             _ => return None,
         };
         if plan.unit() != Some(unit) {
@@ -424,6 +444,7 @@ impl<'c> FastRows<'c> {
             plan,
             plan_index,
             count,
+            count_column,
             base,
             overage: platform.overage,
             fair_use_overage: platform.fair_use_overage,
@@ -491,12 +512,11 @@ impl<'c> FastRows<'c> {
         }
         if meta.is_some() || vs_meta.is_some() {
             let percent = row.markup.unwrap_or(Decimal::ZERO);
-            if !self.markups.iter().any(|(p, _)| *p == percent) {
+            if self.markup_json(percent).is_none() {
                 if self.markups.len() >= REMEMBERED {
                     return false;
                 }
-                let text = json::text(&crate::report::bill::markup_description(percent));
-                self.markups.push((percent, text.into()));
+                self.markups.push((percent, json::markup_pieces(percent)));
             }
         }
         let bills = if self.vs_month.is_some() { 2 } else { 1 };
@@ -764,20 +784,20 @@ fn resolution(
     let Ok(charge) = card.price(category, &resolved, 0) else {
         return (Column::Slow, key);
     };
-    let description = [1, 2].map(|parts| {
-        json::text(&crate::report::bill::meta_description(
-            category,
-            &charge.market,
-            parts,
-            0,
-        ))
-        .into()
+    let start = [1, 2].map(|parts| {
+        let description = crate::report::bill::meta_description(category, &charge.market, parts, 0);
+        json::joined(&[
+            b",{\"kind\":\"meta\",\"description\":",
+            &json::text(&description),
+            b",\"quantity\":",
+        ])
     });
     let rate_json = |rate: Decimal| {
         let mut text = Vec::new();
         crate::render::json::push_decimal(&mut text, rate);
         text
     };
+    let unit_price = |rate: &[u8]| json::joined(&[b",\"unit_price\":", rate, b",\"amount\":"]);
     let rates = ladder
         .steps()
         .iter()
@@ -789,14 +809,22 @@ fn resolution(
             middle.extend_from_slice(&rate);
             middle.extend_from_slice(b",\"exact\":");
             let after_quote = middle[1..].to_vec();
-            (rate.into(), middle.into(), after_quote.into())
+            (unit_price(&rate), middle.into(), after_quote.into())
         })
         .collect();
+    let zero_rate = rate_json(ladder.zero_rate());
+    let zero_tiers = json::joined(&[
+        b",\"tiers\":[{\"quantity\":\"0\",\"rate\":",
+        &zero_rate,
+        b",\"unit_price\":",
+        &zero_rate,
+        b",\"exact\":\"0\"}]}",
+    ]);
     let priced = Priced {
-        zero_rate: rate_json(ladder.zero_rate()).into(),
+        zero: (unit_price(&zero_rate), zero_tiers),
         rates,
         ladder,
-        description,
+        start,
         note: charge.note.map(|note| {
             let text = json::text(&note);
             (note, text)
@@ -811,8 +839,9 @@ struct Row<'c> {
     plan: &'c Plan,
     /// Where the plan is in [`FastRows::plans`].
     plan_index: usize,
-    /// Units used.
+    /// Units used, and the column that says so.
     count: u64,
+    count_column: usize,
     base: u64,
     overage: u64,
     fair_use_overage: Option<u64>,
