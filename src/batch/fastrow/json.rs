@@ -61,8 +61,8 @@ pub(super) fn joined(parts: &[&[u8]]) -> Piece {
     parts.concat().into()
 }
 
-/// A markup line's JSON to its quantity, and from its unit price to its
-/// amount: `,{"kind":"markup","description":…,"quantity":` and
+/// A markup line's JSON from its description to its quantity, and from
+/// its unit price to its amount: `"Service markup 10% …","quantity":` and
 /// `,"unit_price":"0.10","amount":`.
 pub(super) fn markup_pieces(percent: Decimal) -> [Piece; 2] {
     let description = text(&crate::report::bill::markup_description(percent));
@@ -73,11 +73,7 @@ pub(super) fn markup_pieces(percent: Decimal) -> [Piece; 2] {
         percent.scale() + 2,
     );
     [
-        joined(&[
-            b",{\"kind\":\"markup\",\"description\":",
-            &description,
-            b",\"quantity\":",
-        ]),
+        joined(&[&description, b",\"quantity\":"]),
         joined(&[b",\"unit_price\":", &unit_price, b",\"amount\":"]),
     ]
 }
@@ -364,6 +360,7 @@ fn bill_fields(
         }
         let percent = row.markup.unwrap_or(Decimal::ZERO);
         let [start, unit_price] = fast.markup_json(percent)?;
+        out.extend_from_slice(b",{\"kind\":\"markup\",\"description\":");
         start.put(out);
         let quantity = out.len();
         push_scaled(out, u128::from(subtotal), scale);
@@ -427,6 +424,7 @@ fn meta_lines(
         let parts = &lines.parts[parts.clone()];
         // `,{…,"quantity":`, the quantity, `,"unit_price":…,"amount":`, the
         // amount, then the exact amount and the tiers.
+        out.extend_from_slice(b",{\"kind\":\"meta\",\"description\":");
         priced.start[usize::from(parts.len() > 1)].put(out);
         let quantity = out.len();
         out.push(b'"');

@@ -120,8 +120,8 @@ struct Priced {
     /// A line of no messages as JSON: its unit price (as in `rates`), and
     /// its tiers to the line's end (one part of none at the first rate).
     zero: (json::Piece, json::Piece),
-    /// The line's start as JSON, to its quantity, priced on one tier or on
-    /// several: `,{"kind":"meta","description":…,"quantity":`.
+    /// The line's description as JSON, to its quantity, priced on one tier
+    /// or on several: `"Meta marketing messages, India","quantity":`.
     start: [json::Piece; 2],
     /// The note the line adds to the bill (a list rate where the card
     /// publishes other markets' tiers), and as JSON.
@@ -786,11 +786,7 @@ fn resolution(
     };
     let start = [1, 2].map(|parts| {
         let description = crate::report::bill::meta_description(category, &charge.market, parts, 0);
-        json::joined(&[
-            b",{\"kind\":\"meta\",\"description\":",
-            &json::text(&description),
-            b",\"quantity\":",
-        ])
+        json::joined(&[&json::text(&description), b",\"quantity\":"])
     });
     let rate_json = |rate: Decimal| {
         let mut text = Vec::new();
