@@ -1,7 +1,8 @@
 //! JSON Lines rows of the fast path: the bytes
 //! [`crate::render::json::write_bill_fields_with`] writes for the same bill
-//! (a test holds them together), from integer amounts and the words made
-//! once per plan, card, column and markup.
+//! (a test holds them together), from integer amounts, the words made once
+//! per plan, card, column and markup, and count cells copied where they
+//! already read as JSON writes the count.
 
 use rust_decimal::Decimal;
 
