@@ -338,6 +338,16 @@ fn more_catalog() -> Catalog {
     catalog_with(MORE_PLANS)
 }
 
+/// Asserts that the fast path writes what the engine writes for `input`
+/// (no default plan, billed in 2026-11), alone and with `--vs-month
+/// vs_month`.
+fn assert_agrees(catalog: &Catalog, input: &[u8], vs_month: Month) {
+    for vs in [None, Some(VsPricing::Month(vs_month))] {
+        let diff = differ(catalog, input, None, Month::of(2026, 11), vs.as_ref());
+        assert!(diff.is_none(), "{}", diff.unwrap_or_default());
+    }
+}
+
 /// Both paths on `input`; the outputs, when they differ.
 fn differ(
     catalog: &Catalog,
@@ -736,16 +746,7 @@ fn every_tier_bound_of_every_card_agrees() {
             }
         }
     }
-    for vs in [None, Some(VsPricing::Month(Month::of(2026, 10)))] {
-        let diff = differ(
-            &catalog,
-            text.as_bytes(),
-            None,
-            Month::of(2026, 11),
-            vs.as_ref(),
-        );
-        assert!(diff.is_none(), "{}", diff.unwrap_or_default());
-    }
+    assert_agrees(&catalog, text.as_bytes(), Month::of(2026, 10));
 }
 
 /// Inputs written to trip the fast path, each compared whole.
@@ -845,14 +846,5 @@ fn past_what_is_remembered_agrees() {
         }
         text.push('\n');
     }
-    for vs in [None, Some(VsPricing::Month(Month::of(2026, 4)))] {
-        let diff = differ(
-            &catalog,
-            text.as_bytes(),
-            None,
-            Month::of(2026, 11),
-            vs.as_ref(),
-        );
-        assert!(diff.is_none(), "{}", diff.unwrap_or_default());
-    }
+    assert_agrees(&catalog, text.as_bytes(), Month::of(2026, 4));
 }
