@@ -78,6 +78,13 @@ pub(super) fn bad_row(
     names: &[String],
     cells: &[&[u8]],
 ) {
+    bad_row_start(out, row, column, error);
+    input(out, names, cells);
+    out.push(b'}');
+}
+
+/// A bad row up to its input: `{"row":N,"column":...,"error":...,`.
+pub(super) fn bad_row_start(out: &mut Vec<u8>, row: u64, column: Option<&str>, error: &str) {
     row_number(out, row);
     if let Some(column) = column {
         out.extend_from_slice(b"\"column\":");
@@ -87,8 +94,6 @@ pub(super) fn bad_row(
     out.extend_from_slice(b"\"error\":");
     push_str(out, error);
     out.push(b',');
-    input(out, names, cells);
-    out.push(b'}');
 }
 
 #[cfg(test)]

@@ -334,9 +334,9 @@ impl<'c, 'o> Pricer<'c, 'o> {
             Fast::Slow => return false,
             Fast::Priced(amounts, vs) => (amounts, vs),
             Fast::Refused(refusal) => {
-                let (column, (message, json)) = (refusal.column, fast.refusal(refusal));
+                let message = fast.refusal(refusal);
                 error_text.clear();
-                let name = header.names[column].trim();
+                let name = header.names[refusal.column].trim();
                 let _ = write!(error_text, "row {row}, column {name}: {message}");
                 tally.bad_with(|| error_text.clone());
                 match options.format {
@@ -345,8 +345,7 @@ impl<'c, 'o> Pricer<'c, 'o> {
                         sink.buf(),
                         fast,
                         row,
-                        column,
-                        json,
+                        (name, error_text),
                         &header.names,
                         record,
                     ),

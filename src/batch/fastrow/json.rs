@@ -6,7 +6,7 @@
 
 use rust_decimal::Decimal;
 
-use super::super::fastjson::{input_of, push_cell, row_number};
+use super::super::fastjson::{bad_row_start, input_of, push_cell, row_number};
 use super::super::split::Record;
 use super::{Amounts, FastRows, Lines, Row};
 use crate::bill::{self, EXAMPLE_NOTE, LineKind, NO_META_NOTE};
@@ -234,27 +234,17 @@ pub(in crate::batch) fn bill_row(
 }
 
 /// A row the card refuses, as [`super::super::fastjson::bad_row`] writes
-/// it: `{"row":N,"column":…,"error":"row N, column …: …","input":{…}}`.
+/// it: `{"row":N,"column":…,"error":"row N, column …: …","input":{…}}`,
+/// its input written with the fast path's keys.
 pub(in crate::batch) fn bad_row(
     out: &mut Vec<u8>,
     fast: &FastRows<'_>,
     number: u64,
-    column: usize,
-    message: &[u8],
+    (column, error): (&str, &str),
     names: &[String],
     record: &Record,
 ) {
-    let name = fast.names.get(column).map_or(&[][..], Vec::as_slice);
-    row_number(out, number);
-    out.extend_from_slice(b"\"column\":\"");
-    out.extend_from_slice(name);
-    out.extend_from_slice(b"\",\"error\":\"row ");
-    push_u128(out, u128::from(number));
-    out.extend_from_slice(b", column ");
-    out.extend_from_slice(name);
-    out.extend_from_slice(b": ");
-    out.extend_from_slice(message);
-    out.extend_from_slice(b"\",");
+    bad_row_start(out, number, Some(column), error);
     input(out, fast, names, record);
     out.push(b'}');
 }

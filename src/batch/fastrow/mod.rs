@@ -134,9 +134,8 @@ enum Column {
     Unresolved,
     /// Priced on this schedule.
     Ladder(Box<Priced>),
-    /// The card refuses the market: the engine's message, and as JSON
-    /// string content (escaped, without quotes).
-    Refused(String, Vec<u8>),
+    /// The card refuses the market: the engine's message.
+    Refused(String),
     /// Priced by the engine only (service messages, a rule across lines,
     /// a rate the card lacks).
     Slow,
@@ -195,8 +194,6 @@ pub(super) struct FastRows<'c> {
     /// The same for cells that need no escaping, with the quotes around
     /// them: `"input":{"account":"`, then `","plan":"` and so on.
     plain_input_keys: Vec<json::Piece>,
-    /// Each column's name, trimmed, as JSON string content.
-    names: Vec<Vec<u8>>,
     /// [`crate::bill::EXAMPLE_NOTE`] and [`crate::bill::NO_META_NOTE`] as JSON.
     fixed_notes: [Vec<u8>; 2],
     /// JSON made once and reused: a bill's fields up to its count, per
@@ -328,16 +325,7 @@ impl<'c> FastRows<'c> {
             })
             .collect();
         let input_keys = input_keys.into_iter().map(json::Piece::from).collect();
-        let names_json = names
-            .unwrap_or_default()
-            .iter()
-            .map(|name| {
-                let quoted = json::text(name.trim());
-                quoted[1..quoted.len() - 1].to_vec()
-            })
-            .collect();
         Self {
-            names: names_json,
             heads: Vec::new(),
             tails: Vec::new(),
             pieces: [(0, 0); 2],
@@ -484,12 +472,11 @@ impl<'c> FastRows<'c> {
         Fast::Priced(amounts, vs)
     }
 
-    /// The message of a refusal, as the engine words it, and as JSON
-    /// string content (escaped, without quotes).
-    pub(super) fn refusal(&self, refusal: Refusal) -> (&str, &[u8]) {
+    /// The message of a refusal, as the engine words it.
+    pub(super) fn refusal(&self, refusal: Refusal) -> &str {
         match &self.cards[refusal.card].columns[refusal.meta] {
-            Column::Refused(message, json) => (message, json),
-            _ => ("", &[]),
+            Column::Refused(message) => message,
+            _ => "",
         }
     }
 
@@ -760,12 +747,7 @@ fn resolution(
 ) -> (Column, Option<(u8, Rc<str>)>) {
     let resolved = match book.resolve_market(card, market) {
         Ok(resolved) => resolved.market,
-        Err(refusal) => {
-            let message = refusal.to_string();
-            let quoted = json::text(&message);
-            let json = quoted[1..quoted.len() - 1].to_vec();
-            return (Column::Refused(message, json), None);
-        }
+        Err(refusal) => return (Column::Refused(refusal.to_string()), None),
     };
     let key = Some((group(category), Rc::from(resolved.as_str())));
     let Some(row) = card.market(&resolved) else {
