@@ -134,6 +134,26 @@ impl Record {
     fn end_cell(&mut self) {
         self.ends.push(self.bytes.len());
     }
+
+    /// The first [`KEPT_OF_LONG_ROW`] bytes of a record read cell by cell,
+    /// its cells so far joined by commas as the line had them (the error
+    /// of a row too long to keep quotes it).
+    fn kept_start(&self) -> Vec<u8> {
+        let mut start = Vec::with_capacity(KEPT_OF_LONG_ROW + 1);
+        let mut from = 0;
+        for (i, end) in self.ends.iter().chain([&self.bytes.len()]).enumerate() {
+            if i > 0 {
+                start.push(b',');
+            }
+            start.extend_from_slice(&self.bytes[from..*end]);
+            from = *end;
+            if start.len() >= KEPT_OF_LONG_ROW {
+                break;
+            }
+        }
+        start.truncate(KEPT_OF_LONG_ROW);
+        start
+    }
 }
 
 /// Where the CSV reader is within a record.
@@ -496,8 +516,7 @@ impl<R: Read> Input<R> {
                 prev_cr = false;
                 after_line_end = false;
                 if long_start.is_none() && length > MAX_ROW_BYTES as u64 {
-                    long_start =
-                        Some(record.bytes[..KEPT_OF_LONG_ROW.min(record.bytes.len())].to_vec());
+                    long_start = Some(record.kept_start());
                     record.bytes = Vec::new();
                 }
                 if self.start == self.end {
@@ -532,8 +551,7 @@ impl<R: Read> Input<R> {
             prev_cr = b == b'\r';
             after_line_end = line_end;
             if long_start.is_none() && length > MAX_ROW_BYTES as u64 {
-                long_start =
-                    Some(record.bytes[..KEPT_OF_LONG_ROW.min(record.bytes.len())].to_vec());
+                long_start = Some(record.kept_start());
                 record.bytes = Vec::new();
             }
             if state == State::CellStart && b == b'"' {
@@ -712,6 +730,26 @@ mod tests {
         }
         // The buffer never held the long line whole.
         assert!(input.buf.len() <= MAX_ROW_BYTES + CHUNK);
+    }
+
+    #[test]
+    fn a_record_past_the_limit_is_quoted_with_its_commas() {
+        // `a,b,,` then a cell of 2 MiB: the error shows `a,b,,999…`, the
+        // cells as the line separated them, not `ab999…`.
+        let mut text = b"a,\"b\",,".to_vec();
+        text.extend(std::iter::repeat_n(b'9', 2 * MAX_ROW_BYTES));
+        text.extend_from_slice(b"\nc,d\n");
+        let mut input = Input::new(&text[..]);
+        let mut record = Record::default();
+        assert!(input.next_record(&mut record).unwrap());
+        let mut want = b"a,b,,".to_vec();
+        want.resize(KEPT_OF_LONG_ROW, b'9');
+        match &record.flaw {
+            Some(Flaw::TooLong(long)) => assert_eq!(long.start, want),
+            other => panic!("{other:?}"),
+        }
+        assert!(input.next_record(&mut record).unwrap());
+        assert_eq!(record.iter().collect::<Vec<_>>(), [b"c", b"d"]);
     }
 
     fn begin(text: &[u8], step: usize) -> (u64, String, u64) {
